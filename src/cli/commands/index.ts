@@ -1,0 +1,20 @@
+// The registry of CLI commands, in the order `cryopick --help` lists them.
+import type { Command } from 'commander';
+import { register as mrcInfo } from './mrc-info.js';
+import { register as convert } from './convert.js';
+import { register as preprocess } from './preprocess.js';
+import { register as simulate } from './simulate.js';
+import { register as train } from './train.js';
+import { register as pick } from './pick.js';
+import { register as threshold } from './threshold.js';
+import { register as evaluate } from './evaluate.js';
+import { register as report } from './report.js';
+import { register as crossValidate } from './cross-validate.js';
+import { register as tune } from './tune.js';
+import { register as createTrainConfig } from './create-train-config.js';
+import { register as demo } from './demo.js';
+
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  demo, simulate, preprocess, train, pick, threshold, evaluate, report,
+  crossValidate, tune, createTrainConfig, convert, mrcInfo,
+];
