@@ -1,0 +1,50 @@
+// Atomic, non-overwriting file output: data goes to a temp file beside the target, then a
+// rename, so a crash or Ctrl+C never leaves a half-written file under the final name.
+import { existsSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { UserError } from '../errors.js';
+
+export interface WriteOptions {
+  /** Replace an existing file. Default false: an existing file is an error. */
+  readonly overwrite?: boolean;
+}
+
+/** Thrown when a writer would replace an existing file without `overwrite`. */
+export class FileExistsError extends UserError {
+  constructor(path: string) {
+    super('EEXIST', `${path} already exists; pass overwrite (--overwrite) to replace it`);
+  }
+}
+
+function tempName(path: string): string {
+  return `${path}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+}
+
+/** Writes `data` to `path` atomically (temp file + rename). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  if (!options.overwrite && existsSync(path)) throw new FileExistsError(path);
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = tempName(path);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Synchronous variant of {@link writeFileAtomic}, for exit handlers and small files. */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: WriteOptions = {}): void {
+  if (!options.overwrite && existsSync(path)) throw new FileExistsError(path);
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempName(path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
