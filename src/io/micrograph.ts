@@ -1,0 +1,89 @@
+// readMicrograph: one entry point for every micrograph format, chosen by file extension
+// (MRC family incl. .gz/.bz2, TIFF, PNG, JPEG). Multi-frame files are summed unless a section is named.
+import { extname } from 'node:path';
+import type { Image2D } from '../image/image.js';
+import { FormatError } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { stripCompression } from './mrc-compression.js';
+import { readMrc } from './mrc-reader.js';
+import { readMrcSection } from './mrc-section.js';
+import { readTiff } from './tiff.js';
+import { readRaster } from './raster.js';
+
+export interface MicrographReadOptions {
+  /** MRC only: recoverable header problems become warnings (see `onWarning`). */
+  readonly permissive?: boolean;
+  /** For stacks and movies: the 0-based section/frame to return. Default: the sum of all frames. */
+  readonly section?: number;
+  /** Receives warnings found in permissive mode. */
+  readonly onWarning?: (problem: Problem) => void;
+}
+
+export const MRC_EXTENSIONS = ['.mrc', '.mrcs', '.map', '.st', '.ali', '.rec'] as const;
+export const TIFF_EXTENSIONS = ['.tif', '.tiff'] as const;
+export const RASTER_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
+export type MicrographKind = 'mrc' | 'tiff' | 'raster';
+
+/** The reader family for a path, or undefined for an unknown extension. */
+export function micrographKind(path: string): MicrographKind | undefined {
+  const plain = stripCompression(path);
+  const ext = extname(plain).toLowerCase();
+  if ((MRC_EXTENSIONS as readonly string[]).includes(ext)) return 'mrc';
+  if (plain !== path) return undefined; // only MRC files may be compressed
+  if ((TIFF_EXTENSIONS as readonly string[]).includes(ext)) return 'tiff';
+  if ((RASTER_EXTENSIONS as readonly string[]).includes(ext)) return 'raster';
+  return undefined;
+}
+
+function sumFrames(frames: readonly Image2D[]): Image2D {
+  const first = frames[0];
+  if (first === undefined) throw new RangeError('no frames to sum');
+  if (frames.length === 1) return first;
+  const data = new Float32Array(first.data.length);
+  for (const f of frames) for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) + (f.data[i] ?? 0);
+  return first.pixelSizeA === undefined ? { width: first.width, height: first.height, data } : { width: first.width, height: first.height, data, pixelSizeA: first.pixelSizeA };
+}
+
+function pickFrame(frames: readonly Image2D[], section: number, path: string): Image2D {
+  const f = frames[section];
+  if (f === undefined || !Number.isInteger(section)) throw new FormatError({ path }, `frame ${section} requested, file has ${frames.length} frame(s)`);
+  return f;
+}
+
+/**
+ * Reads a micrograph as one float32 image (row 0 first as stored; PNG/JPEG values 0..255).
+ * MRC stacks and multi-page TIFFs are movie frames: their sum is returned, or frame
+ * `options.section` alone (for MRC read without loading the other sections).
+ * @throws FormatError for unknown extensions and for any reader's bad input.
+ */
+export async function readMicrograph(path: string, options: MicrographReadOptions = {}): Promise<Image2D> {
+  const kind = micrographKind(path);
+  const { section } = options;
+  switch (kind) {
+    case 'mrc': {
+      const readOpts = { permissive: options.permissive ?? false };
+      if (section !== undefined) {
+        const s = await readMrcSection(path, section, readOpts);
+        s.warnings.forEach((w) => options.onWarning?.(w));
+        return s.image;
+      }
+      const m = await readMrc(path, readOpts);
+      m.warnings.forEach((w) => options.onWarning?.(w));
+      return sumFrames(m.images);
+    }
+    case 'tiff': {
+      const t = await readTiff(path);
+      return section === undefined ? sumFrames(t.frames) : pickFrame(t.frames, section, path);
+    }
+    case 'raster': {
+      const img = await readRaster(path);
+      return section === undefined ? img : pickFrame([img], section, path);
+    }
+    case undefined:
+      throw new FormatError({ path }, `unknown micrograph extension '${extname(path) || '(none)'}'; expected one of ${[...MRC_EXTENSIONS, ...TIFF_EXTENSIONS, ...RASTER_EXTENSIONS].join(' ')} (MRC also .gz/.bz2)`);
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
