@@ -1,0 +1,140 @@
+// The training parameter set of `cryopick train` (Topaz Train + cryoSPARC Deep Picker options):
+// one zod schema with the defaults, and a parser that reports every problem at once,
+// including the forbidden architecture combinations, before any work starts.
+import { z } from 'zod';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+
+export const ARCHITECTURES = ['resnet8', 'resnet16', 'conv31', 'conv63', 'conv127'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+export const LOSSES = ['GE-binomial', 'GE-KL', 'PN', 'PU'] as const;
+export type LossMethod = (typeof LOSSES)[number];
+
+/** Receptive field in (downsampled) pixels of each architecture. */
+export const RECEPTIVE_FIELD: Readonly<Record<Architecture, number>> = {
+  resnet8: 71, resnet16: 91, conv31: 31, conv63: 63, conv127: 127,
+};
+
+const pos = () => z.number().positive();
+const nonneg = () => z.number().min(0);
+const int = () => z.number().int();
+
+export const TrainParamsSchema = z.object({
+  // data
+  micrographs: z.array(z.string().min(1)).min(1, 'give at least one micrograph (file or folder)'),
+  picks: z.array(z.string().min(1)).min(1, 'give at least one coordinate file with the training picks'),
+  picksBinning: pos().default(1),
+  testMicrographs: z.array(z.string().min(1)).default([]),
+  testFraction: z.number().min(0).max(0.9).default(0.2),
+  particleDiameter: pos().optional(),
+  // preprocessing
+  downsample: z.number().min(1).default(4),
+  normalize: z.enum(['gmm', 'standard', 'none']).default('gmm'),
+  pixelSampling: int().min(1).default(10),
+  normIters: int().min(1).default(100),
+  lowpass: z.number().min(0).max(1).default(0),
+  invert: z.boolean().default(false),
+  // model
+  model: z.enum(ARCHITECTURES).default('resnet8'),
+  units: int().min(1).default(32),
+  dropout: z.number().min(0).lt(1).default(0),
+  batchNorm: z.boolean().default(true),
+  pooling: z.enum(['none', 'max', 'average']).default('none'),
+  unitScaling: int().min(1).default(2),
+  encoderUnits: int().min(1).default(32),
+  init: z.string().min(1).optional(),
+  // objective
+  loss: z.enum(LOSSES).default('GE-binomial'),
+  slack: z.number().refine((v) => v === -1 || v >= 0, 'must be -1 (the method default) or >= 0').default(-1),
+  autoencoderWeight: nonneg().default(0),
+  l2: nonneg().default(0),
+  expectedParticles: z.number({
+    error: (iss) => (iss.input === undefined
+      ? 'required: the expected number of particles per micrograph (e.g. --expected-particles 300); ' +
+        'it sets the class prior π of the PU objective'
+      : 'must be a number'),
+  }).positive(),
+  radius: int().min(0).default(3),
+  balance: z.number().min(0).lt(1).default(0.0625),
+  classWeight: pos().default(1),
+  // optimisation
+  learningRate: pos().default(2e-4),
+  finalLearningRate: pos().optional(),
+  minibatchSize: int().min(1).default(256),
+  epochs: int().min(1).default(10),
+  epochSize: int().min(1).default(1000),
+  mode: z.enum(['dense', 'patch']).default('dense'),
+  cropSize: int().min(32).default(128),
+  cropsPerStep: int().min(1).default(16),
+  selectMetric: z.enum(['auprc', 'precision']).default('auprc'),
+  threads: int().min(0).default(0),
+  seed: int().min(0).default(0),
+});
+
+export type TrainParamsInput = z.input<typeof TrainParamsSchema>;
+export type TrainParams = z.output<typeof TrainParamsSchema>;
+
+/** Every default (fields without a default, like expectedParticles, are absent). */
+export const TRAIN_DEFAULTS: Readonly<Partial<TrainParams>> = buildDefaults();
+
+function buildDefaults(): Partial<TrainParams> {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(TrainParamsSchema.shape)) {
+    const r = (field as z.ZodType).safeParse(undefined);
+    if (r.success && r.data !== undefined) out[key] = r.data;
+  }
+  return out as Partial<TrainParams>;
+}
+
+/** Conflicts between otherwise valid parameters (architecture rules of Topaz/cryoSPARC). */
+export function combinationProblems(p: Pick<TrainParams, 'model' | 'pooling' | 'autoencoderWeight' | 'dropout'>): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const resnet = p.model.startsWith('resnet');
+  if (resnet && p.pooling === 'average') {
+    out.push({ path: 'pooling', message: `average pooling is not available for ${p.model}; use --pooling none or max, or a conv model` });
+  }
+  if (resnet && p.autoencoderWeight > 0) {
+    out.push({ path: 'autoencoderWeight', message: `the autoencoder cannot be used with ${p.model}; set --autoencoder-weight 0 or use a conv model` });
+  }
+  if (!resnet && p.pooling === 'max') {
+    out.push({ path: 'pooling', message: `max pooling is not available for ${p.model}; use --pooling none or average, or a resnet` });
+  }
+  if (!resnet && p.dropout > 0) {
+    out.push({ path: 'dropout', message: `dropout is not available for ${p.model}; set --dropout 0 or use a resnet` });
+  }
+  return out;
+}
+
+/**
+ * Validates raw parameters (CLI or config) and fills the defaults.
+ * @throws ConfigError listing every problem: schema errors and forbidden combinations together.
+ */
+export function parseTrainParams(input: unknown): TrainParams {
+  const r = TrainParamsSchema.safeParse(input);
+  const problems: ConfigProblem[] = [];
+  if (!r.success) {
+    for (const iss of r.error.issues) problems.push({ path: iss.path.join('.'), message: iss.message });
+  }
+  // Check combinations even when other fields failed, so the user sees every conflict at once.
+  const raw = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const pick = <T>(k: string, d: T, ok: (v: unknown) => boolean): T => (ok(raw[k]) ? (raw[k] as T) : d);
+  const combo = combinationProblems({
+    model: pick<Architecture>('model', 'resnet8', (v) => (ARCHITECTURES as readonly unknown[]).includes(v)),
+    pooling: pick<'none' | 'max' | 'average'>('pooling', 'none', (v) => v === 'none' || v === 'max' || v === 'average'),
+    autoencoderWeight: pick<number>('autoencoderWeight', 0, (v) => typeof v === 'number'),
+    dropout: pick<number>('dropout', 0, (v) => typeof v === 'number'),
+  });
+  problems.push(...combo);
+  if (problems.length > 0 || !r.success) throw new ConfigError(problems, 'invalid training parameters');
+  const p = r.data;
+  const rf = RECEPTIVE_FIELD[p.model];
+  if (p.mode === 'dense' && p.cropSize <= rf / 2) {
+    throw new ConfigError([{ path: 'cropSize', message: `must exceed half the receptive field of ${p.model} (${rf} px)` }], 'invalid training parameters');
+  }
+  return p;
+}
+
+/** The slack actually used: -1 means the method's default (GE-KL 10, GE-binomial 1). */
+export function effectiveSlack(loss: LossMethod, slack: number): number {
+  if (slack >= 0) return slack;
+  return loss === 'GE-KL' ? 10 : 1;
+}
