@@ -1,13 +1,64 @@
-// Placeholder for `cryopick mrc-info` until its issue lands; it says so instead of pretending to work.
+// `cryopick mrc-info FILE...`: dimensions, mode, pixel size, statistics, extended header and
+// every MRC2014 problem of each file; exit 1 when a file is invalid (or unreadable with --permissive).
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import { UserError } from '../../errors.js';
+import { inspectMrc } from '../../io/mrc-validate.js';
+import type { MrcReport } from '../../io/mrc-validate.js';
+import { MRC_MODES, isMrcMode } from '../../io/mrc-modes.js';
+
+interface MrcInfoOptions {
+  readonly permissive?: boolean;
+  readonly json?: boolean;
+}
+
+function fmt(v: number | undefined): string {
+  if (v === undefined || Number.isNaN(v)) return 'n/a';
+  return Number.isInteger(v) ? String(v) : v.toPrecision(6);
+}
+
+/** Renders one report as text lines (pure, for tests). */
+export function renderMrcReport(r: MrcReport): string {
+  const lines = [r.path];
+  const h = r.header;
+  if (h !== undefined) {
+    const dtype = isMrcMode(h.mode) ? MRC_MODES[h.mode].dtype : 'unsupported';
+    lines.push(`  file dimensions   ${h.nx} x ${h.ny} x ${h.nz} (columns x rows x sections), axes ${h.mapc},${h.mapr},${h.maps}`);
+    if (r.layout) lines.push(`  image dimensions  ${r.layout.width} x ${r.layout.height}, ${r.layout.depth} section(s)`);
+    lines.push(`  mode              ${h.mode} (${dtype}${h.mode === 0 && r.layout?.int8Unsigned ? ', unsigned' : ''}), ${h.littleEndian ? 'little' : 'big'}-endian`);
+    lines.push(`  pixel size        ${r.pixelSizeA === undefined ? 'unknown (cell <= 0)' : `${fmt(r.pixelSizeA)} Å`}`);
+    lines.push(`  header stats      min ${fmt(h.dmin)}  max ${fmt(h.dmax)}  mean ${fmt(h.dmean)}  rms ${fmt(h.rms)}`);
+    if (r.stats) lines.push(`  data stats        min ${fmt(r.stats.min)}  max ${fmt(r.stats.max)}  mean ${fmt(r.stats.mean)}  rms ${fmt(r.stats.rms)}`);
+    lines.push(`  extended header   ${h.nsymbt} bytes${h.nsymbt > 0 ? `, type '${h.exttyp}'` : ''}`);
+    if (r.nonFiniteCount > 0) lines.push(`  non-finite pixels ${r.nonFiniteCount}`);
+  }
+  if (r.problems.length === 0) lines.push('  valid MRC2014 file');
+  else {
+    lines.push(`  ${r.problems.length} problem(s)${r.readable ? '' : ' (data unreadable)'}:`);
+    for (const p of r.problems) lines.push(`    - ${p.byteOffset !== undefined ? `byte ${p.byteOffset}: ` : ''}${p.message}`);
+  }
+  return lines.join('\n');
+}
+
+function toJson(r: MrcReport): unknown {
+  const { layout, ...rest } = r;
+  return { ...rest, ...(layout ? { width: layout.width, height: layout.height, depth: layout.depth } : {}), valid: r.problems.length === 0 };
+}
 
 export function register(program: Command): void {
   program
     .command('mrc-info')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`mrc-info` is not yet available in this version of cryopick');
+    .description('Show an MRC file\'s dimensions, mode, pixel size, statistics and every MRC2014 problem')
+    .argument('<files...>', 'MRC/MRCS files (.gz and .bz2 accepted)')
+    .option('--permissive', 'treat recoverable problems as warnings: exit 1 only when the data cannot be read')
+    .option('--json', 'print one JSON array of reports instead of text')
+    .action(async (files: string[], options: MrcInfoOptions) => {
+      const reports: MrcReport[] = [];
+      for (const f of files) reports.push(await inspectMrc(f));
+      if (options.json) process.stdout.write(`${JSON.stringify(reports.map(toJson), null, 2)}\n`);
+      else process.stdout.write(`${reports.map(renderMrcReport).join('\n\n')}\n`);
+      const failed = reports.filter((r) => (options.permissive ? !r.readable : r.problems.length > 0));
+      if (failed.length > 0) {
+        throw new UserError('EINVALID', `${failed.length} of ${reports.length} file(s) ${options.permissive ? 'unreadable' : 'invalid'}: ${failed.map((r) => r.path).join(', ')}`);
+      }
     });
 }
