@@ -1,0 +1,35 @@
+// A small seeded PRNG (mulberry32) so that searches, folds and hyperband brackets are
+// reproducible from a seed and can be replayed exactly when a search resumes.
+
+/** A uniform [0, 1) generator; same seed → same sequence. */
+export type Rng = () => number;
+
+/** mulberry32 seeded with any number of integers (mixed with a 32-bit hash). */
+export function createRng(...seeds: readonly number[]): Rng {
+  let h = 0x9e3779b9;
+  for (const s of seeds) {
+    h = Math.imul(h ^ (s | 0), 0x85ebca6b);
+    h = (h ^ (h >>> 13)) >>> 0;
+    h = Math.imul(h ^ Math.floor(s / 4294967296), 0xc2b2ae35) >>> 0;
+  }
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher–Yates shuffle into a new array. */
+export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const tmp = out[i] as T;
+    out[i] = out[j] as T;
+    out[j] = tmp;
+  }
+  return out;
+}
