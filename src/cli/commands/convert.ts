@@ -1,13 +1,97 @@
-// Placeholder for `cryopick convert` until its issue lands; it says so instead of pretending to work.
+// `cryopick convert INPUT... --to FMT --out PATH`: any coordinate format to any other, with
+// scaling, y-flip, score threshold and box size; reports micrograph names that do not match.
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import { ConfigError, UsageError } from '../../errors.js';
+import { COORDINATE_FORMATS, type CoordinateFormat } from '../../io/coordinate-formats.js';
+import { convertCoordinates } from '../../io/coordinate-convert.js';
+
+interface ConvertFlags {
+  readonly from?: string;
+  readonly to: string;
+  readonly out: string;
+  readonly scale?: string;
+  readonly flipY?: boolean;
+  readonly imageHeight?: string;
+  readonly micrographs?: string;
+  readonly threshold?: string;
+  readonly boxSize?: string;
+  readonly pixelSize?: string;
+  readonly voltage?: string;
+  readonly overwrite?: boolean;
+  readonly permissive?: boolean;
+  readonly perMicrograph?: boolean;
+  readonly requireMatch?: boolean;
+}
+
+function format(name: string | undefined, flag: string): CoordinateFormat | undefined {
+  if (name === undefined) return undefined;
+  if (!(COORDINATE_FORMATS as readonly string[]).includes(name)) {
+    throw new UsageError(`${flag}: unknown format '${name}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
+  }
+  return name as CoordinateFormat;
+}
+
+function number(text: string | undefined, flag: string, positive: boolean): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || (positive && !(v > 0))) {
+    throw new UsageError(`${flag}: expected ${positive ? 'a positive ' : 'a '}number, got '${text}'`);
+  }
+  return v;
+}
 
 export function register(program: Command): void {
   program
     .command('convert')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`convert` is not yet available in this version of cryopick');
+    .description('Convert particle coordinates between formats (RELION STAR, EMAN box, crYOLO cbox, Topaz, cryoSPARC .cs, CryoPPP CSV)')
+    .argument('<inputs...>', 'coordinate files or folders of per-micrograph files')
+    .option('--from <format>', `input format (default: from the extension): ${COORDINATE_FORMATS.join(', ')}`)
+    .requiredOption('--to <format>', `output format: ${COORDINATE_FORMATS.join(', ')}`)
+    .requiredOption('--out <path>', 'output file, or folder for per-micrograph files (end with / or use --per-micrograph)')
+    .option('--scale <s>', 'multiply coordinates and diameters by s (e.g. 8 from ×8-binned to original pixels)')
+    .option('--flip-y', 'mirror y (y\' = H - 1 - y); needs --image-height or --micrographs')
+    .option('--image-height <h>', 'height in pixels of the images the input coordinates refer to')
+    .option('--micrographs <dir>', 'micrographs the input coordinates refer to: names are matched and sizes read')
+    .option('--threshold <t>', 'keep particles with score >= t')
+    .option('--box-size <b>', 'box size in pixels (box/cbox output; 2-column box input)')
+    .option('--pixel-size <A>', 'pixel size in Å (star-particles output)')
+    .option('--voltage <kV>', 'voltage in kV (star-particles output, default 300)')
+    .option('--per-micrograph', 'write one file per micrograph into --out')
+    .option('--require-match', 'fail when a coordinate micrograph name matches no file in --micrographs')
+    .option('--permissive', 'skip malformed rows and empty files with a warning instead of failing')
+    .option('--overwrite', 'replace existing output files')
+    .action(async (inputs: string[], flags: ConvertFlags) => {
+      const to = format(flags.to, '--to') as CoordinateFormat;
+      const from = format(flags.from, '--from');
+      const pixelSizeA = number(flags.pixelSize, '--pixel-size', true);
+      const voltageKv = number(flags.voltage, '--voltage', true);
+      if (flags.imageHeight !== undefined && !flags.flipY) throw new UsageError('--image-height is only used with --flip-y');
+      if (flags.requireMatch && flags.micrographs === undefined) throw new UsageError('--require-match needs --micrographs');
+      let mismatch = '';
+      const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } => (v === undefined ? {} : ({ [k]: v } as { [P in K]: V }));
+      const result = await convertCoordinates(inputs, {
+        to,
+        out: flags.out,
+        ...opt('from', from),
+        ...opt('scale', number(flags.scale, '--scale', true)),
+        ...opt('flipY', flags.flipY),
+        ...opt('imageHeight', number(flags.imageHeight, '--image-height', true)),
+        ...opt('micrographs', flags.micrographs),
+        ...opt('threshold', number(flags.threshold, '--threshold', false)),
+        ...opt('boxSize', number(flags.boxSize, '--box-size', true)),
+        ...opt('overwrite', flags.overwrite),
+        ...opt('permissive', flags.permissive),
+        ...opt('perMicrograph', flags.perMicrograph),
+        ...(pixelSizeA === undefined ? {} : { optics: { pixelSizeA, ...opt('voltageKv', voltageKv) } }),
+        onWarning: (w) => process.stderr.write(`cryopick: warning: ${w.path}${w.line === undefined ? '' : ` line ${w.line}`}: ${w.message}\n`),
+        onNameMismatch: (report) => {
+          mismatch = report;
+          if (flags.requireMatch) throw new ConfigError([{ path: 'micrographs', message: report }], 'micrograph names do not match');
+          process.stderr.write(`cryopick: warning: micrograph names do not match:\n${report.replace(/^/gm, '  ')}\n`);
+        },
+      });
+      const dropped = result.droppedByThreshold > 0 ? ` (${result.droppedByThreshold} below the threshold dropped)` : '';
+      process.stdout.write(`wrote ${result.particles} particles of ${result.micrographs} micrograph(s) to ${result.written.length} file(s)${dropped}\n`);
+      if (mismatch !== '') process.stdout.write('some micrograph names did not match (see the warning above)\n');
     });
 }

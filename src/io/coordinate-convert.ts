@@ -1,0 +1,144 @@
+// Coordinate conversion pipeline behind `cryopick convert`: read any format, match names to
+// micrographs, threshold, flip y, scale, and write any format. Order: threshold → flip y (in
+// the input frame, using the input images' height) → scale → write. Reports via callbacks.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigError } from '../errors.js';
+import { flipParticlesY, scaleParticles, type MicrographPicks } from './coords.js';
+import { readCoordinates, writeCoordinates, type CoordinateFormat, type CoordinateWarning } from './coordinate-formats.js';
+import { describeNameMismatch, matchMicrographNames, type NameMatch } from './micrograph-names.js';
+import { micrographKind, readMicrograph } from './micrograph.js';
+import { openMrc } from './mrc-reader.js';
+import type { RelionOptics } from './star-relion.js';
+
+export interface ConvertOptions {
+  readonly from?: CoordinateFormat;
+  readonly to: CoordinateFormat;
+  readonly out: string;
+  /** Multiply coordinates and diameters by this (e.g. 8 to go from ×8-binned to original pixels). */
+  readonly scale?: number;
+  /** Mirror y: y' = H − 1 − y, H from imageHeight or from the micrographs. */
+  readonly flipY?: boolean;
+  /** Height in pixels of the images the input coordinates refer to. */
+  readonly imageHeight?: number;
+  /** Folder of the micrographs the input coordinates refer to (names are matched, sizes read). */
+  readonly micrographs?: string;
+  /** Keep particles with score ≥ threshold (particles without a score are kept). */
+  readonly threshold?: number;
+  readonly boxSize?: number;
+  readonly overwrite?: boolean;
+  readonly permissive?: boolean;
+  readonly perMicrograph?: boolean;
+  readonly optics?: RelionOptics;
+  readonly onWarning?: (w: CoordinateWarning) => void;
+  /** Called with a readable report when names of coordinates and micrographs do not all match. */
+  readonly onNameMismatch?: (report: string, match: NameMatch) => void;
+}
+
+export interface ConvertResult {
+  readonly written: readonly string[];
+  readonly micrographs: number;
+  readonly particles: number;
+  readonly droppedByThreshold: number;
+}
+
+/** Merges picks of the same micrograph name (several input files), keeping first-seen order. */
+export function mergePicks(all: readonly MicrographPicks[]): MicrographPicks[] {
+  const byName = new Map<string, MicrographPicks>();
+  for (const m of all) {
+    const prev = byName.get(m.micrograph);
+    byName.set(m.micrograph, prev ? { ...prev, particles: [...prev.particles, ...m.particles] } : m);
+  }
+  return [...byName.values()];
+}
+
+/** Lists micrograph files (MRC family, TIFF, PNG, JPEG) in a folder, sorted. */
+export async function listMicrographs(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => micrographKind(n) !== undefined).sort().map((n) => join(dir, n));
+}
+
+/** Width and height of a micrograph file (MRC: header only). */
+export async function micrographSize(path: string): Promise<{ width: number; height: number }> {
+  if (micrographKind(path) === 'mrc') {
+    const opened = await openMrc(path, { permissive: true });
+    try {
+      return { width: opened.layout.width, height: opened.layout.height };
+    } finally {
+      await opened.source.close();
+    }
+  }
+  const img = await readMicrograph(path);
+  return { width: img.width, height: img.height };
+}
+
+/**
+ * Converts coordinate files. Throws ConfigError for inconsistent options (flip without a
+ * height, .cs output without sizes); FormatError from the readers; FileExistsError from writes.
+ */
+export async function convertCoordinates(inputs: readonly string[], options: ConvertOptions): Promise<ConvertResult> {
+  if (options.flipY && options.imageHeight === undefined && options.micrographs === undefined) {
+    throw new ConfigError([{ path: 'flip-y', message: '--flip-y needs the image height: give --image-height H or --micrographs DIR' }]);
+  }
+  if (options.scale !== undefined && !(options.scale > 0)) throw new ConfigError([{ path: 'scale', message: `must be > 0, got ${options.scale}` }]);
+  const read: MicrographPicks[] = [];
+  for (const input of inputs) {
+    read.push(...(await readCoordinates(input, {
+      ...(options.from ? { format: options.from } : {}),
+      ...(options.boxSize === undefined ? {} : { boxSize: options.boxSize }),
+      ...(options.permissive ? { permissive: true } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+    })));
+  }
+  let picks = mergePicks(read);
+  if (options.micrographs !== undefined) picks = await attachMicrographs(picks, options);
+  let dropped = 0;
+  picks = picks.map((m) => {
+    let particles = m.particles.slice();
+    if (options.threshold !== undefined) {
+      const t = options.threshold;
+      const kept = particles.filter((p) => p.score === undefined || p.score >= t);
+      dropped += particles.length - kept.length;
+      particles = kept;
+    }
+    if (options.flipY) {
+      const h = options.imageHeight ?? m.height;
+      if (h === undefined) throw new ConfigError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
+      particles = flipParticlesY(particles, h);
+    }
+    let out: MicrographPicks = { ...m, particles };
+    if (options.scale !== undefined && options.scale !== 1) {
+      const s = options.scale;
+      out = {
+        ...out,
+        particles: scaleParticles(particles, s),
+        ...(m.width === undefined ? {} : { width: Math.round(m.width * s) }),
+        ...(m.height === undefined ? {} : { height: Math.round(m.height * s) }),
+      };
+    }
+    return out;
+  });
+  const written = await writeCoordinates(options.out, picks, options.to, {
+    ...(options.overwrite ? { overwrite: true } : {}),
+    ...(options.boxSize === undefined ? {} : { boxSize: options.boxSize }),
+    ...(options.perMicrograph ? { perMicrograph: true } : {}),
+    ...(options.optics ? { optics: options.optics } : {}),
+  });
+  return { written, micrographs: picks.length, particles: picks.reduce((n, m) => n + m.particles.length, 0), droppedByThreshold: dropped };
+}
+
+async function attachMicrographs(picks: MicrographPicks[], options: ConvertOptions): Promise<MicrographPicks[]> {
+  const files = await listMicrographs(options.micrographs as string);
+  if (files.length === 0) throw new ConfigError([{ path: 'micrographs', message: `${options.micrographs} holds no micrograph files (.mrc, .tif, .png, ...)` }]);
+  const match = matchMicrographNames(picks.map((m) => m.micrograph), files);
+  const report = describeNameMismatch(match);
+  if (report !== '') options.onNameMismatch?.(report, match);
+  const needSize = options.to === 'cs' || options.flipY === true;
+  const out: MicrographPicks[] = [];
+  for (const m of picks) {
+    const file = match.matched.get(m.micrograph);
+    if (file === undefined || !needSize || (m.width !== undefined && m.height !== undefined)) { out.push(m); continue; }
+    const size = await micrographSize(file);
+    out.push({ ...m, width: size.width, height: size.height });
+  }
+  return out;
+}
