@@ -56,7 +56,7 @@ export async function openMrc(path: string, options: MrcReadOptions = {}): Promi
       throw new FormatError({ path, byteOffset: got }, `expected a ${MRC_HEADER_BYTES}-byte MRC header, file has only ${got} bytes`);
     }
     const { layout, problems } = interpretHeader(headerBytes, source.size, path, permissive);
-    const first = problems.find((p) => p.fatal) ?? (permissive ? undefined : problems[0]);
+    const first = permissive ? problems.find((p) => p.fatal) : problems[0];
     if (first !== undefined || layout === undefined) {
       const p = first ?? problems[0];
       const more = problems.length > 1 ? ` (${problems.length - 1} more problem(s); \`cryopick mrc-info --permissive\` lists all)` : '';

@@ -68,9 +68,14 @@ export async function openSource(path: string): Promise<ByteSource> {
       return new BufferSource(path, await decompress(raw, compression, path));
     }
     const handle = await open(path, 'r');
-    const { size } = await handle.stat();
-    return new FileSource(path, size, handle);
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      await handle.close();
+      throw new FormatError({ path }, stats.isDirectory() ? 'is a directory, expected a file' : 'is not a regular file');
+    }
+    return new FileSource(path, stats.size, handle);
   } catch (err) {
+    if (err instanceof FormatError) throw err;
     throw describeOpenError(path, err);
   }
 }
