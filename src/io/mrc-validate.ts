@@ -152,7 +152,8 @@ export async function inspectMrc(path: string): Promise<MrcReport> {
       const byteOffset = layout.dataOffset + firstBad * MRC_MODES[layout.mode].bytes;
       problems.push({ byteOffset, message: `${nonFinite} non-finite pixel value(s) (NaN or ±Inf), the first at byte ${byteOffset}` });
     }
-    if (layout.completeSections === layout.fileSections && Number.isFinite(stats.mean)) checkStats(header, stats, problems);
+    // Statistics are only comparable over complete, finite data (NaN/Inf is reported above).
+    if (layout.completeSections === layout.fileSections && nonFinite === 0 && Number.isFinite(stats.mean)) checkStats(header, stats, problems);
     return { ...base, layout, stats, nonFiniteCount: nonFinite, readable: true, problems };
   } finally {
     await source.close();
