@@ -15,6 +15,7 @@ import { parseStar } from './star.js';
 import { formatCoordinateList, formatRelionCoordinates, formatRelionParticles, picksFromStar, type RelionOptics } from './star-relion.js';
 import { formatTopazTable, parseTopazTable } from './topaz-table.js';
 import { stem } from './_coordinate-parse.js';
+import { matchKey } from './micrograph-names.js';
 
 /** Every format name accepted by readCoordinates/writeCoordinates (and `convert --from/--to`). */
 export const COORDINATE_FORMATS = ['star', 'star-particles', 'star-autopick', 'box', 'cbox', 'topaz', 'cs', 'csv'] as const;
@@ -178,8 +179,8 @@ interface PlannedFile { readonly path: string; readonly data: string | Uint8Arra
  * Writes picks in `format` to `path` (a file, or a folder of per-micrograph files) and returns
  * the paths written. Everything is formatted and every target checked before the first write,
  * so a bad option or an existing file leaves no partial output.
- * - star: RELION 3.0 coordinate file(s); one file with `_rlnMicrographName` for several micrographs
- *   unless per-micrograph. star-particles: RELION 3.1+ particles (needs optics.pixelSizeA).
+ * - star: RELION 3.0 coordinate file(s); one file with `_rlnMicrographName` when it holds several
+ *   micrographs or its name does not give back the micrograph's, unless per-micrograph. star-particles: RELION 3.1+ particles (needs optics.pixelSizeA).
  * - star-autopick: `path` is the list (autopick.star); coordinate files `<micrograph><suffix>.star`
  *   go beside it, listed relative to the list's folder.
  * - topaz, cs: one file for all micrographs. box, cbox, csv: per micrograph (csv may hold several).
@@ -217,8 +218,10 @@ function planCoordinateFiles(path: string, picks: readonly MicrographPicks[], fo
     if ((format === 'box' || format === 'cbox') && picks.length > 1) {
       throw new ConfigError([{ path: 'out', message: `${format} files hold one micrograph each: write to a folder` }]);
     }
-    const data = format === 'star' ? formatRelionCoordinates(picks)
-      : format === 'csv' ? formatCsvCoordinates(picks)
+    // A lone micrograph is named by the file, unless the file name would not give it back.
+    const named = picks.length !== 1 || matchKey(stem(path)) !== matchKey(picks[0]?.micrograph ?? '');
+    const data = format === 'star' ? formatRelionCoordinates(picks, named)
+      : format === 'csv' ? formatCsvCoordinates(picks, named)
         : format === 'box' ? formatBox(picks[0]?.particles ?? [], box) : formatCbox(picks[0]?.particles ?? [], box);
     return [{ path, data }];
   }
