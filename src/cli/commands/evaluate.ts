@@ -1,13 +1,119 @@
-// Placeholder for `cryopick evaluate` until its issue lands; it says so instead of pretending to work.
+// `cryopick evaluate --pred P --ref R`: matches predicted to reference picks and prints
+// precision, recall, F1, best F1, AP and mean IoU; optional JSON and PR-curve plot.
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
+import type { MicrographPicks } from '../../io/coords.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { evaluatePicks, diameterFromReferences, type EvaluateOptions } from '../../eval/evaluate.js';
+import { evaluationToJson, formatEvaluation } from '../../eval/format.js';
+import { renderPrCurve, writePlot } from '../../report/plots.js';
+
+interface EvaluateFlags {
+  readonly pred: string[];
+  readonly ref: string[];
+  readonly predFormat?: string;
+  readonly refFormat?: string;
+  readonly predBinning?: string;
+  readonly refBinning?: string;
+  readonly diameter?: string;
+  readonly radius?: string;
+  readonly iou?: string;
+  readonly match: string;
+  readonly threshold?: string;
+  readonly imageHeight?: string;
+  readonly json?: string;
+  readonly plot?: string;
+  readonly perMicrograph?: boolean;
+  readonly overwrite?: boolean;
+}
+
+function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean = () => true, expected = 'a number'): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
+  return v;
+}
+
+function parseFormat(name: string | undefined, flag: string): CoordinateFormat | undefined {
+  if (name === undefined) return undefined;
+  if (!(COORDINATE_FORMATS as readonly string[]).includes(name)) throw new UsageError(`${flag}: unknown format '${name}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
+  return name as CoordinateFormat;
+}
+
+async function readAll(paths: readonly string[], format: CoordinateFormat | undefined, binning: number): Promise<MicrographPicks[]> {
+  const out: MicrographPicks[] = [];
+  for (const path of paths) {
+    const opts = { frame: { binning, yFlipped: false }, ...(format === undefined ? {} : { format }) };
+    out.push(...(await readCoordinates(path, opts)));
+  }
+  return out;
+}
 
 export function register(program: Command): void {
   program
     .command('evaluate')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`evaluate` is not yet available in this version of cryopick');
+    .description('Compare predicted picks with reference picks: precision, recall, F1, AP, mean IoU, PR curve')
+    .requiredOption('--pred <paths...>', 'predicted coordinate files or folders (any format cryopick reads)')
+    .requiredOption('--ref <paths...>', 'reference coordinate files or folders')
+    .option('--pred-format <format>', `format of --pred (default: from the extension): ${COORDINATE_FORMATS.join(', ')}`)
+    .option('--ref-format <format>', 'format of --ref (default: from the extension)')
+    .option('--pred-binning <n>', 'the predictions are in pixels of an n× downsampled micrograph', '1')
+    .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
+    .option('--diameter <px>', 'particle diameter in original pixels (default: from the reference files)')
+    .option('--radius <px>', 'match centres within this distance in original pixels (default 0.25 × diameter)')
+    .option('--iou <t>', 'match by box IoU >= t instead (boxes of side = diameter; crYOLO uses 0.6)')
+    .option('--match <method>', 'hungarian (most matches, optimal) or greedy (by descending score)', 'hungarian')
+    .option('--threshold <score>', 'score threshold for precision/recall/F1 (default: all predictions)')
+    .option('--image-height <px>', 'micrograph height in original pixels, for the y-flip check')
+    .option('--json <file>', 'write the full report (overall, per micrograph, PR curve) as JSON')
+    .option('--plot <file>', 'write the precision-recall curve as SVG and PNG (give either extension)')
+    .option('--per-micrograph', 'also print one line per micrograph')
+    .option('--overwrite', 'replace existing --json / --plot files')
+    .action(async (flags: EvaluateFlags) => {
+      if (flags.radius !== undefined && flags.iou !== undefined) throw new UsageError('--radius and --iou are alternatives; give one');
+      if (flags.match !== 'hungarian' && flags.match !== 'greedy') throw new UsageError(`--match: expected hungarian or greedy, got '${flags.match}'`);
+      const positive = (v: number): boolean => v > 0;
+      const predBinning = parseNumber(flags.predBinning, '--pred-binning', positive, 'a positive number') as number;
+      const refBinning = parseNumber(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
+      const radiusPx = parseNumber(flags.radius, '--radius', positive, 'a positive number');
+      const minIou = parseNumber(flags.iou, '--iou', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+      const threshold = parseNumber(flags.threshold, '--threshold');
+      const height = parseNumber(flags.imageHeight, '--image-height', positive, 'a positive number');
+      let diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number');
+      const predictions = await readAll(flags.pred, parseFormat(flags.predFormat, '--pred-format'), predBinning);
+      const references = await readAll(flags.ref, parseFormat(flags.refFormat, '--ref-format'), refBinning);
+      diameterPx ??= diameterFromReferences(references);
+      if (diameterPx === undefined) throw new UsageError('--diameter is needed: the reference files do not record particle diameters');
+      const options: EvaluateOptions = {
+        diameterPx,
+        method: flags.match,
+        ...(minIou === undefined ? { criterion: 'distance' as const } : { criterion: 'iou' as const, minIou }),
+        ...(radiusPx === undefined ? {} : { radiusPx }),
+        ...(threshold === undefined ? {} : { threshold }),
+      };
+      const refs = height === undefined ? references : references.map((r) => ({ ...r, height: r.height ?? height / r.frame.binning }));
+      const report = evaluatePicks(predictions, refs, options);
+      for (const w of report.warnings) process.stderr.write(`cryopick: warning: ${w}\n`);
+      process.stdout.write(formatEvaluation(report, flags.perMicrograph ? { perMicrograph: true } : {}));
+      const overwrite = flags.overwrite ?? false;
+      if (flags.json !== undefined) {
+        await writeFileAtomic(flags.json, evaluationToJson(report), { overwrite });
+        process.stdout.write(`wrote ${flags.json}\n`);
+      }
+      if (flags.plot !== undefined) {
+        const best = report.overall.bestF1;
+        const svg = await renderPrCurve({
+          title: 'precision-recall',
+          curves: [{
+            name: 'picks',
+            points: report.curve.map((p) => ({ recall: p.recall, precision: p.precision })),
+            ...(report.overall.ap === undefined ? {} : { ap: report.overall.ap }),
+            ...(best ? { best: { recall: best.recall, precision: best.precision, label: `best F1 ${best.f1.toFixed(3)}` } } : {}),
+          }],
+        });
+        const written = await writePlot(flags.plot, svg, { overwrite });
+        process.stdout.write(`wrote ${written.svgPath} and ${written.pngPath}\n`);
+      }
     });
 }
