@@ -1,0 +1,127 @@
+// Downsampling micrographs: Fourier cropping by an integer or real factor or to a target pixel
+// size (any image size), or plain block-average binning by an integer factor. The plan says the
+// exact output size and per-axis factors so coordinates can be mapped back.
+import type { Image2D } from './image.js';
+import { makeImage } from './image.js';
+import { ConfigError } from '../errors.js';
+import { fourierCrop } from './fourier-crop.js';
+import type { SpectralFilter } from './fourier-crop.js';
+
+export type DownsampleMethod = 'fourier' | 'bin';
+
+export type DownsampleParams =
+  | { readonly kind: 'none' }
+  /** Divide both axes by `factor` (≥ 1; an integer for 'bin'). */
+  | { readonly kind: 'factor'; readonly factor: number; readonly method: DownsampleMethod }
+  /** Reach `pixelSizeA` Å/px; an image already at or above it is left at its size. */
+  | { readonly kind: 'pixelSize'; readonly pixelSizeA: number; readonly method: DownsampleMethod };
+
+/** What downsampling does to one image: output size and factors (input px per output px). */
+export interface DownsamplePlan {
+  readonly method: DownsampleMethod | 'none';
+  readonly outWidth: number;
+  readonly outHeight: number;
+  /** inputWidth / outWidth: multiply a binned x coordinate by this to get the original x. */
+  readonly factorX: number;
+  /** inputHeight / outHeight. */
+  readonly factorY: number;
+}
+
+/**
+ * Works out the output size for an input of width × height.
+ * Fourier: out = round(in / factor) per axis (so factorX and factorY can differ by < 1/(2·out)).
+ * Bin: out = floor(in / factor) with an integer factor (a target pixel size rounds the factor);
+ * the right and bottom remainders are dropped.
+ * @throws ConfigError when a target pixel size is given but the image has none, or a bin factor
+ * is not an integer.
+ */
+export function planDownsample(
+  width: number, height: number, pixelSizeA: number | undefined, params: DownsampleParams,
+): DownsamplePlan {
+  const identity: DownsamplePlan = { method: 'none', outWidth: width, outHeight: height, factorX: 1, factorY: 1 };
+  if (params.kind === 'none') return identity;
+  let factor: number;
+  if (params.kind === 'factor') {
+    factor = params.factor;
+  } else {
+    if (pixelSizeA === undefined || !(pixelSizeA > 0)) {
+      throw new ConfigError([{ path: 'downsample.pixelSizeA', message: `downsampling to ${params.pixelSizeA} Å/px needs the micrograph's pixel size, which is unknown; give a factor instead` }]);
+    }
+    factor = params.pixelSizeA / pixelSizeA;
+    if (params.method === 'bin') factor = Math.max(1, Math.round(factor));
+  }
+  if (!(factor >= 1) || !Number.isFinite(factor)) {
+    if (params.kind === 'pixelSize') return identity;
+    throw new ConfigError([{ path: 'downsample.factor', message: `must be a number >= 1, got ${factor}` }]);
+  }
+  if (params.method === 'bin') {
+    if (!Number.isInteger(factor)) {
+      throw new ConfigError([{ path: 'downsample.factor', message: `binning needs an integer factor, got ${factor}; use method "fourier" for real factors` }]);
+    }
+    const outWidth = Math.max(1, Math.floor(width / factor));
+    const outHeight = Math.max(1, Math.floor(height / factor));
+    if (factor === 1) return identity;
+    return { method: 'bin', outWidth, outHeight, factorX: factor, factorY: factor };
+  }
+  const outWidth = Math.max(1, Math.round(width / factor));
+  const outHeight = Math.max(1, Math.round(height / factor));
+  if (outWidth === width && outHeight === height) return identity;
+  return { method: 'fourier', outWidth, outHeight, factorX: width / outWidth, factorY: height / outHeight };
+}
+
+/**
+ * Downsamples an image; `filter` (from makeSpectralFilter, in output-pixel frequencies) is
+ * applied in the same Fourier pass. The output pixel size is the input's × factorX.
+ */
+export function downsample(image: Image2D, params: DownsampleParams, filter?: SpectralFilter): Image2D {
+  const plan = planDownsample(image.width, image.height, image.pixelSizeA, params);
+  return applyDownsamplePlan(image, plan, filter);
+}
+
+/** Carries out a plan from planDownsample (filtering, if given, happens in Fourier space). */
+export function applyDownsamplePlan(image: Image2D, plan: DownsamplePlan, filter?: SpectralFilter): Image2D {
+  switch (plan.method) {
+    case 'fourier':
+      return fourierCrop(image, plan.outWidth, plan.outHeight, filter);
+    case 'bin': {
+      const binned = binImage(image, plan.factorX);
+      return filter === undefined ? binned : fourierCrop(binned, binned.width, binned.height, filter);
+    }
+    case 'none':
+      return filter === undefined
+        ? makeImage(image.width, image.height, image.data.slice(), image.pixelSizeA)
+        : fourierCrop(image, image.width, image.height, filter);
+    default: {
+      const never: never = plan.method;
+      throw new TypeError(`unknown downsampling method ${String(never)}`);
+    }
+  }
+}
+
+/** Block-average binning by an integer factor; remainders at the right and bottom are dropped. */
+export function binImage(image: Image2D, factor: number): Image2D {
+  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`bin factor must be a positive integer, got ${factor}`);
+  const { width, height, data } = image;
+  const w = Math.max(1, Math.floor(width / factor));
+  const h = Math.max(1, Math.floor(height / factor));
+  const fx = Math.min(factor, width);
+  const fy = Math.min(factor, height);
+  const out = new Float32Array(w * h);
+  const acc = new Float64Array(w);
+  for (let y = 0; y < h; y++) {
+    acc.fill(0);
+    for (let dy = 0; dy < fy; dy++) {
+      const row = (y * factor + dy) * width;
+      for (let x = 0; x < w; x++) {
+        const start = row + x * factor;
+        let s = 0;
+        for (let dx = 0; dx < fx; dx++) s += data[start + dx]!;
+        acc[x] = acc[x]! + s;
+      }
+    }
+    const norm = 1 / (fx * fy);
+    for (let x = 0; x < w; x++) out[y * w + x] = acc[x]! * norm;
+  }
+  const pixelSizeA = image.pixelSizeA === undefined ? undefined : image.pixelSizeA * factor;
+  return makeImage(w, h, out, pixelSizeA);
+}
