@@ -1,0 +1,26 @@
+// Public API of the training engine (re-exports only).
+export { F, I, Fs, Is, S } from './attrs.js';
+export type { AttrValue, Attrs } from './attrs.js';
+export { GraphBuilder, Var } from './builder.js';
+export type { DType } from './builder.js';
+export type { OpKind } from './op-kinds.js';
+export * from './ops/elementwise.js';
+export * from './ops/reduce.js';
+export * from './ops/shape.js';
+export * from './ops/conv.js';
+export * from './ops/norm.js';
+export * from './ops/pool.js';
+export * from './ops/misc.js';
+export { gradients } from './backward.js';
+export { gradRules } from './grad/table.js';
+export { ParamStore, Rng, initialize } from './params.js';
+export type { Init, ParamEntry } from './params.js';
+export { Session, listProviders, EXECUTION_PROVIDERS } from './runtime.js';
+export type { ExecutionProvider, RuntimeOptions, TensorData } from './runtime.js';
+export { serializeGraph, parseModel, OPSET } from './onnx-serialize.js';
+export type { SerializeOptions, ParsedModel } from './onnx-serialize.js';
+export { compileForward, CompiledForward } from './forward.js';
+export type { Feed } from './forward.js';
+export { compileTrainStep, TrainStep } from './train-step.js';
+export type { TrainStepOptions, StepResult, OptimizerState } from './train-step.js';
+export type { OptimizerConfig } from './optimizers.js';

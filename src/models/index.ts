@@ -1,0 +1,8 @@
+// Public API of the picker model architectures (re-exports only).
+export * from './topaz/spec.js';
+export { buildNetwork } from './topaz/network.js';
+export type { NetworkOptions } from './topaz/network.js';
+export { PickerModel, MODEL_FORMAT_VERSION } from './picker-model.js';
+export type { PickerMetadata } from './picker-model.js';
+export { loadPickerModel } from './load-picker.js';
+export type { LoadedPicker, ScoreMapOptions, StridedScoreMap } from './load-picker.js';

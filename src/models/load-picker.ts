@@ -1,0 +1,126 @@
+// Loading a cryopick .onnx picker and computing score maps: dense (one logit per pixel via the
+// filled net, tiled for large images, exact at tile seams) and strided (the training-time net).
+import { readFile } from 'node:fs/promises';
+import { FormatError } from '../errors.js';
+import type { Image2D } from '../image/image.js';
+import { parseModel } from '../engine/onnx-serialize.js';
+import type { RuntimeOptions } from '../engine/runtime.js';
+import { Session } from '../engine/runtime.js';
+import type { CompiledForward } from '../engine/forward.js';
+import type { PickerMetadata } from './picker-model.js';
+import { PickerModel } from './picker-model.js';
+import type { PickerModelConfig } from './topaz/spec.js';
+
+export interface ScoreMapOptions {
+  /** Output tile edge in pixels (default 512); bounds memory on large micrographs. */
+  readonly tileSize?: number;
+}
+
+export interface StridedScoreMap {
+  /** Logits, row-major, width × height. Logit (i, j) is centred on image pixel (x = j·stride, y = i·stride). */
+  readonly data: Float32Array;
+  readonly width: number;
+  readonly height: number;
+  readonly stride: number;
+}
+
+export interface LoadedPicker {
+  readonly metadata: PickerMetadata;
+  readonly model: PickerModel;
+  /** Dense logits, same width × height as the image (zero padding outside the image). */
+  scoreMap(image: Image2D, o?: ScoreMapOptions): Promise<Float32Array>;
+  /** Logits at the network's natural stride (about stride² fewer operations). */
+  scoreMapStrided(image: Image2D): Promise<StridedScoreMap>;
+  release(): Promise<void>;
+}
+
+function copyPadded(image: Image2D, x0: number, y0: number, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const sy = y0 + y;
+    if (sy < 0 || sy >= image.height) continue;
+    for (let x = 0; x < w; x++) {
+      const sx = x0 + x;
+      if (sx >= 0 && sx < image.width) out[y * w + x] = image.data[sy * image.width + sx] as number;
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads a cryopick .onnx model.
+ * @throws FormatError when the file is not an ONNX model written by cryopick.
+ */
+export async function loadPickerModel(path: string, runtime: RuntimeOptions = {}): Promise<LoadedPicker> {
+  const bytes = new Uint8Array(await readFile(path));
+  let parsed;
+  try {
+    parsed = parseModel(bytes);
+  } catch (err) {
+    throw new FormatError({ path }, `not an ONNX model (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const md = parsed.metadata;
+  const arch = md['cryopick.architecture'];
+  if (!arch) throw new FormatError({ path }, 'not a cryopick picker: metadata property cryopick.architecture is missing');
+  let config: PickerModelConfig;
+  let input: Record<string, unknown>;
+  let training: Record<string, unknown>;
+  try {
+    config = JSON.parse(arch) as PickerModelConfig;
+    input = JSON.parse(md['cryopick.input'] ?? '{}') as Record<string, unknown>;
+    training = JSON.parse(md['cryopick.training'] ?? '{}') as Record<string, unknown>;
+  } catch (err) {
+    throw new FormatError({ path }, `metadata is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const model = PickerModel.create(config);
+  const missing = [...model.store.entries.keys()].filter((k) => !parsed.initializers.has(k));
+  if (missing.length) throw new FormatError({ path }, `weights missing for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  model.store.load(new Map([...parsed.initializers].map(([k, v]) => [k, v.data])), false);
+  const metadata: PickerMetadata = {
+    config, receptiveField: model.receptiveField, stride: model.stride, input, training, version: md['cryopick.version'] ?? '?',
+  };
+  const session = await Session.create(bytes, runtime);
+  const strided = new Map<string, CompiledForward>();
+  const r = (model.receptiveField - 1) / 2;
+
+  return {
+    metadata,
+    model,
+    async scoreMap(image, o = {}) {
+      const t = o.tileSize ?? 512;
+      if (!Number.isInteger(t) || t < 1) throw new RangeError(`tileSize must be a positive integer, got ${t}`);
+      const out = new Float32Array(image.width * image.height);
+      for (let ty = 0; ty < image.height; ty += t) {
+        for (let tx = 0; tx < image.width; tx += t) {
+          const th = Math.min(t, image.height - ty);
+          const tw = Math.min(t, image.width - tx);
+          const inW = tw + 2 * r;
+          const inH = th + 2 * r;
+          const res = await session.run({ image: { data: copyPadded(image, tx - r, ty - r, inW, inH), dims: [1, 1, inH, inW] } });
+          const logits = res['logits']?.data as Float32Array;
+          for (let y = 0; y < th; y++) out.set(logits.subarray(y * tw, (y + 1) * tw), (ty + y) * image.width + tx);
+        }
+      }
+      return out;
+    },
+    async scoreMapStrided(image) {
+      const key = `${image.width}x${image.height}`;
+      const inW = image.width + 2 * r;
+      const inH = image.height + 2 * r;
+      let fwd = strided.get(key);
+      if (!fwd) {
+        fwd = await model.compileForward([1, 1, inH, inW], { mode: 'eval', fill: false }, runtime);
+        strided.set(key, fwd);
+      }
+      const res = await fwd.run({ image: copyPadded(image, -r, -r, inW, inH) });
+      const s = model.stride;
+      const width = Math.floor((inW - model.receptiveField) / s) + 1;
+      const height = Math.floor((inH - model.receptiveField) / s) + 1;
+      return { data: res['logits'] as Float32Array, width, height, stride: s };
+    },
+    async release() {
+      await session.release();
+      for (const f of strided.values()) await f.release();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// A picker model: architecture config + parameters, its compiled graphs, and the standard
+// .onnx export (filled inference net with symbolic N/H/W and cryopick metadata properties).
+import { GraphBuilder } from '../engine/builder.js';
+import type { Var } from '../engine/builder.js';
+import { compileForward } from '../engine/forward.js';
+import type { CompiledForward } from '../engine/forward.js';
+import { serializeGraph } from '../engine/onnx-serialize.js';
+import { ParamStore } from '../engine/params.js';
+import type { RuntimeOptions } from '../engine/runtime.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { buildNetwork } from './topaz/network.js';
+import type { NetworkOptions } from './topaz/network.js';
+import type { PickerModelConfig } from './topaz/spec.js';
+import { geometryOf, layerStack, validateConfig } from './topaz/spec.js';
+
+export const MODEL_FORMAT_VERSION = '1';
+
+/** What the .onnx metadata says about the model, besides its weights. */
+export interface PickerMetadata {
+  readonly config: PickerModelConfig;
+  readonly receptiveField: number;
+  readonly stride: number;
+  /** How input images must be prepared (downsampling, normalisation); free-form JSON from training. */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** Training settings (free-form JSON). */
+  readonly training: Readonly<Record<string, unknown>>;
+  readonly version: string;
+}
+
+export class PickerModel {
+  constructor(
+    readonly config: PickerModelConfig,
+    readonly store: ParamStore,
+  ) {
+    validateConfig(config);
+  }
+
+  /** A freshly initialised model (He/Xavier with a seedable RNG). */
+  static create(config: PickerModelConfig, seed = 0): PickerModel {
+    const m = new PickerModel(config, new ParamStore(seed));
+    const rf = m.receptiveField;
+    const b = new GraphBuilder();
+    m.forward(b.input('x', [1, 1, rf, rf]), { mode: 'eval', fill: false });
+    return m;
+  }
+
+  get receptiveField(): number {
+    return geometryOf(layerStack(this.config)).receptiveField;
+  }
+  get stride(): number {
+    return geometryOf(layerStack(this.config)).stride;
+  }
+
+  /** Emits the network on x [N, 1, H, W] into x's graph; returns logits [N, 1, H', W']. */
+  forward(x: Var, o: NetworkOptions): Var {
+    return buildNetwork(x.b, this.store, this.config, x, o);
+  }
+
+  /** Compiles an evaluation/inference forward for a fixed input shape (weights fed from the store). */
+  async compileForward(shape: readonly [number, number, number, number], o: NetworkOptions, runtime: RuntimeOptions = {}): Promise<CompiledForward> {
+    const b = new GraphBuilder();
+    const logits = this.forward(b.input('image', shape), o);
+    return compileForward(b, { logits }, this.store, runtime);
+  }
+
+  /** The filled inference graph as .onnx bytes: input image [N,1,H,W], output logits [N,1,H-rf+1,W-rf+1]. */
+  toOnnx(meta: { input?: Record<string, unknown>; training?: Record<string, unknown> } = {}): Uint8Array {
+    const rf = this.receptiveField;
+    const b = new GraphBuilder();
+    const logits = this.forward(b.input('image', [1, 1, rf + 8, rf + 8]), { mode: 'eval', fill: true });
+    const metadata: Record<string, string> = {
+      'cryopick.version': MODEL_FORMAT_VERSION,
+      'cryopick.architecture': JSON.stringify(this.config),
+      'cryopick.receptive_field': String(rf),
+      'cryopick.stride': String(this.stride),
+      'cryopick.input': JSON.stringify(meta.input ?? {}),
+      'cryopick.training': JSON.stringify(meta.training ?? {}),
+      'cryopick.graph': 'filled: image [N,1,H,W] -> logits [N,1,H-rf+1,W-rf+1]; pad the image by (rf-1)/2 for one logit per pixel',
+    };
+    return serializeGraph(b, {
+      outputs: { logits },
+      paramValues: this.store.values(),
+      dims: { image: ['N', 1, 'H', 'W'], logits: ['N', 1, 'H_out', 'W_out'] },
+      metadata,
+      graphName: `cryopick_${this.config.arch}`,
+    });
+  }
+
+  /** Writes the .onnx model file (atomic; refuses to overwrite unless told). */
+  async exportOnnx(path: string, meta: { input?: Record<string, unknown>; training?: Record<string, unknown> } = {}, opts: { overwrite?: boolean } = {}): Promise<void> {
+    await writeFileAtomic(path, this.toOnnx(meta), opts);
+  }
+}

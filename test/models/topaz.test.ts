@@ -1,0 +1,74 @@
+// Topaz architectures: receptive fields, parameter counts, filled ≡ strided logits, and the
+// .onnx export reproducing in-memory predictions through loadPickerModel.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PickerModel, defaultConfig, loadPickerModel, TOPAZ_ARCHS } from '../../src/models/index.js';
+import type { TopazArch } from '../../src/models/index.js';
+import { Rng } from '../../src/engine/index.js';
+
+const RF: Record<TopazArch, number> = { resnet8: 71, resnet16: 91, conv31: 31, conv63: 63, conv127: 127 };
+const STRIDE: Record<TopazArch, number> = { resnet8: 4, resnet16: 4, conv31: 4, conv63: 8, conv127: 16 };
+
+test('receptive fields and strides match Topaz', () => {
+  for (const arch of TOPAZ_ARCHS) {
+    const m = PickerModel.create(defaultConfig(arch, { units: 4 }));
+    assert.equal(m.receptiveField, RF[arch], arch);
+    assert.equal(m.stride, STRIDE[arch], arch);
+  }
+});
+
+test('ResNet8 u32 has about 0.33 M parameters (BN off, as Topaz counts)', () => {
+  const m = PickerModel.create(defaultConfig('resnet8', { batchNorm: false }));
+  const n = m.store.countTrainable();
+  assert.ok(n > 300_000 && n < 360_000, String(n));
+});
+
+function randomImage(w: number, h: number, seed: number): { width: number; height: number; data: Float32Array } {
+  const rng = new Rng(seed);
+  const data = new Float32Array(w * h);
+  for (let i = 0; i < data.length; i++) data[i] = rng.normal();
+  return { width: w, height: h, data };
+}
+
+for (const [arch, pooling, bn] of [['resnet8', 'none', true], ['conv31', 'none', true], ['resnet16', 'none', false], ['conv31', 'max', true], ['conv31', 'avg', false]] as const) {
+  test(`${arch} pooling ${pooling} bn ${bn}: filled logits equal strided logits; .onnx reproduces them`, async () => {
+    const model = PickerModel.create(defaultConfig(arch, { units: 4, pooling, batchNorm: bn }), 3);
+    // Perturb BN running stats so the eval path is not the identity.
+    for (const e of model.store.entries.values()) if (!e.trainable) e.data = e.data.map((v, i) => v + 0.1 * ((i % 3) + 1));
+    const dir = await mkdtemp(join(tmpdir(), 'cryopick-model-'));
+    try {
+      const path = join(dir, 'm.onnx');
+      await model.exportOnnx(path, { input: { normalization: 'gmm' } });
+      const picker = await loadPickerModel(path, { threads: 1 });
+      assert.equal(picker.metadata.receptiveField, model.receptiveField);
+      assert.deepEqual(picker.metadata.input, { normalization: 'gmm' });
+      const img = randomImage(45, 38, 7);
+      const dense = await picker.scoreMap(img);
+      const tiled = await picker.scoreMap(img, { tileSize: 16 });
+      assert.equal(dense.length, img.width * img.height);
+      let maxTile = 0;
+      for (let i = 0; i < dense.length; i++) maxTile = Math.max(maxTile, Math.abs((dense[i] as number) - (tiled[i] as number)));
+      assert.ok(maxTile < 1e-4, `tiling changed logits by ${maxTile}`);
+      const strided = await picker.scoreMapStrided(img);
+      let maxDiff = 0;
+      let count = 0;
+      for (let i = 0; i < strided.height; i++) {
+        for (let j = 0; j < strided.width; j++) {
+          const x = j * strided.stride;
+          const y = i * strided.stride;
+          if (x >= img.width || y >= img.height) continue;
+          maxDiff = Math.max(maxDiff, Math.abs((strided.data[i * strided.width + j] as number) - (dense[y * img.width + x] as number)));
+          count++;
+        }
+      }
+      assert.ok(count > 4);
+      assert.ok(maxDiff < 1e-3, `filled vs strided differ by ${maxDiff}`);
+      await picker.release();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
