@@ -1,13 +1,166 @@
-// Placeholder for `cryopick simulate` until its issue lands; it says so instead of pretending to work.
+// `cryopick simulate --out DIR [--preset quick|realistic] [...]`: synthetic micrographs with exact
+// ground truth and sparse user picks (see src/sim/README.md for the model and the output layout).
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { COORDINATE_FORMATS, type CoordinateFormat } from '../../io/coordinate-formats.js';
+import { simulateDataset } from '../../sim/dataset.js';
+import { BUILTIN_MODELS } from '../../sim/molecule.js';
+import { PRESETS, PRESET_NAMES, type PresetName, type SimulationParams } from '../../sim/params.js';
+
+type Flags = Readonly<Record<string, string | boolean | undefined>>;
+
+function num(flags: Flags, key: string, flag: string, check: (v: number) => boolean = () => true, what = 'a number'): number | undefined {
+  const text = flags[key];
+  if (text === undefined || typeof text === 'boolean') return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${what}, got '${text}'`);
+  return v;
+}
+
+function parseSize(text: string): { width: number; height: number } {
+  const m = /^(\d+)(?:[x×,](\d+))?$/i.exec(text.trim());
+  if (!m) throw new UsageError(`--size: expected N or WxH in pixels, got '${text}'`);
+  const width = Number(m[1]);
+  return { width, height: m[2] === undefined ? width : Number(m[2]) };
+}
+
+function parseModels(text: string): { models: string[]; weights: number[] } {
+  const models: string[] = [];
+  const weights: number[] = [];
+  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+    const m = /^(.+?)(?::([0-9.eE+-]+))?$/.exec(part);
+    const name = m?.[1] ?? part;
+    const w = m?.[2] === undefined ? 1 : Number(m[2]);
+    if (!(w > 0)) throw new UsageError(`--models: weight of '${name}' must be > 0, got '${m?.[2]}'`);
+    models.push(name);
+    weights.push(w);
+  }
+  if (models.length === 0) throw new UsageError('--models: expected at least one model name');
+  return { models, weights };
+}
+
+function parseFormats(text: string | undefined): CoordinateFormat[] {
+  if (text === undefined) return [];
+  return text.split(',').map((s) => s.trim()).filter((s) => s !== '').map((f) => {
+    if (!(COORDINATE_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format: unknown format '${f}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
+    return f as CoordinateFormat;
+  });
+}
+
+/** Builds the simulation parameters from a preset and the command-line overrides. */
+export function paramsFromFlags(flags: Flags): { preset: PresetName; count: number; params: SimulationParams } {
+  const presetName = (flags['preset'] ?? 'quick') as string;
+  if (!(PRESET_NAMES as readonly string[]).includes(presetName)) throw new UsageError(`--preset: expected ${PRESET_NAMES.join(' or ')}, got '${presetName}'`);
+  const preset = PRESETS[presetName as PresetName];
+  const p: { -readonly [K in keyof SimulationParams]: SimulationParams[K] } = { ...preset.params };
+  const pos = (v: number): boolean => v > 0;
+  const frac = (v: number): boolean => v >= 0 && v <= 1;
+  const nonneg = (v: number): boolean => v >= 0;
+  if (typeof flags['size'] === 'string') Object.assign(p, parseSize(flags['size']));
+  const set = <K extends keyof SimulationParams>(key: K, v: SimulationParams[K] | undefined): void => {
+    if (v !== undefined) p[key] = v;
+  };
+  set('pixelSizeA', num(flags, 'pixelSize', '--pixel-size', pos, 'a positive number of Å'));
+  set('particleDiameterA', num(flags, 'particleDiameter', '--particle-diameter', pos, 'a positive number of Å'));
+  if (typeof flags['models'] === 'string') {
+    const { models, weights } = parseModels(flags['models']);
+    p.models = models;
+    p.modelWeights = weights;
+  }
+  if (typeof flags['pdb'] === 'string') {
+    if (typeof flags['models'] === 'string') {
+      p.models = [...p.models, `pdb:${flags['pdb']}`];
+      p.modelWeights = [...p.modelWeights, 1];
+    } else {
+      p.models = [`pdb:${flags['pdb']}`];
+      p.modelWeights = [1];
+      // a PDB is simulated at its real size unless a diameter is asked for
+      if (flags['particleDiameter'] === undefined) p.particleDiameterA = null;
+    }
+  }
+  set('particlesPerMicrograph', num(flags, 'particlesPerMicrograph', '--particles-per-micrograph', nonneg, 'a number >= 0'));
+  set('snr', num(flags, 'snr', '--snr', pos, 'a positive number'));
+  const um = (v: number | undefined): number | undefined => (v === undefined ? undefined : v * 1e4);
+  set('defocusMinA', um(num(flags, 'defocusMin', '--defocus-min', nonneg, 'micrometres >= 0')));
+  set('defocusMaxA', um(num(flags, 'defocusMax', '--defocus-max', nonneg, 'micrometres >= 0')));
+  set('astigmatismMaxA', num(flags, 'astigmatism', '--astigmatism', nonneg, 'Å >= 0'));
+  set('bFactorMinA2', num(flags, 'bFactorMin', '--b-factor-min', nonneg, 'Å² >= 0'));
+  set('bFactorMaxA2', num(flags, 'bFactorMax', '--b-factor-max', nonneg, 'Å² >= 0'));
+  set('voltageKv', num(flags, 'voltage', '--voltage', pos, 'kV > 0'));
+  set('sphericalAberrationMm', num(flags, 'cs', '--cs', nonneg, 'mm >= 0'));
+  set('amplitudeContrast', num(flags, 'amplitudeContrast', '--amplitude-contrast', (v) => v >= 0 && v < 1, 'a fraction in [0, 1)'));
+  set('doseEPerA2', num(flags, 'dose', '--dose', pos, 'e/Å² > 0'));
+  set('structuralNoiseFraction', num(flags, 'structuralNoise', '--structural-noise', frac, 'a fraction in [0, 1]'));
+  set('iceGradient', num(flags, 'iceGradient', '--ice-gradient', frac, 'a fraction in [0, 1]'));
+  set('iceCrystalsPerMicrograph', num(flags, 'iceCrystals', '--ice-crystals', nonneg, 'a mean count >= 0'));
+  set('carbonProbability', num(flags, 'carbon', '--carbon', frac, 'a probability in [0, 1]'));
+  set('junkPerMicrograph', num(flags, 'junk', '--junk', nonneg, 'a mean count >= 0'));
+  set('aggregateFraction', num(flags, 'aggregates', '--aggregates', frac, 'a fraction in [0, 1]'));
+  set('labelFraction', num(flags, 'labelFraction', '--label-fraction', frac, 'a fraction in [0, 1]'));
+  const count = num(flags, 'count', '--count', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') ?? preset.count;
+  return { preset: presetName as PresetName, count, params: p };
+}
 
 export function register(program: Command): void {
   program
     .command('simulate')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`simulate` is not yet available in this version of cryopick');
+    .description('Simulate cryo-EM micrographs with exact ground truth and sparse user picks (MRC + STAR + manifest.json)')
+    .requiredOption('--out <dir>', 'output folder: micrographs/, truth/, picks/, manifest.json')
+    .option('--preset <name>', `parameter preset: ${PRESET_NAMES.join(' (six 1024² at 4 Å/px, seconds) or ')} (twenty 4096² at 1 Å/px)`, 'quick')
+    .option('--count <n>', 'number of micrographs (default: the preset\'s)')
+    .option('--seed <n>', 'random seed; the same seed gives identical files', '1')
+    .option('--size <WxH>', 'micrograph size in pixels (N or WxH)')
+    .option('--pixel-size <A>', 'pixel size in Å')
+    .option('--particle-diameter <A>', 'diameter of the largest model in Å (others keep their relative size)')
+    .option('--models <list>', `comma list of models, each name[:weight]: ${Object.keys(BUILTIN_MODELS).join(', ')}`)
+    .option('--pdb <file>', 'also (or, without --models, only) simulate the ATOM/HETATM records of this PDB file')
+    .option('--particles-per-micrograph <n>', 'mean number of particles placed per micrograph (before exclusions)')
+    .option('--snr <x>', 'signal-to-noise ratio: particle signal variance inside particle disks / noise variance')
+    .option('--defocus-min <um>', 'smallest defocus in µm (underfocus positive)')
+    .option('--defocus-max <um>', 'largest defocus in µm')
+    .option('--astigmatism <A>', 'largest defocus difference U−V in Å')
+    .option('--b-factor-min <A2>', 'smallest envelope B-factor in Å²')
+    .option('--b-factor-max <A2>', 'largest envelope B-factor in Å²')
+    .option('--voltage <kV>', 'accelerating voltage in kV')
+    .option('--cs <mm>', 'spherical aberration in mm')
+    .option('--amplitude-contrast <w>', 'amplitude contrast fraction')
+    .option('--dose <e/A2>', 'electron dose in e/Å² (mean counts per pixel = dose × pixel size²)')
+    .option('--structural-noise <f>', 'share of the noise variance that is CTF-filtered structural noise')
+    .option('--ice-gradient <f>', 'peak-to-peak relative intensity variation of the ice background')
+    .option('--ice-crystals <n>', 'mean number of ice crystals per micrograph')
+    .option('--carbon <p>', 'probability that a micrograph shows a carbon edge')
+    .option('--junk <n>', 'mean number of small junk objects per micrograph')
+    .option('--aggregates <f>', 'fraction of placements that start an aggregate of 2–4 particles')
+    .option('--label-fraction <f>', 'fraction of the truth written as user picks (e.g. 0.3–0.5)')
+    .option('--format <list>', `extra coordinate formats besides STAR: ${COORDINATE_FORMATS.join(', ')}`)
+    .option('--prefix <name>', 'micrograph name prefix', 'sim')
+    .option('--overwrite', 'replace existing output files')
+    .option('--quiet', 'print only the summary')
+    .action(async (flags: Flags) => {
+      const { preset, count, params } = paramsFromFlags(flags);
+      const seed = num(flags, 'seed', '--seed', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0') ?? 1;
+      const out = String(flags['out']);
+      const started = Date.now();
+      const manifest = await simulateDataset({
+        outDir: out,
+        params,
+        count,
+        seed,
+        preset,
+        formats: parseFormats(typeof flags['format'] === 'string' ? flags['format'] : undefined),
+        overwrite: flags['overwrite'] === true,
+        namePrefix: String(flags['prefix'] ?? 'sim'),
+        onProgress: (done, total, name) => {
+          if (flags['quiet'] !== true) process.stderr.write(`simulated ${name} (${done}/${total})\n`);
+        },
+      });
+      const t = manifest.totals;
+      const snrs = manifest.micrographs.map((m) => m.measuredSnr);
+      process.stdout.write(
+        `wrote ${manifest.count} micrographs of ${manifest.width}x${manifest.height} at ${manifest.pixelSizeA} Å/px to ${out} ` +
+          `(particle diameter ${manifest.particleDiameterA} Å = ${manifest.particleDiameterPx} px): ${t.truth} truth particles ` +
+          `of ${t.placed} placed, ${t.picks} user picks (${Math.round(100 * params.labelFraction)}%), ` +
+          `measured SNR ${Math.min(...snrs).toFixed(3)}–${Math.max(...snrs).toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(1)} s; manifest ${out}/manifest.json\n`,
+      );
     });
 }

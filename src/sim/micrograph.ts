@@ -1,0 +1,179 @@
+// simulateMicrograph: one synthetic cryo-EM micrograph with exact ground truth, deterministic
+// from (params, seed). Image formation is described in src/sim/README.md.
+import { makeImage, type Image2D } from '../image/image.js';
+import type { Particle } from '../io/coords.js';
+import { Rng } from './_random.js';
+import { placeContaminants, rasterizeContaminants, touchesCarbon, type CarbonEdge, type Contaminant } from './contaminants.js';
+import { nextPowerOfTwo } from './_fft2d.js';
+import type { CtfParams } from './ctf.js';
+import { colouredNoisePair, filterPair, iceBackground, sampleCtf } from './imaging.js';
+import { exclusionReasons, placeParticles, type DiskObstacle, type ExclusionReason, type PlacedParticle } from './layout.js';
+import { resolveModels } from './model-set.js';
+import { validateSimulationParams, type SimulationParams } from './params.js';
+import { splatMolecule } from './projection.js';
+import { maskedVariance, measureSnr, particleMask } from './snr.js';
+
+/** A placed particle with the reason it is not in the truth (null = in the truth). */
+export interface SimulatedParticle extends PlacedParticle {
+  readonly excluded: ExclusionReason | null;
+}
+
+/** Noise-free parts of the image, kept on request for tests and diagnostics (all width × height). */
+export interface MicrographComponents {
+  /** Bilinear projection of all particles (atom weights per pixel, before blur and CTF). */
+  readonly projection: Float32Array;
+  /** Particle contribution to the image, counts (negative = darker). */
+  readonly signal: Float32Array;
+  /** Structural + shot noise, counts. */
+  readonly noise: Float32Array;
+  /** Everything else: mean, uneven ice, contaminants and carbon texture, counts. */
+  readonly background: Float32Array;
+  /** 1 inside the disk of any placed particle (where the signal variance is measured). */
+  readonly particleMask: Uint8Array;
+}
+
+export interface SimulatedMicrograph {
+  readonly image: Image2D;
+  /** Isolated, intact, fully-inside particles: what a curated pick list holds (pixels, with diameter). */
+  readonly truth: Particle[];
+  /** A random subset of `truth` of size round(labelFraction · truth.length). */
+  readonly userPicks: Particle[];
+  /** Every placed particle, including those excluded from the truth and why. */
+  readonly particles: SimulatedParticle[];
+  readonly contaminants: Contaminant[];
+  readonly ctf: CtfParams;
+  /** The SNR measured on this micrograph with the definition of snr.ts. */
+  readonly measuredSnr: number;
+  /** Mean counts per pixel (dose · pixel size²). */
+  readonly meanCounts: number;
+  readonly components?: MicrographComponents;
+}
+
+export interface SimulateMicrographOptions {
+  /** Keep the noise-free components (costs ~5 extra images of memory). */
+  readonly keepComponents?: boolean;
+}
+
+function drawCtf(p: SimulationParams, rng: Rng): CtfParams {
+  const mean = rng.range(p.defocusMinA, p.defocusMaxA);
+  const astig = rng.range(0, p.astigmatismMaxA);
+  return {
+    voltageKv: p.voltageKv,
+    sphericalAberrationMm: p.sphericalAberrationMm,
+    amplitudeContrast: p.amplitudeContrast,
+    defocusUA: mean + astig / 2,
+    defocusVA: mean - astig / 2,
+    astigmatismAngleDeg: rng.range(0, 180),
+    bFactorA2: rng.range(p.bFactorMinA2, p.bFactorMaxA2),
+  };
+}
+
+function toParticle(p: PlacedParticle): Particle {
+  return { x: p.x, y: p.y, diameter: p.diameterPx };
+}
+
+/** Simulates one micrograph. Same (params, seed) → identical result. @throws ConfigError on bad params. */
+export function simulateMicrograph(params: SimulationParams, seed: number, options: SimulateMicrographOptions = {}): SimulatedMicrograph {
+  validateSimulationParams(params);
+  const { width, height, pixelSizeA } = params;
+  const n = width * height;
+  const models = resolveModels(params);
+  const diameterPx = models.molecules.map((m) => m.diameterA / pixelSizeA);
+  const maxDiameterPx = models.maxDiameterA / pixelSizeA;
+
+  const ctf = drawCtf(params, new Rng(seed, 'ctf'));
+  const placed = placeParticles(
+    { width, height, count: new Rng(seed, 'count').poisson(params.particlesPerMicrograph), aggregateFraction: params.aggregateFraction, diameterPx, fractions: models.fractions },
+    new Rng(seed, 'layout'),
+  );
+  const contaminants = placeContaminants(
+    { width, height, diameterPx: maxDiameterPx, iceCrystals: params.iceCrystalsPerMicrograph, carbonProbability: params.carbonProbability, junk: params.junkPerMicrograph },
+    new Rng(seed, 'contaminants'),
+  );
+
+  // truth: what a careful user would keep
+  const carbon = contaminants.find((c): c is CarbonEdge => c.kind === 'carbon');
+  const obstacles: DiskObstacle[] = contaminants.flatMap((c) => (c.kind === 'carbon' ? [] : [{ kind: c.kind, x: c.x, y: c.y, radiusPx: c.radiusPx }]));
+  const reasons = exclusionReasons(placed, {
+    width,
+    height,
+    onCarbon: (x, y, r) => (carbon ? touchesCarbon(carbon, x, y, r) : false),
+    obstacles,
+  });
+  const particles: SimulatedParticle[] = placed.map((p, i) => ({ ...p, excluded: reasons[i] ?? null }));
+  const truth = particles.filter((p) => p.excluded === null).map(toParticle);
+  const nPicks = Math.round(params.labelFraction * truth.length);
+  const chosen = new Set(new Rng(seed, 'picks').shuffled(truth.map((_, i) => i)).slice(0, nPicks));
+  const userPicks = truth.filter((_, i) => chosen.has(i));
+
+  // projected potential of the particles (re) and of the contaminants (im), filtered together
+  const projection = new Float64Array(n);
+  for (const p of placed) splatMolecule({ width, height, data: projection }, models.molecules[p.model]!, p.rotation, p.x, p.y, pixelSizeA);
+  const contamPotential = new Float64Array(n);
+  const amplitude = new Float32Array(n);
+  const carbonMask = new Float32Array(n);
+  const meanMass = models.molecules.reduce((s, m, i) => s + (models.fractions[i] ?? 0) * m.weight.reduce((a, b) => a + b, 0) / (Math.PI * (m.diameterA / pixelSizeA / 2) ** 2), 0);
+  rasterizeContaminants(
+    contaminants,
+    { potential: { width, height, data: contamPotential }, amplitude, carbonMask },
+    { pixelSizeA, particlePotential: 1.5 * meanMass, molecules: models.molecules },
+    new Rng(seed, 'junk'),
+  );
+  const transfer = sampleCtf(ctf, nextPowerOfTwo(width), nextPowerOfTwo(height), pixelSizeA);
+  // atoms are blurred by their own size plus half a pixel (the bilinear splat is not band-limited)
+  const blurSigmaA = Math.hypot(models.atomSigmaA, 0.5 * pixelSizeA);
+  const filtered = filterPair(projection, contamPotential, width, height, { transfer, pixelSizeA, blurSigmaA });
+  const noiseFields = colouredNoisePair(width, height, { transfer, pixelSizeA, blurSigmaA: 0 }, new Rng(seed, 'structural-noise'));
+  const ice = iceBackground(width, height, params.iceGradient, new Rng(seed, 'ice'));
+
+  // scale: total noise variance = Poisson variance at the dose; signal variance = SNR × that
+  const meanCounts = params.doseEPerA2 * pixelSizeA * pixelSizeA;
+  const noiseVar = meanCounts;
+  const mask = particleMask(placed, width, height);
+  const sigVar = maskedVariance(filtered.a, mask);
+  const k = sigVar > 0 ? Math.sqrt((params.snr * noiseVar) / sigVar) : 0;
+  const structVar = maskedVariance(noiseFields.a);
+  const a = structVar > 0 ? Math.sqrt((params.structuralNoiseFraction * noiseVar) / structVar) : 0;
+  const textureVar = maskedVariance(noiseFields.b);
+  const t = textureVar > 0 ? Math.sqrt((0.5 * noiseVar) / textureVar) : 0;
+
+  const signal = new Float32Array(n);
+  const background = new Float32Array(n);
+  const noise = new Float64Array(n);
+  const shot = new Float64Array(n);
+  new Rng(seed, 'shot-noise').fillNormal(shot);
+  for (let i = 0; i < n; i++) {
+    signal[i] = -k * filtered.a[i]!;
+    const bg = meanCounts * (1 + ice[i]! + amplitude[i]!) - k * filtered.b[i]! + t * carbonMask[i]! * noiseFields.b[i]!;
+    background[i] = bg;
+    // shot noise follows the local mean (Poisson), in the Gaussian approximation
+    shot[i]! *= Math.sqrt(Math.max(bg, 0) / meanCounts);
+  }
+  const shotVar = maskedVariance(shot);
+  const b = shotVar > 0 ? Math.sqrt(((1 - params.structuralNoiseFraction) * noiseVar) / shotVar) : 0;
+  for (let i = 0; i < n; i++) noise[i] = -a * noiseFields.a[i]! + b * shot[i]!;
+  // remove the small cross-term so the total noise variance is exactly the target
+  const total = maskedVariance(noise);
+  const fix = total > 0 ? Math.sqrt(noiseVar / total) : 1;
+  const noiseOut = new Float32Array(n);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    noiseOut[i] = noise[i]! * fix;
+    data[i] = background[i]! + signal[i]! + noiseOut[i]!;
+  }
+  const result: SimulatedMicrograph = {
+    image: makeImage(width, height, data, pixelSizeA),
+    truth,
+    userPicks,
+    particles,
+    contaminants,
+    ctf,
+    measuredSnr: measureSnr(signal, noiseOut, mask),
+    meanCounts,
+  };
+  if (!options.keepComponents) return result;
+  return {
+    ...result,
+    components: { projection: Float32Array.from(projection), signal, noise: noiseOut, background, particleMask: mask },
+  };
+}
