@@ -82,7 +82,7 @@ export function buildLossGraph(g: GraphBuilder, logits: Var, labels: Var, o: Los
       const d = sub(k, mu);
       const z = add(div(mul(d, d), mul(variance, -2)), bias);
       const q = softmax(z, 0);
-      const penalty = neg(reduceSum(mul(q, logpmf), [0], true));
+      const penalty = mul(neg(reduceSum(mul(q, logpmf), [0], true)), o.penaltyScale ?? 1);
       const objective = scalar(add(mul(bceP, w), mul(penalty, o.slack)));
       const feedsFor = (lab: Float32Array): Map<string, { data: Float32Array; shape: number[] }> => {
         const f = scalars(lab);

@@ -17,6 +17,11 @@ export interface LossSettings {
   readonly pi: number;
   readonly slack: number;
   readonly classWeight: number;
+  /**
+   * Multiplies the GE-binomial penalty (default 1). Dense batches hold M ≫ 256 pixels and the
+   * penalty grows like M·(p̄ − π)², so dense training uses 256/M: the same pull as a Topaz batch.
+   */
+  readonly penaltyScale?: number;
 }
 
 export interface LossValue {
@@ -81,7 +86,8 @@ export function referenceLoss(s: ArrayLike<number>, y: ArrayLike<number>, o: Los
       for (let k = 0; k <= nU; k++) den += Math.exp((z[k] as number) - mx);
       let pen = 0;
       for (let k = 0; k <= nU; k++) pen -= (Math.exp((z[k] as number) - mx) / den) * (logpmf[k] as number);
-      return { objective: w * bceP + o.slack * pen, reported: w * bceP + o.slack * pen, gePenalty: pen };
+      const sp = (o.penaltyScale ?? 1) * pen;
+      return { objective: w * bceP + o.slack * sp, reported: w * bceP + o.slack * sp, gePenalty: sp };
     }
   }
 }

@@ -127,8 +127,8 @@ export function parseTrainParams(input: unknown): TrainParams {
   if (problems.length > 0 || !r.success) throw new ConfigError(problems, 'invalid training parameters');
   const p = r.data;
   const rf = RECEPTIVE_FIELD[p.model];
-  if (p.mode === 'dense' && p.cropSize <= rf / 2) {
-    throw new ConfigError([{ path: 'cropSize', message: `must exceed half the receptive field of ${p.model} (${rf} px)` }], 'invalid training parameters');
+  if (p.mode === 'dense' && p.cropSize < rf + 8) {
+    throw new ConfigError([{ path: 'cropSize', message: `must be at least the receptive field of ${p.model} plus 8 (${rf + 8} px), got ${p.cropSize}` }], 'invalid training parameters');
   }
   return p;
 }

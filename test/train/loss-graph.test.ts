@@ -39,6 +39,7 @@ const cases: LossSettings[] = [
   { method: 'GE-KL', pi: 0.05, slack: 10, classWeight: 1 },
   { method: 'GE-binomial', pi: 0.05, slack: 1, classWeight: 1 },
   { method: 'GE-binomial', pi: 0.2, slack: 3, classWeight: 1.5 },
+  { method: 'GE-binomial', pi: 0.1, slack: 1, classWeight: 1, penaltyScale: 0.25 },
 ];
 
 for (const o of cases) {

@@ -1,13 +1,89 @@
-// Placeholder for `cryopick train` until its issue lands; it says so instead of pretending to work.
+// `cryopick train`: the Topaz Train job from flags (every training parameter, kebab-case), or the
+// config-driven pipeline with --config. Shows a progress bar; Ctrl+C once finishes the current
+// step and exports the best model so far; Ctrl+C twice exits at once (files are written atomically).
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import cliProgress from 'cli-progress';
+import { UsageError } from '../../errors.js';
+import { trainPicker } from '../../train/trainer.js';
+import type { TrainParamsInput } from '../../train/params.js';
+import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
+
+// The config pipeline belongs to the tune area (src/tune/pipeline.ts); loaded on demand.
+const PIPELINE_MODULE = '../../tune/pipeline.js';
+interface PipelineModule {
+  runTrainPipeline(configPath: string, opts: { signal?: AbortSignal; onMessage?: (s: string) => void; overwrite?: boolean }): Promise<unknown>;
+}
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('train')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`train` is not yet available in this version of cryopick');
-    });
+    .description('Train a particle picker (PU learning, Topaz-style) from micrographs and sparse picks; writes model.onnx, results and plots')
+    .option('--config <file>', 'run the config-driven pipeline (preprocess → optional tuning → final training) from a JSON config')
+    .option('-o, --out <dir>', 'output folder (model.onnx, results.tsv/.jsonl, plots, checkpoints)', 'cryopick-train')
+    .option('--overwrite', 'replace an existing model in --out')
+    .option('--quiet', 'no progress bar');
+  for (const f of TRAIN_FLAGS) {
+    if (f.negate) cmd.option(`--no-${f.flag}`, f.help);
+    else cmd.option(`${f.short ? `-${f.short}, ` : ''}--${f.flag} ${f.variadic ? '<values...>' : f.kind === 'boolean' ? '' : '<value>'}`.trim(), f.help);
+  }
+  cmd.addHelpText('after', `
+Notes:
+  π (class prior) = A(r)·n·M / total pixels, with A(r) the true disk area of radius r (29 px for r = 3).
+  Autoencoder weight: about 10/N for N <= 250 labelled particles, 0 for more (conv models only).
+  Forbidden: resnet with average pooling or the autoencoder; conv models with max pooling or dropout.`);
+  cmd.action(async (flags: Record<string, unknown>) => {
+    const stop = installInterrupt();
+    try {
+      if (typeof flags['config'] === 'string') {
+        const { runTrainPipeline } = (await import(PIPELINE_MODULE)) as PipelineModule;
+        await runTrainPipeline(flags['config'], {
+          signal: stop.signal, onMessage: (s: string) => process.stderr.write(`${s}\n`), overwrite: flags['overwrite'] === true,
+        });
+        return;
+      }
+      if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
+        throw new UsageError('train needs --micrographs and --picks (or --config config.json)');
+      }
+      const params = flagsToParams(flags) as TrainParamsInput;
+      const bar = flags['quiet'] || !process.stderr.isTTY ? undefined : new cliProgress.SingleBar({
+        format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} steps | loss {loss} | {rate} steps/s | {phase}',
+        stream: process.stderr, hideCursor: true,
+      }, cliProgress.Presets.shades_classic);
+      let started = false;
+      let lastEpoch = 0;
+      const result = await trainPicker(params, {
+        outDir: String(flags['out']), overwrite: flags['overwrite'] === true, signal: stop.signal,
+        onMessage: (s) => { bar?.stop(); started = false; process.stderr.write(`${s}\n`); },
+        onProgress: (p) => {
+          if (!bar) {
+            if (p.phase === 'evaluate') process.stderr.write(`epoch ${p.epoch}/${p.epochs}: evaluating\n`);
+            return;
+          }
+          const payload = { epoch: p.epoch, epochs: p.epochs, loss: p.loss?.toFixed(4) ?? '-', rate: p.stepsPerSecond?.toFixed(2) ?? '-', phase: p.phase };
+          if (!started || p.epoch !== lastEpoch) { bar.start(p.stepsPerEpoch, p.step, payload); started = true; lastEpoch = p.epoch; }
+          bar.update(p.step, payload);
+        },
+      });
+      bar?.stop();
+      const out = process.stdout;
+      const best = result.epochs.find((e) => e.epoch === result.bestEpoch);
+      out.write(`model: ${result.modelPath} (epoch ${result.bestEpoch}${best?.auprc !== undefined ? `, test AUPRC ${best.auprc.toFixed(4)}` : ''})\n`);
+      out.write(`objective ${result.method}, π = ${result.pi.toExponential(3)}, ${result.seconds.toFixed(1)} s${result.interrupted ? ', interrupted' : ''}\n`);
+      for (const d of result.diagnostics) out.write(`note: ${d}\n`);
+    } finally {
+      stop.dispose();
+    }
+  });
+}
+
+/** First SIGINT aborts gracefully; the second exits at once (outputs are atomic, never half-written). */
+function installInterrupt(): { signal: AbortSignal; dispose: () => void } {
+  const ctl = new AbortController();
+  const handler = (): void => {
+    if (ctl.signal.aborted) process.exit(130);
+    process.stderr.write('\ninterrupt: finishing the current step, then exporting the best model so far (Ctrl+C again to quit at once)\n');
+    ctl.abort();
+  };
+  process.on('SIGINT', handler);
+  return { signal: ctl.signal, dispose: () => process.off('SIGINT', handler) };
 }

@@ -1,0 +1,82 @@
+// The `train` flags: one per training parameter (kebab-case of the schema field), converted to
+// the parameter object that parseTrainParams validates (numbers parsed here, ranges there).
+import { UsageError } from '../../errors.js';
+import type { TrainParamsInput } from '../../train/params.js';
+
+export interface TrainFlag {
+  readonly key: keyof TrainParamsInput;
+  readonly flag: string;
+  readonly kind: 'number' | 'string' | 'boolean';
+  readonly help: string;
+  readonly variadic?: boolean;
+  readonly short?: string;
+  readonly negate?: boolean;
+}
+
+const n = (key: keyof TrainParamsInput, flag: string, help: string, short?: string): TrainFlag =>
+  ({ key, flag, kind: 'number', help, ...(short ? { short } : {}) });
+const s = (key: keyof TrainParamsInput, flag: string, help: string): TrainFlag => ({ key, flag, kind: 'string', help });
+
+export const TRAIN_FLAGS: readonly TrainFlag[] = [
+  { key: 'micrographs', flag: 'micrographs', kind: 'string', variadic: true, help: 'micrograph files or folders (.mrc, .tif, .png, ...)' },
+  { key: 'picks', flag: 'picks', kind: 'string', variadic: true, help: 'coordinate files or folders (STAR, box, cbox, Topaz, .cs, CSV)' },
+  n('picksBinning', 'picks-binning', 'binning of the pick coordinates relative to the micrographs (default 1)'),
+  { key: 'testMicrographs', flag: 'test-micrographs', kind: 'string', variadic: true, help: 'micrograph names held out as the test split' },
+  n('testFraction', 'test-fraction', 'fraction of micrographs held out for testing when no test micrographs are named (default 0.2; 0 = none)'),
+  n('particleDiameter', 'particle-diameter', 'particle diameter in original pixels (stored in the model for picking)'),
+  n('expectedParticles', 'expected-particles', 'REQUIRED: expected number of particles per micrograph', 'n'),
+  n('downsample', 'downsample', 'downsampling factor (Fourier cropping; default 4)'),
+  s('normalize', 'normalize', 'micrograph normalisation: gmm (Topaz), standard, none (default gmm)'),
+  n('pixelSampling', 'pixel-sampling', 'GMM normalisation pixel sampling factor (default 10)'),
+  n('normIters', 'norm-iters', 'GMM normalisation: maximum iterations (default 100)'),
+  n('lowpass', 'lowpass', 'degree of lowpass filtering: cut-off as a fraction of Nyquist, 0 = off (default 0)'),
+  { key: 'invert', flag: 'invert', kind: 'boolean', help: 'invert contrast after normalising' },
+  s('model', 'model', 'architecture: resnet8 (RF 71), resnet16 (91), conv31, conv63, conv127 (default resnet8)'),
+  n('units', 'units', 'units in the base layer (default 32)'),
+  n('dropout', 'dropout', 'dropout rate (resnets; default 0)'),
+  { key: 'batchNorm', flag: 'batch-norm', kind: 'boolean', negate: true, help: 'turn batch normalisation off' },
+  s('pooling', 'pooling', 'pooling: none, max (resnets), average (conv models) (default none)'),
+  n('unitScaling', 'unit-scaling', 'conv models: channel multiplier per layer (default 2)'),
+  n('encoderUnits', 'encoder-units', 'autoencoder: decoder base units (encoder network unit scaling; default 32)'),
+  s('init', 'init', 'fine-tune from an existing cryopick model (.onnx)'),
+  s('loss', 'loss', 'objective: GE-binomial (default), GE-KL, PU (non-negative risk), PN'),
+  n('slack', 'slack', 'GE penalty weight; -1 = method default (GE-binomial 1, GE-KL 10)'),
+  n('autoencoderWeight', 'autoencoder-weight', 'autoencoder loss weight (0 = off; ~10/N for N <= 250 labels)'),
+  n('l2', 'l2', 'L2 regularisation (default 0)'),
+  n('radius', 'radius', 'positive labelling radius in downsampled pixels (default 3)', 'r'),
+  n('balance', 'balance', 'fraction of positives per minibatch (patch mode; default 0.0625)'),
+  n('classWeight', 'class-weight', 'weight of the positive class, for sparse particles (default 1)'),
+  n('learningRate', 'learning-rate', 'initial learning rate (default 2e-4)'),
+  n('finalLearningRate', 'final-learning-rate', 'final learning rate: linear decay from the initial one (default: no decay)'),
+  n('minibatchSize', 'minibatch-size', 'patches per step in patch mode (default 256)'),
+  n('epochs', 'epochs', 'number of epochs (default 10)'),
+  n('epochSize', 'epoch-size', 'parameter updates per epoch (default 1000)'),
+  s('mode', 'mode', 'dense (crops, a logit per pixel) or patch (Topaz: one logit per patch)'),
+  n('cropSize', 'crop-size', 'dense mode: crop side in downsampled pixels (default 128)'),
+  n('cropsPerStep', 'crops-per-step', 'dense mode: crops per step (default 16)'),
+  s('selectMetric', 'select-metric', 'metric choosing the exported epoch: auprc (default) or precision'),
+  n('threads', 'threads', 'CPU threads (0 = all cores)'),
+  n('seed', 'seed', 'random seed (default 0)'),
+];
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Commander's option values → parameter object (numbers parsed; unknown values left to zod). */
+export function flagsToParams(flags: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of TRAIN_FLAGS) {
+    const v = flags[camel(f.flag)];
+    if (v === undefined) continue;
+    if (f.negate) { if (v === false) out[f.key] = false; continue; }
+    if (f.kind === 'number') {
+      const x = Number(v);
+      if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${f.flag}: expected a number, got '${String(v)}'`);
+      out[f.key] = x;
+    } else {
+      out[f.key] = v;
+    }
+  }
+  return out;
+}

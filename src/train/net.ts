@@ -1,0 +1,31 @@
+// What the training loop needs from a picker network, independent of how the engine builds it:
+// a fused train step on a batch, a dense score map for a whole micrograph, weight snapshots,
+// checkpoints and the .onnx export.
+import type { Image2D } from '../image/image.js';
+
+export interface StepOutput {
+  readonly objective: number;
+  readonly reported: number;
+  readonly penalty?: number;
+  /** Sigmoid probabilities of every labelled output pixel of the batch (batch order). */
+  readonly probs: Float32Array;
+}
+
+export interface PickerNet {
+  /** Receptive field in downsampled pixels. */
+  readonly receptiveField: number;
+  /** Output side for a crop of `crop` pixels in dense training (crop − RF + 1). */
+  outputSize(crop: number): number;
+  /** One fused step (forward, loss, backward, Adam) on x [batch, 1, side, side] with labels. */
+  trainStep(x: Float32Array, batch: number, side: number, labels: Float32Array, lr: number): Promise<StepOutput>;
+  /** Logits, one per pixel of the (preprocessed) image. */
+  scoreMap(image: Image2D): Promise<Float32Array>;
+  /** A copy of every weight and state tensor. */
+  snapshot(): Map<string, Float32Array>;
+  restore(weights: ReadonlyMap<string, Float32Array>): void;
+  /** Writes a resumable checkpoint (weights + optimizer state + step). */
+  saveCheckpoint(path: string): Promise<void>;
+  /** Writes the inference model with `weights` and metadata as a standard .onnx file. */
+  exportOnnx(path: string, weights: ReadonlyMap<string, Float32Array>, metadata: Readonly<Record<string, string>>): Promise<void>;
+  release(): Promise<void>;
+}

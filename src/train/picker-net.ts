@@ -1,0 +1,135 @@
+// The PickerNet used by the trainer, built on the engine: a Topaz detector (src/models/topaz)
+// compiled into one fused Adam train step with our loss, a filled (dense) evaluation graph per
+// micrograph size, checkpoints, and the .onnx export (input image [N,1,H,W] → logits [N,1,H,W]).
+import { readFile } from 'node:fs/promises';
+import { GraphBuilder } from '../engine/builder.js';
+import { compileForward, type CompiledForward } from '../engine/forward.js';
+import { parseModel, serializeGraph } from '../engine/onnx-serialize.js';
+import { pad } from '../engine/ops/shape.js';
+import { ParamStore } from '../engine/params.js';
+import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
+import type { RuntimeOptions } from '../engine/runtime.js';
+import { ConfigError } from '../errors.js';
+import type { Image2D } from '../image/image.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { buildNetwork } from '../models/topaz/network.js';
+import { defaultConfig, geometryOf, layerStack, type PickerModelConfig } from '../models/topaz/spec.js';
+import { buildLossGraph } from './loss-graph.js';
+import type { LossSettings } from './loss-reference.js';
+import type { PickerNet, StepOutput } from './net.js';
+import type { TrainParams } from './params.js';
+import { encodeCheckpoint } from './checkpoint.js';
+
+/** The engine's model configuration for the training parameters. */
+export function modelConfig(p: Pick<TrainParams, 'model' | 'units' | 'unitScaling' | 'batchNorm' | 'dropout' | 'pooling'>): PickerModelConfig {
+  return defaultConfig(p.model, {
+    units: p.units, unitScaling: p.unitScaling, batchNorm: p.batchNorm, dropout: p.dropout,
+    pooling: p.pooling === 'average' ? 'avg' : p.pooling,
+  });
+}
+
+/** Whether dense (filled) training can express this model: pooling and dropout need patches. */
+export function denseCapable(p: Pick<TrainParams, 'pooling' | 'dropout'>): boolean {
+  return p.pooling === 'none' && p.dropout === 0;
+}
+
+/**
+ * Builds the network and its parameters (from `p.init` when fine-tuning).
+ * @throws ConfigError when the init model's architecture differs from the requested one.
+ */
+export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDir: string): Promise<PickerNet> {
+  const cfg = modelConfig(p);
+  const store = new ParamStore(p.seed);
+  const rf = geometryOf(layerStack(cfg)).receptiveField;
+  const half = Math.floor(rf / 2);
+  // Declare every parameter once (deterministic initialisation order).
+  const probe = new GraphBuilder();
+  buildNetwork(probe, store, cfg, probe.input('x', [1, 1, rf, rf]), { mode: 'train', fill: false });
+  if (p.init) await loadInit(store, p.init, p.model);
+  const runtime: RuntimeOptions = p.threads > 0 ? { threads: p.threads } : {};
+  const dense = p.mode === 'dense';
+  let step: { key: string; ts: TrainStep; lossFeeds: ReturnType<typeof buildLossGraph>['feedsFor'] } | undefined;
+  const evals = new Map<string, CompiledForward>();
+
+  const net: PickerNet = {
+    receptiveField: rf,
+    outputSize: (crop) => crop - rf + 1,
+    async trainStep(x, batch, side, labels, lr): Promise<StepOutput> {
+      const key = `${batch}x${side}`;
+      if (!step || step.key !== key) {
+        await step?.ts.release();
+        const b = new GraphBuilder();
+        const xin = b.input('x', [batch, 1, side, side]);
+        const logits = buildNetwork(b, store, cfg, xin, { mode: 'train', fill: dense });
+        const lab = b.input('labels', [logits.size]);
+        // Dense batches: scale the GE-binomial penalty to a 256-sample Topaz batch (loss-reference.ts).
+        const lg = buildLossGraph(b, logits, lab, dense ? { ...loss, penaltyScale: Math.min(1, 256 / logits.size) } : loss);
+        const ts = await compileTrainStep(lg.objective, store, {
+          optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) },
+          outputs: { reported: lg.reported, probs: lg.probs, ...(lg.penalty ? { penalty: lg.penalty } : {}) },
+          runtime,
+        });
+        step = { key, ts, lossFeeds: lg.feedsFor };
+      }
+      const feeds: Record<string, Float32Array> = { x, labels };
+      for (const [k, v] of step.lossFeeds(labels)) feeds[k] = v.data;
+      const r = await step.ts.run(feeds, lr);
+      const pen = r.outputs['penalty'];
+      return {
+        objective: r.loss, reported: (r.outputs['reported'] as Float32Array)[0] as number,
+        ...(pen ? { penalty: pen[0] as number } : {}), probs: r.outputs['probs'] as Float32Array,
+      };
+    },
+    async scoreMap(image: Image2D): Promise<Float32Array> {
+      const key = `${image.width}x${image.height}`;
+      let f = evals.get(key);
+      if (!f) {
+        const b = new GraphBuilder();
+        const xin = b.input('image', [1, 1, image.height, image.width]);
+        const logits = b.untaped(() => buildNetwork(b, store, cfg, pad(xin, [0, 0, half, half, 0, 0, half, half]), { mode: 'eval', fill: true }));
+        f = await compileForward(b, { logits }, store, runtime);
+        evals.set(key, f);
+      }
+      const out = await f.run({ image: image.data });
+      return out['logits'] as Float32Array;
+    },
+    snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
+    restore: (w) => store.load(w),
+    async saveCheckpoint(path) {
+      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state), { overwrite: true });
+    },
+    async exportOnnx(path, weights, metadata) {
+      await writeFileAtomic(path, exportBytes(cfg, store, weights, half, metadata), { overwrite: true });
+    },
+    async release() {
+      await step?.ts.release();
+      for (const f of evals.values()) await f.release();
+    },
+  };
+  return net;
+}
+
+/** The inference model: zero-pads by half the receptive field so logits match the image size. */
+export function exportBytes(cfg: PickerModelConfig, store: ParamStore, weights: ReadonlyMap<string, Float32Array>, half: number,
+  metadata: Readonly<Record<string, string>>): Uint8Array {
+  const b = new GraphBuilder();
+  const nominal = 2 * half + 8;
+  const xin = b.input('image', [1, 1, nominal, nominal]);
+  const logits = b.untaped(() => buildNetwork(b, store, cfg, pad(xin, [0, 0, half, half, 0, 0, half, half]), { mode: 'eval', fill: true }));
+  return serializeGraph(b, {
+    outputs: { logits }, paramValues: weights, metadata, graphName: 'cryopick_picker',
+    dims: { image: ['N', 1, 'H', 'W'], logits: ['N', 1, 'H', 'W'] },
+  });
+}
+
+async function loadInit(store: ParamStore, path: string, arch: string): Promise<void> {
+  const m = parseModel(new Uint8Array(await readFile(path)));
+  const a = m.metadata['cryopick.architecture'];
+  const got = a ? (JSON.parse(a) as { model?: string }).model : undefined;
+  const values = new Map([...m.initializers].map(([k, v]) => [k, v.data]));
+  const missing = [...store.entries.keys()].filter((k) => !values.has(k) || values.get(k)?.length !== store.entries.get(k)?.data.length);
+  if ((got !== undefined && got !== arch) || missing.length > 0) {
+    throw new ConfigError([{ path: 'init', message: `${path} is a ${got ?? 'non-cryopick'} model whose weights do not fit ${arch} with these units/options (${missing.length} tensors differ); use the same --model, --units and --batch-norm` }]);
+  }
+  store.load(values);
+}

@@ -1,0 +1,133 @@
+// trainPicker: the Topaz Train job (and more). Loads the data once, trains with Adam on dense
+// crops or Topaz patches, evaluates every epoch on held-out micrographs, checkpoints every epoch,
+// exports the best epoch as an .onnx model, and writes results, plots and diagnostics.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FileExistsError } from '../io/atomic-write.js';
+import { chanceLevel, evaluateMicrographs } from './evaluate.js';
+import { diagnoseTraining } from './diagnostics.js';
+import { finishTraining } from './finish.js';
+import { parseTrainParams, type TrainParams, type TrainParamsInput } from './params.js';
+import { createPickerNet, denseCapable } from './picker-net.js';
+import { trainPreprocessParams } from './preprocess-config.js';
+import { writeResults, type ResultRow } from './results.js';
+import { makeBatchSource, makeScheduler, prepareData } from './train-setup.js';
+import type { EpochMetrics, TrainOptions, TrainResult } from './train-types.js';
+import { makeRng } from './_rng.js';
+
+/**
+ * Trains a picker. Aborting `options.signal` finishes the current step, exports the best model
+ * so far, writes the results and resolves with `interrupted: true`.
+ * @throws ConfigError for invalid parameters (all problems at once), before any work.
+ */
+export async function trainPicker(input: TrainParams | TrainParamsInput, options: TrainOptions): Promise<TrainResult> {
+  const parsed = parseTrainParams(input);
+  const p: TrainParams = parsed.mode === 'dense' && !denseCapable(parsed) ? { ...parsed, mode: 'patch' } : parsed;
+  if (p !== parsed) options.onMessage?.('pooling and dropout need patch training: using --mode patch');
+  const start = Date.now();
+  const modelPath = join(options.outDir, 'model.onnx');
+  if (!options.overwrite && existsSync(modelPath)) throw new FileExistsError(modelPath);
+  await mkdir(join(options.outDir, 'checkpoints'), { recursive: true });
+  const pre = trainPreprocessParams(p);
+  const data = await prepareData(p, pre, options);
+  const net = await createPickerNet(p, data.loss, options.outDir);
+  const say = (t: string): void => options.onMessage?.(t);
+  if (data.test.length === 0) say('no test split: the last epoch will be exported (use --test-fraction or --test-micrographs to choose the best epoch on held-out data)');
+  const rng = makeRng(p.seed);
+  const source = makeBatchSource(p, data.train, data.loss.method, net.receptiveField, (c) => net.outputSize(c), rng);
+  const spe = p.epochSize;
+  const scheduler = makeScheduler(p, options, spe);
+  const rows: ResultRow[] = [];
+  const epochs: EpochMetrics[] = [];
+  let best: { epoch: number; score: number; weights: Map<string, Float32Array> } | undefined;
+  let interrupted = false;
+  let stoppedEarly = false;
+  let sinceBest = 0;
+  let globalStep = 0;
+  const monitor = options.earlyStopping?.monitor ?? (p.selectMetric === 'precision' ? 'precision' : 'auprc');
+  try {
+    for (let epoch = 1; epoch <= p.epochs && !interrupted; epoch++) {
+      let lossSum = 0; let precSum = 0; let penSum = 0; let steps = 0; let lr = 0;
+      const t0 = Date.now();
+      for (let step = 0; step < spe; step++) {
+        if (options.signal?.aborted) { interrupted = true; break; }
+        const b = source.next();
+        lr = scheduler.lrAt(globalStep);
+        const r = await net.trainStep(b.x, b.batch, b.side, b.y, lr);
+        globalStep++;
+        steps++;
+        const prec = batchPrecision(r.probs, b.y);
+        lossSum += r.reported; precSum += prec.precision; penSum += r.penalty ?? 0;
+        rows.push({ epoch, iter: globalStep, split: 'train', loss: r.reported, ...(r.penalty !== undefined ? { gePenalty: r.penalty } : {}),
+          precision: prec.precision, tpr: prec.tpr, fpr: prec.fpr, lr });
+        options.onProgress?.({ phase: 'train', epoch, epochs: p.epochs, step: step + 1, stepsPerEpoch: spe, loss: lossSum / steps,
+          stepsPerSecond: (1000 * steps) / Math.max(1, Date.now() - t0) });
+      }
+      if (steps === 0) break;
+      if (interrupted && steps < spe) { say(`interrupted in epoch ${epoch} after ${steps} of ${spe} steps`); break; }
+      options.onProgress?.({ phase: 'evaluate', epoch, epochs: p.epochs, step: spe, stepsPerEpoch: spe });
+      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved);
+      const hm = data.heldOut.length ? await evaluateMicrographs(net, data.heldOut, data.prior.pi, data.prior.pObserved) : undefined;
+      const em: EpochMetrics = {
+        epoch, lr, trainLoss: lossSum / steps, trainPrecision: precSum / steps,
+        ...(data.loss.method.startsWith('GE') ? { gePenalty: penSum / steps } : {}),
+        ...(tm ? { testLoss: tm.loss, precision: tm.precision, adjustedPrecision: tm.adjustedPrecision, tpr: tm.tpr, fpr: tm.fpr, auprc: tm.auprc } : {}),
+        ...(hm ? { heldOutAuprc: hm.auprc, heldOutLoss: hm.loss } : {}),
+        seconds: (Date.now() - start) / 1000,
+      };
+      epochs.push(em);
+      if (tm) rows.push({ epoch, iter: globalStep, split: 'test', loss: tm.loss, precision: tm.precision, adjustedPrecision: tm.adjustedPrecision, tpr: tm.tpr, fpr: tm.fpr, auprc: tm.auprc, lr });
+      if (hm) rows.push({ epoch, iter: globalStep, split: 'heldout', loss: hm.loss, precision: hm.precision, adjustedPrecision: hm.adjustedPrecision, tpr: hm.tpr, fpr: hm.fpr, auprc: hm.auprc, lr });
+      await net.saveCheckpoint(join(options.outDir, 'checkpoints', `epoch${epoch}.ckpt`));
+      const score = monitorScore(em, monitor);
+      if (score === undefined || best === undefined || score > best.score) {
+        best = { epoch, score: score ?? epoch, weights: net.snapshot() };
+        sinceBest = 0;
+      } else {
+        sinceBest++;
+      }
+      scheduler.endEpoch(epoch - 1, em.testLoss ?? em.heldOutLoss ?? em.trainLoss);
+      await writeResults(options.outDir, rows);
+      if (options.earlyStopping && sinceBest >= options.earlyStopping.patience && epoch < p.epochs) {
+        say(`early stopping after epoch ${epoch}: ${monitor} did not improve for ${sinceBest} epochs`);
+        stoppedEarly = true;
+        break;
+      }
+    }
+    const restoreBest = options.earlyStopping ? options.earlyStopping.restoreBest : true;
+    const chosen = best && restoreBest ? best : { epoch: epochs.length, weights: net.snapshot() };
+    const diagnostics = diagnoseTraining({
+      epochs, chanceAuprc: chanceLevel(data.test), hasTestSplit: data.test.length > 0, learningRate: p.learningRate, epochCount: p.epochs,
+    });
+    await writeResults(options.outDir, rows);
+    await finishTraining({ net, params: p, pre, data, epochs, bestEpoch: chosen.epoch, weights: chosen.weights, modelPath, options, diagnostics, interrupted, startMs: start });
+    return {
+      modelPath, outDir: options.outDir, bestEpoch: chosen.epoch, epochs, diagnostics, interrupted, stoppedEarly,
+      method: data.loss.method, pi: data.prior.pi, seconds: (Date.now() - start) / 1000,
+    };
+  } finally {
+    await net.release();
+  }
+}
+
+function monitorScore(e: EpochMetrics, monitor: string): number | undefined {
+  switch (monitor) {
+    case 'precision': return e.precision;
+    case 'testLoss': return e.testLoss === undefined ? undefined : -e.testLoss;
+    case 'heldOutAuprc': return e.heldOutAuprc;
+    default: return e.auprc;
+  }
+}
+
+/** Topaz's per-batch precision (Σp on labelled / Σp), TPR and FPR. */
+export function batchPrecision(probs: Float32Array, labels: Float32Array): { precision: number; tpr: number; fpr: number } {
+  let sp = 0; let spp = 0; let np = 0;
+  for (let i = 0; i < probs.length; i++) {
+    const v = probs[i] as number;
+    sp += v;
+    if (labels[i]) { spp += v; np++; }
+  }
+  const nu = probs.length - np;
+  return { precision: sp > 0 ? spp / sp : 0, tpr: np ? spp / np : 0, fpr: nu ? (sp - spp) / nu : 0 };
+}
