@@ -33,12 +33,13 @@ export async function readMrcSection(path: string, index: number, options: MrcRe
     }
     const n = layout.width * layout.height;
     let data: Float32Array;
+    let nonFiniteCount: number;
     if (isStandardAxes(layout)) {
       if (index >= layout.completeSections) {
         throw new FormatError({ path, byteOffset: layout.fileSize }, `section ${index} is missing: the file is truncated after ${layout.completeSections} complete section(s)`);
       }
       data = await readFileSections(opened, index, 1);
-      checkFinite(data, opened, index, permissive);
+      nonFiniteCount = checkFinite(data, opened, index, permissive);
     } else {
       if (layout.completeSections < layout.fileSections) {
         throw new FormatError({ path, byteOffset: layout.fileSize }, 'file is truncated and its axes are not 1,2,3, so no complete image can be rebuilt');
@@ -46,9 +47,9 @@ export async function readMrcSection(path: string, index: number, options: MrcRe
       const all = await readFileSections(opened, 0, layout.fileSections);
       checkFinite(all, opened, 0, permissive);
       data = reorderAxes(all, layout).slice(index * n, (index + 1) * n);
+      nonFiniteCount = 0;
+      for (let i = 0; i < data.length; i++) if ((data[i] ?? 0) - (data[i] ?? 0) !== 0) nonFiniteCount++;
     }
-    let nonFiniteCount = 0;
-    for (let i = 0; i < data.length; i++) if ((data[i] ?? 0) - (data[i] ?? 0) !== 0) nonFiniteCount++;
     const pixel = voxelSizeA(layout.header).x;
     const image: Image2D = pixel === undefined ? { width: layout.width, height: layout.height, data } : { width: layout.width, height: layout.height, data, pixelSizeA: pixel };
     return { image, index, count: layout.depth, header: layout.header, nonFiniteCount, warnings: opened.warnings };
