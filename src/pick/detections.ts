@@ -1,0 +1,85 @@
+// The per-micrograph detection store: every detection above the low floor, in original pixels,
+// as a small TSV under <out>/detections/. Written atomically, so its presence marks a micrograph
+// as done (for --resume), and read back by `cryopick threshold` to re-threshold without the network.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MicrographPicks, Particle } from '../io/coords.js';
+import { micrographKey } from '../io/coords.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { FormatError } from '../errors.js';
+
+const MAGIC = '# cryopick detections 1';
+
+/** All detections of one micrograph above `floor`, in original micrograph pixels. */
+export interface MicrographDetections {
+  readonly micrograph: string;
+  readonly width: number;
+  readonly height: number;
+  readonly floor: number;
+  /** Descending score. */
+  readonly particles: readonly Particle[];
+}
+
+/** Path of a micrograph's detection file inside a pick output folder. */
+export function detectionsPath(outDir: string, micrograph: string): string {
+  return join(outDir, 'detections', `${micrographKey(micrograph)}.tsv`);
+}
+
+/** Text of a detection file (fixed decimals, so resumed runs are byte-identical). */
+export function formatDetections(d: MicrographDetections): string {
+  const lines = [MAGIC, `# micrograph\t${d.micrograph}`, `# width\t${d.width}`, `# height\t${d.height}`, `# floor\t${d.floor}`, 'x\ty\tscore\tdiameter'];
+  for (const p of d.particles) lines.push(`${p.x.toFixed(2)}\t${p.y.toFixed(2)}\t${(p.score ?? 0).toFixed(4)}\t${p.diameter === undefined ? '' : p.diameter.toFixed(2)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Parses a detection file.
+ * @throws FormatError with the line number on any malformed line.
+ */
+export function parseDetections(text: string, path: string): MicrographDetections {
+  const lines = text.split('\n');
+  if (lines[0] !== MAGIC) throw new FormatError({ path, line: 1 }, `expected '${MAGIC}', found '${(lines[0] ?? '').slice(0, 40)}'`);
+  const header = (i: number, key: string): string => {
+    const [k, v] = (lines[i] ?? '').split('\t');
+    if (k !== `# ${key}` || v === undefined) throw new FormatError({ path, line: i + 1 }, `expected '# ${key}<TAB>value'`);
+    return v;
+  };
+  const micrograph = header(1, 'micrograph');
+  const numbers = [header(2, 'width'), header(3, 'height'), header(4, 'floor')].map(Number);
+  const [width, height, floor] = numbers as [number, number, number];
+  if (!(width > 0 && height > 0) || Number.isNaN(floor)) throw new FormatError({ path, line: 3 }, 'width and height must be positive numbers and floor a number');
+  const particles: Particle[] = [];
+  for (let i = 6; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line === '') continue;
+    const f = line.split('\t');
+    const [x, y, score] = f.slice(0, 3).map(Number) as [number, number, number];
+    if (f.length !== 4 || !Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(score)) {
+      throw new FormatError({ path, line: i + 1 }, `expected x, y, score, diameter separated by tabs, found '${line.slice(0, 60)}'`);
+    }
+    const d = f[3] === '' ? undefined : Number(f[3]);
+    particles.push(d === undefined || !Number.isFinite(d) ? { x, y, score } : { x, y, score, diameter: d });
+  }
+  return { micrograph, width, height, floor, particles };
+}
+
+export async function readDetections(path: string): Promise<MicrographDetections> {
+  return parseDetections(await readFile(path, 'utf8'), path);
+}
+
+export async function writeDetections(outDir: string, d: MicrographDetections, overwrite: boolean): Promise<string> {
+  const path = detectionsPath(outDir, d.micrograph);
+  await writeFileAtomic(path, formatDetections(d), { overwrite });
+  return path;
+}
+
+/** The detections with score ≥ threshold as MicrographPicks in original pixels. */
+export function selectByScore(d: MicrographDetections, threshold: number): MicrographPicks {
+  return {
+    micrograph: d.micrograph,
+    particles: d.particles.filter((p) => (p.score ?? Number.NEGATIVE_INFINITY) >= threshold),
+    frame: { binning: 1, yFlipped: false },
+    width: d.width,
+    height: d.height,
+  };
+}

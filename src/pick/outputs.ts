@@ -1,0 +1,62 @@
+// Formatted pick outputs at a threshold, built from the detection store: RELION autopick.star
+// with per-micrograph STAR files, cryoSPARC .cs, EMAN .box, crYOLO .cbox, Topaz table; always with scores.
+import { join } from 'node:path';
+import type { MicrographPicks } from '../io/coords.js';
+import { writeCoordinates, type CoordinateFormat } from '../io/coordinate-formats.js';
+import { detectionsPath, readDetections, selectByScore } from './detections.js';
+
+export const PICK_OUTPUT_FORMATS = ['star', 'cs', 'box', 'cbox', 'topaz'] as const;
+export type PickOutputFormat = (typeof PICK_OUTPUT_FORMATS)[number];
+
+/** Where each format goes inside the output folder, and which coordinate writer makes it. */
+const LAYOUT: Record<PickOutputFormat, { readonly path: string; readonly writer: CoordinateFormat; readonly perMicrograph?: boolean }> = {
+  star: { path: join('relion', 'autopick.star'), writer: 'star-autopick' },
+  cs: { path: 'particles.cs', writer: 'cs' },
+  box: { path: 'box', writer: 'box', perMicrograph: true },
+  cbox: { path: 'cbox', writer: 'cbox', perMicrograph: true },
+  topaz: { path: 'particles.txt', writer: 'topaz' },
+};
+
+export interface OutputOptions {
+  readonly overwrite?: boolean;
+  /** Box size for .box/.cbox in original pixels (default: each particle's diameter). */
+  readonly boxSizePx?: number;
+}
+
+export interface OutputResult {
+  readonly files: readonly string[];
+  readonly particles: number;
+  readonly micrographs: number;
+}
+
+/**
+ * Reads the detections of `micrographs` from `runDir`, keeps scores ≥ `threshold`, and writes
+ * each requested format under `outDir`. Holds only the selected particles in memory.
+ */
+export async function writePickOutputs(runDir: string, micrographs: readonly string[], threshold: number, formats: readonly PickOutputFormat[], outDir: string, options: OutputOptions = {}): Promise<OutputResult> {
+  const picks: MicrographPicks[] = [];
+  let particles = 0;
+  for (const m of micrographs) {
+    const selected = selectByScore(await readDetections(detectionsPath(runDir, m)), threshold);
+    picks.push(selected);
+    particles += selected.particles.length;
+  }
+  const files: string[] = [];
+  for (const f of [...new Set(formats)]) {
+    const layout = LAYOUT[f];
+    const written = await writeCoordinates(join(outDir, layout.path) + (layout.perMicrograph ? '/' : ''), picks, layout.writer, {
+      overwrite: options.overwrite ?? false,
+      ...(layout.perMicrograph ? { perMicrograph: true } : {}),
+      ...(options.boxSizePx === undefined ? {} : { boxSize: options.boxSizePx }),
+    });
+    files.push(...written);
+  }
+  return { files, particles, micrographs: picks.length };
+}
+
+/** Parses a comma-separated format list. @returns the formats, or the unknown names. */
+export function parseOutputFormats(text: string): { formats: PickOutputFormat[]; unknown: string[] } {
+  const names = text.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const known = PICK_OUTPUT_FORMATS as readonly string[];
+  return { formats: names.filter((n) => known.includes(n)) as PickOutputFormat[], unknown: names.filter((n) => !known.includes(n)) };
+}

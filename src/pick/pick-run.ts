@@ -1,0 +1,160 @@
+// Picking a whole dataset: a bounded pool streams micrographs (read, preprocess, score, extract,
+// write), so memory does not grow with the dataset; each micrograph's detections are written
+// atomically and a run manifest lets --resume skip finished micrographs with identical results.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Image2D } from '../image/image.js';
+import { readMicrograph } from '../io/micrograph.js';
+import { micrographKey } from '../io/coords.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { ConfigError, UserError } from '../errors.js';
+import { preprocessParamsKey } from '../image/preprocess-params.js';
+import type { ScoreModel } from './score-model.js';
+import { pickImage, type PickImageOptions } from './pick-image.js';
+import { detectionsPath, writeDetections } from './detections.js';
+
+export interface PickProgress {
+  /** Micrographs finished so far, including those skipped by --resume. */
+  readonly done: number;
+  readonly total: number;
+  readonly skipped: number;
+  /** Detections above the floor so far (this run). */
+  readonly detections: number;
+  /** Throughput of this run (skipped micrographs excluded), and the estimated seconds left. */
+  readonly micrographsPerSecond: number;
+  readonly etaSeconds: number | undefined;
+  readonly last?: string;
+}
+
+export interface PickRunOptions extends PickImageOptions {
+  readonly outDir: string;
+  /** Micrographs in flight at once (default 2): bounds memory; overlaps reading with inference. */
+  readonly concurrency?: number;
+  /** Skip micrographs whose detections are already written (the settings must match). */
+  readonly resume?: boolean;
+  /** Replace the outputs of an earlier run in outDir. */
+  readonly overwrite?: boolean;
+  /** Recorded in the manifest (e.g. the model path) and checked on resume. */
+  readonly modelId?: string;
+  readonly onProgress?: (p: PickProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Image reader (default readMicrograph). */
+  readonly readImage?: (path: string) => Promise<Image2D>;
+}
+
+export interface PickRunResult {
+  readonly outDir: string;
+  readonly micrographs: readonly string[];
+  readonly picked: number;
+  readonly skipped: number;
+  readonly detections: number;
+  readonly seconds: number;
+  /** True when stopped by the abort signal before all micrographs were done. */
+  readonly interrupted: boolean;
+}
+
+/** The settings a run is bound to; a resumed run must have the same. */
+export interface PickManifest {
+  readonly kind: 'cryopick-pick-run';
+  readonly version: 1;
+  readonly modelId: string;
+  readonly preprocess: string;
+  readonly inference: string;
+  readonly minDistancePx: number;
+  readonly floor: number;
+  readonly borderPx: number;
+  readonly diameterPx: number | null;
+  readonly micrographs: readonly string[];
+}
+
+export const MANIFEST_NAME = 'pick-run.json';
+
+function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptions): PickManifest {
+  return {
+    kind: 'cryopick-pick-run', version: 1, modelId: o.modelId ?? '', preprocess: preprocessParamsKey(model.preprocess),
+    inference: o.inference, minDistancePx: o.minDistancePx, floor: o.floor, borderPx: o.borderPx ?? 0,
+    diameterPx: o.diameterPx ?? null, micrographs: paths,
+  };
+}
+
+/** Reads the manifest of a pick output folder. @throws UserError when missing or not a manifest. */
+export async function readManifest(outDir: string): Promise<PickManifest> {
+  const path = join(outDir, MANIFEST_NAME);
+  if (!existsSync(path)) throw new UserError('ENOENT', `${outDir} is not a cryopick pick output folder (no ${MANIFEST_NAME})`);
+  const m = JSON.parse(await readFile(path, 'utf8')) as PickManifest;
+  if (m.kind !== 'cryopick-pick-run') throw new UserError('EFORMAT', `${path}: not a cryopick pick manifest`);
+  return m;
+}
+
+async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promise<void> {
+  const path = join(o.outDir, MANIFEST_NAME);
+  if (existsSync(path) && o.resume && !o.overwrite) {
+    const old = await readManifest(o.outDir);
+    const problems = (['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx'] as const)
+      .filter((k) => old[k] !== manifest[k])
+      .map((k) => ({ path: k, message: `was ${JSON.stringify(old[k])}, now ${JSON.stringify(manifest[k])}` }));
+    if (problems.length > 0) throw new ConfigError(problems, `cannot resume ${o.outDir}: settings differ from the earlier run`);
+  } else if (existsSync(path) && !o.overwrite) {
+    throw new UserError('EEXIST', `${o.outDir} already holds a pick run; pass --resume to continue it or --overwrite to replace it`);
+  }
+  await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`, { overwrite: true });
+}
+
+function checkNames(paths: readonly string[]): void {
+  const seen = new Map<string, string>();
+  const problems = [];
+  for (const p of paths) {
+    const key = micrographKey(p);
+    const other = seen.get(key);
+    if (other !== undefined) problems.push({ path: p, message: `has the same name as ${other}; output files would collide` });
+    seen.set(key, p);
+  }
+  if (problems.length > 0) throw new ConfigError(problems, 'micrograph names must be unique');
+}
+
+/**
+ * Picks every micrograph in `paths` into `outDir/detections/` (see detections.ts), keeping every
+ * detection ≥ `floor`. Formatted outputs at a threshold are written afterwards by writePickOutputs.
+ * @throws ConfigError / UserError on clashing names, an existing run without resume/overwrite, or
+ * settings that differ from the run being resumed.
+ */
+export async function pickMicrographs(paths: readonly string[], model: ScoreModel, options: PickRunOptions): Promise<PickRunResult> {
+  checkNames(paths);
+  const concurrency = options.concurrency ?? 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+  await prepareManifest(manifestOf(paths, model, options), options);
+  const read = options.readImage ?? ((p: string) => readMicrograph(p));
+  const start = Date.now();
+  let next = 0;
+  let done = 0;
+  let skipped = 0;
+  let detections = 0;
+  const report = (last: string): void => {
+    const picked = done - skipped;
+    const seconds = (Date.now() - start) / 1000;
+    const rate = seconds > 0 ? picked / seconds : 0;
+    const left = paths.length - done;
+    options.onProgress?.({ done, total: paths.length, skipped, detections, micrographsPerSecond: rate, etaSeconds: rate > 0 ? left / rate : undefined, last });
+  };
+  const worker = async (): Promise<void> => {
+    while (next < paths.length && !options.signal?.aborted) {
+      const path = paths[next++] as string;
+      if (options.resume && existsSync(detectionsPath(options.outDir, path))) {
+        skipped++;
+      } else {
+        const image = await read(path);
+        const found = await pickImage(path, image, model, options);
+        await writeDetections(options.outDir, found, true);
+        detections += found.particles.length;
+      }
+      done++;
+      report(path);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, paths.length)) }, worker));
+  return {
+    outDir: options.outDir, micrographs: paths, picked: done - skipped, skipped, detections,
+    seconds: (Date.now() - start) / 1000, interrupted: done < paths.length,
+  };
+}

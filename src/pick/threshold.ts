@@ -1,0 +1,101 @@
+// Choosing the score threshold after picking, from the detection store alone: a fixed logit, an
+// expected number of particles per micrograph, or a target precision measured on labelled micrographs.
+import type { MicrographPicks } from '../io/coords.js';
+import { micrographKey } from '../io/coords.js';
+import { ConfigError } from '../errors.js';
+import { evaluatePicks } from '../eval/evaluate.js';
+import { thresholdForPrecision } from '../eval/precision-recall.js';
+import type { MatchMethod } from '../eval/match.js';
+import { detectionsPath, readDetections, selectByScore } from './detections.js';
+
+/** Default operating threshold: logit 0, i.e. posterior probability 0.5 (see README for the measurement). */
+export const DEFAULT_THRESHOLD = 0;
+/** Default floor of the detection store: logit −6 (p ≈ 0.0025, Topaz's extraction default). */
+export const DEFAULT_FLOOR = -6;
+
+export type ThresholdRule =
+  | { readonly kind: 'score'; readonly threshold: number }
+  | { readonly kind: 'count'; readonly perMicrograph: number }
+  | {
+      readonly kind: 'precision';
+      readonly target: number;
+      readonly references: readonly MicrographPicks[];
+      readonly diameterPx: number;
+      readonly radiusPx?: number;
+      readonly method?: MatchMethod;
+    };
+
+export interface ResolvedThreshold {
+  readonly threshold: number;
+  /** One line on how it was chosen (for the CLI and reports). */
+  readonly detail: string;
+}
+
+async function allScores(runDir: string, micrographs: readonly string[]): Promise<Float64Array> {
+  const chunks: Float64Array[] = [];
+  let n = 0;
+  for (const m of micrographs) {
+    const d = await readDetections(detectionsPath(runDir, m));
+    const s = Float64Array.from(d.particles, (p) => p.score ?? 0);
+    chunks.push(s);
+    n += s.length;
+  }
+  const out = new Float64Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * Works out a threshold by the rule. 'count' picks the global logit at which the mean number of
+ * particles per micrograph reaches the target (ties may add a few). 'precision' evaluates the
+ * stored detections of the labelled micrographs and returns the LOWEST threshold whose pooled
+ * precision is still ≥ target (so recall is as high as that precision allows).
+ * @throws ConfigError when the rule is invalid or cannot be met.
+ */
+export async function resolveThreshold(runDir: string, micrographs: readonly string[], rule: ThresholdRule): Promise<ResolvedThreshold> {
+  switch (rule.kind) {
+    case 'score':
+      if (!Number.isFinite(rule.threshold)) throw new ConfigError([{ path: 'threshold', message: `must be a number, got ${rule.threshold}` }]);
+      return { threshold: rule.threshold, detail: `score >= ${rule.threshold}` };
+    case 'count': {
+      if (!(rule.perMicrograph > 0)) throw new ConfigError([{ path: 'count', message: `must be > 0, got ${rule.perMicrograph}` }]);
+      const scores = (await allScores(runDir, micrographs)).sort().reverse();
+      const k = Math.round(rule.perMicrograph * micrographs.length);
+      if (k >= scores.length) {
+        const floor = scores.length > 0 ? (scores[scores.length - 1] as number) : Number.NEGATIVE_INFINITY;
+        return { threshold: floor, detail: `only ${scores.length} detections above the floor for ${k} wanted; keeping all` };
+      }
+      const t = scores[Math.max(0, k - 1)] as number;
+      return { threshold: t, detail: `${rule.perMicrograph} particles per micrograph on average at score >= ${t.toFixed(4)}` };
+    }
+    case 'precision': {
+      if (!(rule.target > 0 && rule.target <= 1)) throw new ConfigError([{ path: 'precision', message: `must be in (0, 1], got ${rule.target}` }]);
+      const labelled = new Set(rule.references.map((r) => micrographKey(r.micrograph)));
+      const preds: MicrographPicks[] = [];
+      for (const m of micrographs) {
+        if (labelled.has(micrographKey(m))) preds.push(selectByScore(await readDetections(detectionsPath(runDir, m)), Number.NEGATIVE_INFINITY));
+      }
+      if (preds.length === 0) throw new ConfigError([{ path: 'ref', message: 'none of the labelled micrographs was picked in this run' }], 'cannot measure precision');
+      const refs = rule.references.filter((r) => preds.some((p) => micrographKey(p.micrograph) === micrographKey(r.micrograph)));
+      const report = evaluatePicks(preds, refs, {
+        diameterPx: rule.diameterPx,
+        ...(rule.radiusPx === undefined ? {} : { radiusPx: rule.radiusPx }),
+        ...(rule.method === undefined ? {} : { method: rule.method }),
+      });
+      const p = thresholdForPrecision(report.curve, rule.target);
+      if (!p) {
+        const best = Math.max(0, ...report.curve.map((c) => c.precision));
+        throw new ConfigError([{ path: 'precision', message: `no threshold reaches precision ${rule.target} on ${preds.length} labelled micrograph(s); the highest is ${best.toFixed(3)}` }]);
+      }
+      return { threshold: p.threshold, detail: `precision ${p.precision.toFixed(3)}, recall ${p.recall.toFixed(3)} on ${preds.length} labelled micrograph(s) at score >= ${p.threshold.toFixed(4)}` };
+    }
+    default: {
+      const never: never = rule;
+      throw new TypeError(`unknown threshold rule ${JSON.stringify(never)}`);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// Extraction from score maps: known blob positions recovered in original pixels through the
+// downsampling and the stride (with sub-pixel refinement), border exclusion, floor.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { extractParticles } from '../../src/pick/extract.js';
+import { pickImage } from '../../src/pick/pick-image.js';
+import { blobImage, fakeModel, type Blob } from './_fake-model.js';
+
+const BLOBS: Blob[] = [
+  { x: 101.3, y: 60.7, peak: 6 },
+  { x: 250.2, y: 200.9, peak: 3 },
+  { x: 60.6, y: 300.4, peak: 1 },
+  { x: 330.5, y: 90.2, peak: -2 },
+];
+
+function nearest(ps: readonly { x: number; y: number }[], b: Blob): number {
+  return Math.min(...ps.map((p) => Math.hypot(p.x - b.x, p.y - b.y)));
+}
+
+test('dense picking through ×2 binning finds every blob within a pixel, in score order', async () => {
+  const image = blobImage(400, 360, BLOBS, 6);
+  const d = await pickImage('m.mrc', image, fakeModel(2), { minDistancePx: 40, floor: -6, inference: 'dense', diameterPx: 40 });
+  assert.equal(d.particles.length, 4);
+  for (const b of BLOBS) assert.ok(nearest(d.particles, b) <= 1.5, `blob at ${b.x},${b.y}`);
+  assert.deepEqual(d.particles.map((p) => Math.sign(p.score ?? 0)), [1, 1, 1, -1]);
+  assert.equal(d.particles[0]?.diameter, 40);
+  assert.deepEqual([d.width, d.height, d.floor], [400, 360, -6]);
+  // the floor drops the weak blob
+  const hi = await pickImage('m.mrc', image, fakeModel(2), { minDistancePx: 40, floor: 0, inference: 'dense' });
+  assert.equal(hi.particles.length, 3);
+});
+
+test('strided map with sub-pixel refinement is far closer than the stride', async () => {
+  const image = blobImage(400, 360, BLOBS, 8);
+  const refined = await pickImage('m', image, fakeModel(1, 4), { minDistancePx: 40, floor: -6, inference: 'strided' });
+  const raw = await pickImage('m', image, fakeModel(1, 4), { minDistancePx: 40, floor: -6, inference: 'strided', refine: false });
+  const err = (ps: typeof refined.particles): number => BLOBS.reduce((s, b) => s + nearest(ps, b), 0) / BLOBS.length;
+  assert.equal(refined.particles.length, 4);
+  assert.ok(err(refined.particles) < 1, `mean error ${err(refined.particles)}`);
+  assert.ok(err(refined.particles) < err(raw.particles));
+});
+
+test('border exclusion and minimum distance in original pixels', () => {
+  const w = 50;
+  const data = new Float32Array(w * w).fill(-10);
+  data[2 * w + 2] = 5; // (2,2) → original (8,8) at factor 4
+  data[20 * w + 20] = 4; // (80,80)
+  data[20 * w + 23] = 3; // (92,80): 12 px from the previous
+  const grid = { data, width: w, height: w, stride: 1 };
+  const base = { threshold: 0, factorX: 4, factorY: 4, originalWidth: 200, originalHeight: 200 };
+  assert.equal(extractParticles(grid, { ...base, minDistancePx: 10 }).length, 3);
+  assert.equal(extractParticles(grid, { ...base, minDistancePx: 16 }).length, 2);
+  const inner = extractParticles(grid, { ...base, minDistancePx: 10, borderPx: 10 });
+  assert.deepEqual(inner.map((p) => [p.x, p.y]), [[80, 80], [92, 80]]);
+  assert.throws(() => extractParticles(grid, { ...base, minDistancePx: 0 }), RangeError);
+});
