@@ -32,7 +32,7 @@ export function isFloatMode(mode: MrcMode): boolean {
   return mode === 2 || mode === 12;
 }
 
-const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const HOST_LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A view of `bytes` as an aligned copy when the offset does not suit the element size. */
 function aligned(bytes: Uint8Array, size: number): Uint8Array {

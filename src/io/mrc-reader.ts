@@ -7,7 +7,7 @@ import { MRC_HEADER_BYTES } from './mrc-header.js';
 import type { MrcHeader } from './mrc-header.js';
 import { interpretHeader, isStandardAxes, voxelSizeA } from './mrc-layout.js';
 import type { MrcLayout } from './mrc-layout.js';
-import { decodeSamples, isFloatMode } from './mrc-modes.js';
+import { decodeSamples, isFloatMode, HOST_LITTLE } from './mrc-modes.js';
 import type { MrcMode } from './mrc-modes.js';
 import { openSource } from './mrc-source.js';
 import type { ByteSource } from './mrc-source.js';
@@ -76,8 +76,8 @@ export async function readFileSections(opened: OpenedMrc, first: number, count: 
   const samples = layout.sectionSamples * count;
   const out = new Float32Array(samples);
   const offset = layout.dataOffset + first * layout.sectionSamples * layout.sampleBytes;
-  if (layout.mode === 2 && layout.header.littleEndian) {
-    // Fast path: read float32 little-endian data straight into the result.
+  if (layout.mode === 2 && layout.header.littleEndian === HOST_LITTLE) {
+    // Fast path: float32 data in the host's byte order is read straight into the result.
     await source.readInto(offset, new Uint8Array(out.buffer));
     return out;
   }

@@ -121,3 +121,15 @@ test('writer rejects out-of-range, non-finite and mismatched images with RangeEr
   assert.throws(() => encodeMrc([im([1, 2]), im([1, 2, 3])]), /image 1 is 3x1, expected 2x1/);
   assert.throws(() => encodeMrc([]), /at least one image/);
 });
+
+test('a rejected write leaves no file behind', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cryopick-mrc-'));
+  try {
+    const path = join(dir, 'bad.mrc');
+    await assert.rejects(writeMrc(path, { width: 1, height: 1, data: Float32Array.from([70000]) }, { mode: 6 }), RangeError);
+    await assert.rejects(readFile(path), /ENOENT/);
+    await assert.rejects(writeMrc(join(dir, 'x.mrc.bz2'), { width: 1, height: 1, data: Float32Array.from([1]) }), /writing \.bz2 is not supported/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
