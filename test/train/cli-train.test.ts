@@ -1,0 +1,57 @@
+// `cryopick train` flags: every parameter has a flag, conflicts are all reported (exit 1), a
+// missing expected particle count is a clear error, and a tiny run writes a model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { TRAIN_FLAGS, flagsToParams } from '../../src/cli/commands/_train-flags.js';
+import { TrainParamsSchema } from '../../src/train/params.js';
+import { makeTinySet } from './_tiny-data.js';
+
+async function capture(argv: string[]): Promise<{ code: number; err: string; out: string }> {
+  let err = '';
+  let out = '';
+  const we = process.stderr.write.bind(process.stderr);
+  const wo = process.stdout.write.bind(process.stdout);
+  process.stderr.write = ((s: string | Uint8Array) => { err += String(s); return true; }) as typeof process.stderr.write;
+  process.stdout.write = ((s: string | Uint8Array) => { out += String(s); return true; }) as typeof process.stdout.write;
+  try {
+    return { code: await main(argv), err, out };
+  } finally {
+    process.stderr.write = we;
+    process.stdout.write = wo;
+  }
+}
+
+test('every training parameter has a kebab-case flag', () => {
+  const keys = new Set(TRAIN_FLAGS.map((f) => f.key));
+  for (const k of Object.keys(TrainParamsSchema.shape)) assert.ok(keys.has(k as never), `no flag for ${k}`);
+  for (const f of TRAIN_FLAGS) assert.equal(f.flag, f.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+});
+
+test('flags are converted to numbers; bad numbers are usage errors', () => {
+  assert.deepEqual(flagsToParams({ learningRate: '1e-3', batchNorm: false, model: 'conv31' }), { learningRate: 0.001, batchNorm: false, model: 'conv31' });
+  assert.throws(() => flagsToParams({ epochs: 'ten' }), /--epochs: expected a number/);
+});
+
+test('forbidden combinations and the missing particle count are reported together, exit 1', async () => {
+  const r = await capture(['train', '--micrographs', 'a.mrc', '--picks', 'p.star', '--model', 'conv63', '--pooling', 'max', '--dropout', '0.3']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /max pooling is not available for conv63/);
+  assert.match(r.err, /dropout is not available for conv63/);
+  assert.match(r.err, /expectedParticles: required/);
+});
+
+test('a tiny run from the command line writes the model', async () => {
+  const set = await makeTinySet({ count: 3, size: 64, particles: 10, sigma: 2, labelled: 0.5, seed: 5 });
+  const out = join(set.dir, 'cli-out');
+  const r = await capture(['train', '--micrographs', ...set.micrographs, '--picks', set.picks, '-n', '10', '--downsample', '1',
+    '--model', 'conv31', '--units', '4', '--crop-size', '48', '--crops-per-step', '2', '--epochs', '1', '--epoch-size', '3',
+    '--threads', '1', '--quiet', '-o', out]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /model: .*model\.onnx \(epoch 1/);
+  assert.ok(existsSync(join(out, 'model.onnx')));
+  assert.ok(existsSync(join(out, 'precision.svg')) && existsSync(join(out, 'precision.png')));
+  assert.ok(existsSync(join(out, 'loss.svg')) && existsSync(join(out, 'lr.png')));
+});

@@ -1,0 +1,81 @@
+// End to end: a short training on tiny synthetic data beats chance, exports the best epoch as a
+// runnable .onnx with metadata and writes results; aborting (Ctrl+C) exports the best so far.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseModel } from '../../src/engine/onnx-serialize.js';
+import { Session } from '../../src/engine/runtime.js';
+import { FileExistsError } from '../../src/io/atomic-write.js';
+import { trainPicker } from '../../src/train/trainer.js';
+import type { TrainParamsInput } from '../../src/train/params.js';
+import { makeTinySet } from './_tiny-data.js';
+
+const base = (m: string[], p: string): TrainParamsInput => ({
+  micrographs: m, picks: [p], expectedParticles: 20, downsample: 1, model: 'conv31', units: 8, mode: 'dense',
+  cropSize: 64, cropsPerStep: 4, epochs: 2, epochSize: 25, learningRate: 2e-3, testFraction: 0.34, threads: 1, seed: 3,
+});
+
+test('short dense training beats chance and exports the best epoch', async () => {
+  const set = await makeTinySet({ count: 3, size: 80, particles: 20, sigma: 2.5, labelled: 0.5, seed: 1 });
+  const out = join(set.dir, 'out');
+  const messages: string[] = [];
+  const r = await trainPicker(base(set.micrographs, set.picks), { outDir: out, onMessage: (s) => messages.push(s), plots: false });
+  assert.equal(r.epochs.length, 2);
+  assert.equal(r.interrupted, false);
+  const best = r.epochs.find((e) => e.epoch === r.bestEpoch);
+  assert.ok(best?.auprc !== undefined);
+  // chance = fraction of labelled pixels ≈ 10 disks × 29 px / 6400 px ≈ 0.045
+  assert.ok((best.auprc as number) > 0.15, `test AUPRC ${best.auprc} should beat chance (~0.05)`);
+  assert.ok(r.epochs.every((e) => e.auprc === undefined || e.auprc <= (best.auprc as number)));
+  for (const f of ['model.onnx', 'results.tsv', 'results.jsonl', 'epochs.jsonl', 'summary.json', 'checkpoints/epoch1.ckpt', 'checkpoints/epoch2.ckpt']) {
+    assert.ok(existsSync(join(out, f)), `${f} written`);
+  }
+  const tsv = await readFile(join(out, 'results.tsv'), 'utf8');
+  assert.match(tsv.split('\n')[0] as string, /^epoch\titer\tsplit\tloss\tge_penalty/);
+  assert.equal(tsv.split('\n').filter((l) => l.includes('\ttest\t')).length, 2);
+  const bytes = new Uint8Array(await readFile(join(out, 'model.onnx')));
+  const meta = parseModel(bytes).metadata;
+  assert.equal(JSON.parse(meta['cryopick.architecture'] as string).model, 'conv31');
+  assert.equal(JSON.parse(meta['cryopick.training'] as string).bestEpoch, r.bestEpoch);
+  assert.equal(JSON.parse(meta['cryopick.preprocess'] as string).downsample.kind, 'none');
+  const s = await Session.create(bytes, { threads: 1 });
+  const o = await s.run({ image: { data: new Float32Array(50 * 70), dims: [1, 1, 50, 70] } });
+  assert.deepEqual(o['logits']?.dims, [1, 1, 50, 70]);
+  await s.release();
+  await assert.rejects(trainPicker(base(set.micrographs, set.picks), { outDir: out }), FileExistsError);
+});
+
+test('abort (Ctrl+C) finishes the step, exports the best epoch so far and writes results', async () => {
+  const set = await makeTinySet({ count: 3, size: 80, particles: 20, sigma: 2.5, labelled: 0.5, seed: 2 });
+  const out = join(set.dir, 'out');
+  const ctl = new AbortController();
+  let stepsAfterAbort = 0;
+  const r = await trainPicker({ ...base(set.micrographs, set.picks), epochs: 5, epochSize: 10 }, {
+    outDir: out, signal: ctl.signal, plots: false,
+    onProgress: (p) => {
+      if (ctl.signal.aborted && p.phase === 'train') stepsAfterAbort++;
+      if (p.phase === 'train' && p.epoch === 2 && p.step === 3) ctl.abort();
+    },
+  });
+  assert.equal(r.interrupted, true);
+  assert.equal(stepsAfterAbort, 0);
+  assert.equal(r.epochs.length, 1);
+  assert.equal(r.bestEpoch, 1);
+  assert.ok(existsSync(join(out, 'model.onnx')));
+  assert.ok(existsSync(join(out, 'results.tsv')));
+  const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { interrupted: boolean };
+  assert.equal(summary.interrupted, true);
+});
+
+test('expected particles below the labelled mean switches to PN and says so', async () => {
+  const set = await makeTinySet({ count: 2, size: 64, particles: 12, sigma: 2, labelled: 1, seed: 4 });
+  const messages: string[] = [];
+  const r = await trainPicker({ ...base(set.micrographs, set.picks), expectedParticles: 3, epochs: 1, epochSize: 2, testFraction: 0 },
+    { outDir: join(set.dir, 'out'), onMessage: (s) => messages.push(s), plots: false });
+  assert.equal(r.method, 'PN');
+  assert.ok(messages.some((m) => m.includes('PN')));
+  assert.ok(messages.some((m) => m.includes('no test split')));
+  assert.ok(r.diagnostics.some((d) => d.includes('no test split')));
+});
