@@ -1,13 +1,195 @@
-// Placeholder for `cryopick preprocess` until its issue lands; it says so instead of pretending to work.
+// `cryopick preprocess INPUT... --out DIR`: downsample, filter, normalise (Topaz GMM by default)
+// and optionally invert micrographs in parallel, writing MRCs with the new pixel size, through a
+// cache; also writes DIR/preprocess-params.json so training can reuse exactly these settings.
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import cliProgress from 'cli-progress';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { ConfigError, FormatError, UsageError } from '../../errors.js';
+import { micrographKind } from '../../io/micrograph.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { parsePreprocessParams } from '../../image/preprocess-params.js';
+import type { PreprocessParams } from '../../image/preprocess-params.js';
+import { preprocessFiles } from '../../image/preprocess-files.js';
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function num(flags: Flags, key: string, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
+  const text = flags[key];
+  if (text === undefined || typeof text === 'boolean') return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
+  return v;
+}
+
+const positive = (v: number) => v > 0;
+
+/** Expands folders into the micrograph files they contain (sorted); files are kept as given. */
+function expandInputs(inputs: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (!existsSync(input)) throw new UsageError(`input ${input} does not exist`);
+    if (statSync(input).isDirectory()) {
+      const files = readdirSync(input).filter((f) => micrographKind(f) !== undefined).sort().map((f) => join(input, f));
+      if (files.length === 0) throw new UsageError(`folder ${input} holds no micrographs (.mrc, .tif, .png, .jpg ...)`);
+      out.push(...files);
+    } else out.push(input);
+  }
+  return out;
+}
+
+function filterFrom(flags: Flags, which: 'lowpass' | 'highpass'): Record<string, unknown> | undefined {
+  const res = num(flags, `${which}Resolution`, `--${which}-resolution`, positive, 'a resolution in Å');
+  const nyq = num(flags, `${which}Nyquist`, `--${which}-nyquist`, (v) => v > 0 && v <= 1, 'a fraction of Nyquist in (0, 1]');
+  const shape = flags[which];
+  if (res !== undefined && nyq !== undefined) throw new UsageError(`give --${which}-resolution or --${which}-nyquist, not both`);
+  if (res === undefined && nyq === undefined) {
+    if (shape !== undefined) throw new UsageError(`--${which} needs --${which}-resolution or --${which}-nyquist`);
+    return undefined;
+  }
+  const kind = shape ?? 'butterworth';
+  if (kind !== 'gaussian' && kind !== 'butterworth') throw new UsageError(`--${which}: expected gaussian or butterworth, got '${String(kind)}'`);
+  const cutoff = res !== undefined ? { resolutionA: res } : { fractionNyquist: nyq };
+  const order = num(flags, 'order', '--order', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+  return kind === 'gaussian' ? { kind, cutoff } : { kind, cutoff, ...(order === undefined ? {} : { order }) };
+}
+
+function downsampleFrom(flags: Flags): Record<string, unknown> | undefined {
+  const scale = num(flags, 'scale', '--scale', (v) => v >= 1, 'a factor >= 1');
+  const pixelSize = num(flags, 'pixelSize', '--pixel-size', positive, 'a pixel size in Å');
+  const method = flags['bin'] === true ? 'bin' : 'fourier';
+  if (scale !== undefined && pixelSize !== undefined) throw new UsageError('give --scale or --pixel-size, not both');
+  if (scale !== undefined) return { kind: 'factor', factor: scale, method };
+  if (pixelSize !== undefined) return { kind: 'pixelSize', pixelSizeA: pixelSize, method };
+  if (flags['bin'] === true) throw new UsageError('--bin needs --scale or --pixel-size');
+  return undefined;
+}
+
+function normalizeFrom(flags: Flags, base: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const kind = (flags['normalize'] as string | undefined) ?? (base?.['kind'] as string | undefined);
+  const gmmFlags: Array<[string, string, unknown]> = [
+    ['sample', '--sample', num(flags, 'sample', '--sample', (v) => v >= 1, 'a factor >= 1')],
+    ['iterations', '--niters', num(flags, 'niters', '--niters', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
+    ['tolerance', '--tolerance', num(flags, 'tolerance', '--tolerance', (v) => v >= 0, 'a number >= 0')],
+    ['priorAlpha', '--alpha', num(flags, 'alpha', '--alpha', (v) => v >= 1, 'a number >= 1')],
+    ['priorBeta', '--beta', num(flags, 'beta', '--beta', (v) => v >= 1, 'a number >= 1')],
+    ['seed', '--seed', num(flags, 'seed', '--seed', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
+    ['initialWeights', '--init-weights', flags['initWeights'] === undefined ? undefined
+      : String(flags['initWeights']).split(',').map((t) => num({ t }, 't', '--init-weights', (v) => v > 0 && v <= 1, 'weights in (0, 1]'))],
+    ['seedFrom', '--topaz-seeding', flags['topazSeeding'] === true ? 'bright' : undefined],
+  ];
+  const given = gmmFlags.filter(([, , v]) => v !== undefined);
+  if (kind !== undefined && kind !== 'gmm' && given.length > 0) {
+    throw new UsageError(`${given.map(([, f]) => f).join(', ')} only apply to --normalize gmm`);
+  }
+  if (kind === undefined && given.length === 0) return undefined;
+  if (kind !== undefined && kind !== 'gmm' && kind !== 'standardize' && kind !== 'none') {
+    throw new UsageError(`--normalize: expected gmm, standardize or none, got '${kind}'`);
+  }
+  const start = base?.['kind'] === (kind ?? 'gmm') ? base : {};
+  return { ...start, kind: kind ?? 'gmm', ...Object.fromEntries(given.map(([k, , v]) => [k, v])) };
+}
+
+/** Builds the params from an optional JSON file plus the flags (flags win). */
+export async function paramsFromFlags(flags: Flags): Promise<PreprocessParams> {
+  let base: Record<string, unknown> = {};
+  const file = flags['params'];
+  if (typeof file === 'string') {
+    try {
+      base = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof SyntaxError) throw new FormatError({ path: file }, `not valid JSON: ${err.message}`);
+      throw err;
+    }
+    if (base === null || typeof base !== 'object' || Array.isArray(base)) throw new FormatError({ path: file }, 'expected a JSON object of preprocessing parameters');
+  }
+  const input: Record<string, unknown> = { ...base };
+  const downsample = downsampleFrom(flags);
+  if (downsample !== undefined) input['downsample'] = downsample;
+  const lowpass = filterFrom(flags, 'lowpass');
+  if (lowpass !== undefined) input['lowpass'] = lowpass;
+  const highpass = filterFrom(flags, 'highpass');
+  if (highpass !== undefined) input['highpass'] = highpass;
+  const normalize = normalizeFrom(flags, base['normalize'] as Record<string, unknown> | undefined);
+  if (normalize !== undefined) input['normalize'] = normalize;
+  if (flags['invert'] === true) input['invert'] = true;
+  return parsePreprocessParams(input, typeof file === 'string' ? file : '');
+}
+
+async function writeParamsFile(path: string, params: PreprocessParams, overwrite: boolean): Promise<void> {
+  const text = `${JSON.stringify(params, null, 2)}\n`;
+  if (existsSync(path) && !overwrite && (await readFile(path, 'utf8')) !== text) {
+    throw new ConfigError([{ path, message: 'exists with different parameters; pass --overwrite or choose another --out' }]);
+  }
+  await writeFileAtomic(path, text, { overwrite: true });
+}
 
 export function register(program: Command): void {
   program
     .command('preprocess')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`preprocess` is not yet available in this version of cryopick');
+    .description('Downsample, filter and normalise micrographs (Topaz-style GMM by default) into MRC files')
+    .argument('<inputs...>', 'micrograph files (.mrc, .tif, .png, ...) or folders of them')
+    .requiredOption('-o, --out <dir>', 'output folder (one .mrc per input, plus preprocess-params.json)')
+    .option('--params <file>', 'preprocessing parameters as JSON (e.g. a previous preprocess-params.json); flags override')
+    .option('-s, --scale <factor>', 'downsample by this factor (Fourier crop; real factors allowed)')
+    .option('--pixel-size <A>', 'downsample to this pixel size in Å/px (micrographs already coarser are kept)')
+    .option('--bin', 'block-average binning (integer factor) instead of Fourier cropping')
+    .option('--lowpass <shape>', 'lowpass shape: gaussian or butterworth (default butterworth)')
+    .option('--lowpass-resolution <A>', 'lowpass cut-off as a resolution in Å')
+    .option('--lowpass-nyquist <fraction>', 'lowpass cut-off as a fraction of Nyquist (cryoSPARC "degree of lowpass filtering")')
+    .option('--highpass <shape>', 'highpass shape to flatten uneven ice: gaussian or butterworth')
+    .option('--highpass-resolution <A>', 'highpass cut-off in Å (e.g. 500)')
+    .option('--highpass-nyquist <fraction>', 'highpass cut-off as a fraction of Nyquist')
+    .option('--order <n>', 'Butterworth order (default 4)')
+    .option('--normalize <method>', 'gmm (Topaz, default), standardize or none')
+    .option('--sample <n>', 'GMM pixel sampling factor: fit on 1/n of the pixels (default 10)')
+    .option('--niters <n>', 'GMM maximum EM iterations per restart (default 100)')
+    .option('--tolerance <t>', 'GMM convergence tolerance on the log posterior (default 1e-3)')
+    .option('--alpha <a>', 'GMM Beta prior alpha on the background weight (default 900)')
+    .option('--beta <b>', 'GMM Beta prior beta (default 1)')
+    .option('--init-weights <list>', 'GMM restarts: comma-separated initial background weights (default Topaz\'s 12)')
+    .option('--seed <n>', 'GMM pixel-sampling seed (default 0)')
+    .option('--topaz-seeding', 'seed GMM restarts only from bright pixels, exactly as Topaz (default: bright and dark)')
+    .option('--invert', 'invert contrast after normalising (dark particles become bright)')
+    .option('--float16', 'write float16 MRC (mode 12), half the size')
+    .option('-t, --threads <n>', `worker threads (default all cores: ${availableParallelism()})`)
+    .option('--cache-dir <dir>', 'reuse results for inputs already preprocessed with the same parameters')
+    .option('--cache-key <how>', 'how the cache recognises inputs: content (hash bytes, default) or stat (path, size, time)')
+    .option('--overwrite', 'replace existing output files')
+    .option('-q, --quiet', 'no progress bar or summary')
+    .action(async (inputs: string[], flags: Flags) => {
+      const params = await paramsFromFlags(flags);
+      const threads = num(flags, 'threads', '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
+      const cacheKey = flags['cacheKey'];
+      if (cacheKey !== undefined && cacheKey !== 'content' && cacheKey !== 'stat') throw new UsageError(`--cache-key: expected content or stat, got '${String(cacheKey)}'`);
+      const files = expandInputs(inputs);
+      const outDir = String(flags['out']);
+      const overwrite = flags['overwrite'] === true;
+      const quiet = flags['quiet'] === true;
+      const bar = quiet || !process.stderr.isTTY ? undefined
+        : new cliProgress.SingleBar({ format: 'preprocess [{bar}] {value}/{total} micrographs | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+      bar?.start(files.length, 0);
+      let results;
+      try {
+        results = await preprocessFiles(files, outDir, params, {
+          ...(threads === undefined ? {} : { threads }),
+          ...(typeof flags['cacheDir'] === 'string' ? { cacheDir: flags['cacheDir'] } : {}),
+          ...(cacheKey === undefined ? {} : { cacheKeyBy: cacheKey }),
+          mode: flags['float16'] === true ? 'float16' : 'float32',
+          overwrite,
+          onProgress: (done) => bar?.update(done),
+        });
+      } finally {
+        bar?.stop();
+      }
+      await writeParamsFile(join(outDir, 'preprocess-params.json'), params, overwrite);
+      if (!quiet) {
+        const fromCache = results.filter((r) => r.cached).length;
+        const first = results[0];
+        const size = first === undefined ? '' : `, ${first.width}x${first.height} px${first.pixelSizeA === undefined ? '' : ` at ${first.pixelSizeA.toFixed(3)} Å/px`}`;
+        process.stdout.write(`preprocessed ${results.length} micrograph(s) into ${outDir}${fromCache > 0 ? ` (${fromCache} from cache)` : ''}${size}\n`);
+      }
     });
 }
