@@ -5,7 +5,8 @@ import type { Image2D } from '../image/image.js';
 import { FormatError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { stripCompression } from './mrc-compression.js';
-import { readMrc } from './mrc-reader.js';
+import { readMrc, openMrc, readFileSections, checkFinite } from './mrc-reader.js';
+import { isStandardAxes, voxelSizeA } from './mrc-layout.js';
 import { readMrcSection } from './mrc-section.js';
 import { readTiff } from './tiff.js';
 import { readRaster } from './raster.js';
@@ -44,6 +45,30 @@ function sumFrames(frames: readonly Image2D[]): Image2D {
   return first.pixelSizeA === undefined ? { width: first.width, height: first.height, data } : { width: first.width, height: first.height, data, pixelSizeA: first.pixelSizeA };
 }
 
+/** Sums the sections of an MRC file one at a time, so a movie never sits in memory whole. */
+async function sumMrcSections(path: string, permissive: boolean, onWarning?: (p: Problem) => void): Promise<Image2D> {
+  const opened = await openMrc(path, { permissive });
+  try {
+    const { layout } = opened;
+    if (!isStandardAxes(layout)) {
+      const m = await readMrc(path, { permissive });
+      m.warnings.forEach((w) => onWarning?.(w));
+      return sumFrames(m.images);
+    }
+    const data = new Float32Array(layout.sectionSamples);
+    for (let z = 0; z < layout.completeSections; z++) {
+      const section = await readFileSections(opened, z, 1);
+      checkFinite(section, opened, z, permissive);
+      for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) + (section[i] ?? 0);
+    }
+    opened.warnings.forEach((w) => onWarning?.(w));
+    const pixel = voxelSizeA(layout.header).x;
+    return pixel === undefined ? { width: layout.width, height: layout.height, data } : { width: layout.width, height: layout.height, data, pixelSizeA: pixel };
+  } finally {
+    await opened.source.close();
+  }
+}
+
 function pickFrame(frames: readonly Image2D[], section: number, path: string): Image2D {
   const f = frames[section];
   if (f === undefined || !Number.isInteger(section)) throw new FormatError({ path }, `frame ${section} requested, file has ${frames.length} frame(s)`);
@@ -67,9 +92,7 @@ export async function readMicrograph(path: string, options: MicrographReadOption
         s.warnings.forEach((w) => options.onWarning?.(w));
         return s.image;
       }
-      const m = await readMrc(path, readOpts);
-      m.warnings.forEach((w) => options.onWarning?.(w));
-      return sumFrames(m.images);
+      return sumMrcSections(path, readOpts.permissive, options.onWarning);
     }
     case 'tiff': {
       const t = await readTiff(path);

@@ -91,3 +91,23 @@ test('unknown extensions are a FormatError listing the supported ones', async ()
   });
   await assert.rejects(readMicrograph('/data/mic'), /unknown micrograph extension '\(none\)'/);
 });
+
+test('summing an MRC movie section by section matches readMrc, also for reordered axes', async () => {
+  await withDir(async (dir) => {
+    const bytes = encodeMrc(frames, { volume: true });
+    const path = join(dir, 'vol.mrc');
+    await writeFile(path, bytes);
+    assert.deepEqual((await readMicrograph(path)).data, sum);
+    // Swap rows and sections (mapr = 3, maps = 2): the image becomes 3 x 3 with 2 sections.
+    const v = new DataView(bytes.buffer);
+    v.setInt32(68, 3, true);
+    v.setInt32(72, 2, true);
+    const swapped = join(dir, 'swapped.mrc');
+    await writeFile(swapped, bytes);
+    const img = await readMicrograph(swapped);
+    assert.equal(img.width, 3);
+    assert.equal(img.height, 3);
+    // Pixel (x, y=z_file) summed over file rows r: value x + 3r + 10z for r = 0, 1.
+    assert.deepEqual(img.data, Float32Array.from({ length: 9 }, (_, k) => 2 * ((k % 3) + 10 * Math.floor(k / 3)) + 3));
+  });
+});
