@@ -1,9 +1,9 @@
 // Content-hash dataset manifest: every micrograph and pick file a run used, with its SHA-256,
 // and the splits (train/test/folds) by micrograph, so a run can say exactly what it saw.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 
 export interface ManifestFile {
   readonly path: string;
@@ -32,6 +32,16 @@ export async function hashFile(path: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** Files as given; folders replaced by the files directly inside them; sorted. */
+function expandFolders(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    if (statSync(p).isDirectory()) out.push(...readdirSync(p).map((n) => join(p, n)).filter((f) => statSync(f).isFile()));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
 async function describe(path: string): Promise<ManifestFile> {
   const s = await stat(path);
   return { path, name: basename(path), bytes: s.size, sha256: await hashFile(path) };
@@ -45,9 +55,9 @@ export async function buildDatasetManifest(input: {
   readonly pickCounts?: Readonly<Record<string, number>>;
 }): Promise<DatasetManifest> {
   const micrographs: ManifestFile[] = [];
-  for (const m of [...input.micrographs].sort()) micrographs.push(await describe(m));
+  for (const m of expandFolders(input.micrographs)) micrographs.push(await describe(m));
   const picks: ManifestFile[] = [];
-  for (const p of [...input.picks].sort()) picks.push(await describe(p));
+  for (const p of expandFolders(input.picks)) picks.push(await describe(p));
   const splits = Object.fromEntries(Object.entries(input.splits ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, [...v].sort()]));
   const h = createHash('sha256');
   for (const f of micrographs) h.update(`m ${f.name} ${f.sha256}\n`);

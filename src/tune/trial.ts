@@ -32,7 +32,7 @@ export interface TrialRecord extends TrialRequest {
 
 /** Proposes the next trial from the history; undefined when the search is complete. */
 export interface Strategy {
-  readonly name: 'random' | 'bayesian' | 'hyperband';
+  readonly name: 'random' | 'bayesian' | 'hyperband' | 'grid';
   next(history: readonly TrialRecord[], direction: Direction): TrialRequest | undefined;
   /** A human summary of the budget (e.g. Hyperband's bracket table). */
   describe(): string;
