@@ -11,3 +11,5 @@ export type { MrcMode } from './mrc-modes.js';
 export { MRC_NUMERIC_FIELDS, IMOD_STAMP, parseMrcHeader, formatMrcHeader } from './mrc-header.js';
 export type { MrcHeader } from './mrc-header.js';
 export { voxelSizeA } from './mrc-layout.js';
+export { validateMrc, inspectMrc } from './mrc-validate.js';
+export type { MrcReport } from './mrc-validate.js';

@@ -96,3 +96,10 @@ test('bad PNG/JPEG input gives a FormatError naming the file', async () => {
     }
   });
 });
+
+test('16-bit grayscale PNGs keep their 0..65535 values', () => {
+  const png = new PNG({ width: 2, height: 1, bitDepth: 16, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  png.data = Buffer.from(new Uint16Array([1000, 65535]).buffer);
+  const bytes = PNG.sync.write(png, { bitDepth: 16, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  assert.deepEqual(decodePng(bytes).data, Float32Array.from([1000, 65535]));
+});
