@@ -3,9 +3,8 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { PreprocessParams } from '../image/preprocess-params.js';
-import type { PickerNet } from './net.js';
+import type { ModelMetadata, PickerNet } from './net.js';
 import type { TrainParams } from './params.js';
-import { RECEPTIVE_FIELD } from './params.js';
 import { writeTrainingPlots } from './plots.js';
 import { renderJsonLines } from './results.js';
 import type { TrainData } from './train-setup.js';
@@ -26,26 +25,24 @@ export interface FinishInput {
   readonly startMs: number;
 }
 
-/** The metadata stored in the exported model (strings; structured values as JSON). */
-export function modelMetadata(f: Pick<FinishInput, 'params' | 'pre' | 'data' | 'bestEpoch' | 'epochs'>): Record<string, string> {
+/**
+ * The metadata stored in the exported model (engine format: `cryopick.input` and
+ * `cryopick.training` JSON). `input.preprocess` is what `pick` replays before scoring.
+ */
+export function modelMetadata(f: Pick<FinishInput, 'params' | 'pre' | 'data' | 'bestEpoch' | 'epochs'>): ModelMetadata {
   const p = f.params;
   const best = f.epochs.find((e) => e.epoch === f.bestEpoch);
   return {
-    'cryopick.kind': 'picker',
-    'cryopick.architecture': JSON.stringify({ model: p.model, units: p.units, dropout: p.dropout, batchNorm: p.batchNorm, pooling: p.pooling,
-      unitScaling: p.unitScaling, receptiveField: RECEPTIVE_FIELD[p.model] }),
-    'cryopick.preprocess': JSON.stringify(f.pre),
-    'cryopick.downsample': String(p.downsample),
-    'cryopick.radius': String(p.radius),
-    ...(p.particleDiameter !== undefined ? { 'cryopick.particleDiameter': String(p.particleDiameter) } : {}),
-    'cryopick.training': JSON.stringify({
+    input: {
+      preprocess: f.pre, downsample: p.downsample, normalization: p.normalize, radius: p.radius,
+      ...(p.particleDiameter !== undefined ? { particleDiameter: p.particleDiameter } : {}),
+    },
+    training: {
       method: f.data.loss.method, pi: f.data.prior.pi, unlabelledPrior: f.data.prior.unlabelledPrior, slack: f.data.loss.slack,
-      expectedParticles: p.expectedParticles, learningRate: p.learningRate, finalLearningRate: p.finalLearningRate, epochs: p.epochs,
-      epochSize: p.epochSize, mode: p.mode, minibatchSize: p.minibatchSize, cropSize: p.cropSize, cropsPerStep: p.cropsPerStep,
-      classWeight: p.classWeight, l2: p.l2, autoencoderWeight: p.autoencoderWeight, seed: p.seed, bestEpoch: f.bestEpoch,
-      bestMetrics: best ?? null, trainMicrographs: f.data.train.map((m) => m.name), testMicrographs: f.data.test.map((m) => m.name),
-    }),
-    'cryopick.params': JSON.stringify(p),
+      bestEpoch: f.bestEpoch, bestMetrics: best ?? null, selectMetric: p.selectMetric,
+      trainMicrographs: f.data.train.map((m) => m.name), testMicrographs: f.data.test.map((m) => m.name),
+      params: p,
+    },
   };
 }
 

@@ -3,6 +3,12 @@
 // checkpoints and the .onnx export.
 import type { Image2D } from '../image/image.js';
 
+/** What the .onnx records besides the network: how to prepare inputs, and how it was trained. */
+export interface ModelMetadata {
+  readonly input: Record<string, unknown>;
+  readonly training: Record<string, unknown>;
+}
+
 export interface StepOutput {
   readonly objective: number;
   readonly reported: number;
@@ -25,7 +31,7 @@ export interface PickerNet {
   restore(weights: ReadonlyMap<string, Float32Array>): void;
   /** Writes a resumable checkpoint (weights + optimizer state + step). */
   saveCheckpoint(path: string): Promise<void>;
-  /** Writes the inference model with `weights` and metadata as a standard .onnx file. */
-  exportOnnx(path: string, weights: ReadonlyMap<string, Float32Array>, metadata: Readonly<Record<string, string>>): Promise<void>;
+  /** Loads `weights` and writes the inference model as a standard .onnx file (engine format). */
+  exportOnnx(path: string, weights: ReadonlyMap<string, Float32Array>, metadata: ModelMetadata): Promise<void>;
   release(): Promise<void>;
 }

@@ -4,16 +4,17 @@
 import { readFile } from 'node:fs/promises';
 import { GraphBuilder } from '../engine/builder.js';
 import { compileForward, type CompiledForward } from '../engine/forward.js';
-import { parseModel, serializeGraph } from '../engine/onnx-serialize.js';
+import type { ParamStore } from '../engine/params.js';
+import { parseModel } from '../engine/onnx-serialize.js';
 import { pad } from '../engine/ops/shape.js';
-import { ParamStore } from '../engine/params.js';
 import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { ConfigError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { buildNetwork } from '../models/topaz/network.js';
-import { defaultConfig, geometryOf, layerStack, type PickerModelConfig } from '../models/topaz/spec.js';
+import { defaultConfig, type PickerModelConfig } from '../models/topaz/spec.js';
+import { PickerModel } from '../models/picker-model.js';
 import { buildLossGraph } from './loss-graph.js';
 import type { LossSettings } from './loss-reference.js';
 import type { PickerNet, StepOutput } from './net.js';
@@ -39,12 +40,10 @@ export function denseCapable(p: Pick<TrainParams, 'pooling' | 'dropout'>): boole
  */
 export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDir: string): Promise<PickerNet> {
   const cfg = modelConfig(p);
-  const store = new ParamStore(p.seed);
-  const rf = geometryOf(layerStack(cfg)).receptiveField;
+  const model = PickerModel.create(cfg, p.seed);
+  const store = model.store;
+  const rf = model.receptiveField;
   const half = Math.floor(rf / 2);
-  // Declare every parameter once (deterministic initialisation order).
-  const probe = new GraphBuilder();
-  buildNetwork(probe, store, cfg, probe.input('x', [1, 1, rf, rf]), { mode: 'train', fill: false });
   if (p.init) await loadInit(store, p.init, p.model);
   const runtime: RuntimeOptions = p.threads > 0 ? { threads: p.threads } : {};
   const dense = p.mode === 'dense';
@@ -99,7 +98,8 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
       await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state), { overwrite: true });
     },
     async exportOnnx(path, weights, metadata) {
-      await writeFileAtomic(path, exportBytes(cfg, store, weights, half, metadata), { overwrite: true });
+      store.load(weights);
+      await model.exportOnnx(path, metadata, { overwrite: true });
     },
     async release() {
       await step?.ts.release();
@@ -109,23 +109,10 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
   return net;
 }
 
-/** The inference model: zero-pads by half the receptive field so logits match the image size. */
-export function exportBytes(cfg: PickerModelConfig, store: ParamStore, weights: ReadonlyMap<string, Float32Array>, half: number,
-  metadata: Readonly<Record<string, string>>): Uint8Array {
-  const b = new GraphBuilder();
-  const nominal = 2 * half + 8;
-  const xin = b.input('image', [1, 1, nominal, nominal]);
-  const logits = b.untaped(() => buildNetwork(b, store, cfg, pad(xin, [0, 0, half, half, 0, 0, half, half]), { mode: 'eval', fill: true }));
-  return serializeGraph(b, {
-    outputs: { logits }, paramValues: weights, metadata, graphName: 'cryopick_picker',
-    dims: { image: ['N', 1, 'H', 'W'], logits: ['N', 1, 'H', 'W'] },
-  });
-}
-
 async function loadInit(store: ParamStore, path: string, arch: string): Promise<void> {
   const m = parseModel(new Uint8Array(await readFile(path)));
   const a = m.metadata['cryopick.architecture'];
-  const got = a ? (JSON.parse(a) as { model?: string }).model : undefined;
+  const got = a ? (JSON.parse(a) as { arch?: string }).arch : undefined;
   const values = new Map([...m.initializers].map(([k, v]) => [k, v.data]));
   const missing = [...store.entries.keys()].filter((k) => !values.has(k) || values.get(k)?.length !== store.entries.get(k)?.data.length);
   if ((got !== undefined && got !== arch) || missing.length > 0) {
