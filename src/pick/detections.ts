@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { MicrographPicks, Particle } from '../io/coords.js';
 import { micrographKey } from '../io/coords.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { FormatError } from '../errors.js';
+import { FormatError, UserError } from '../errors.js';
 
 const MAGIC = '# cryopick detections 1';
 
@@ -63,8 +63,18 @@ export function parseDetections(text: string, path: string): MicrographDetection
   return { micrograph, width, height, floor, particles };
 }
 
+/** Reads a detection file. @throws UserError when missing (an unfinished run), FormatError when malformed. */
 export async function readDetections(path: string): Promise<MicrographDetections> {
-  return parseDetections(await readFile(path, 'utf8'), path);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') {
+      throw new UserError('ENOENT', `${path} is missing: the pick run is incomplete (rerun cryopick pick with --resume)`);
+    }
+    throw err;
+  }
+  return parseDetections(text, path);
 }
 
 export async function writeDetections(outDir: string, d: MicrographDetections, overwrite: boolean): Promise<string> {

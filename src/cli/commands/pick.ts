@@ -1,13 +1,115 @@
-// Placeholder for `cryopick pick` until its issue lands; it says so instead of pretending to work.
+// `cryopick pick MICROGRAPHS... --model M --out DIR`: picks every micrograph with a trained
+// model (streamed, resumable), keeps all detections above a floor, writes picks at a threshold.
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import cliProgress from 'cli-progress';
+import { UsageError } from '../../errors.js';
+import { loadScoreModel } from '../../pick/score-model.js';
+import { listMicrographs } from '../../pick/inputs.js';
+import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
+import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
+import { DEFAULT_FLOOR, DEFAULT_THRESHOLD } from '../../pick/threshold.js';
+
+interface PickFlags {
+  readonly model: string;
+  readonly out: string;
+  readonly format: string;
+  readonly threshold: string;
+  readonly floor: string;
+  readonly diameter?: string;
+  readonly minDistance?: string;
+  readonly border: string;
+  readonly inference: string;
+  readonly boxSize?: string;
+  readonly workers: string;
+  readonly resume?: boolean;
+  readonly overwrite?: boolean;
+}
+
+function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
+  return v;
+}
+
+function progressLine(p: PickProgress): string {
+  const eta = p.etaSeconds === undefined ? '?' : `${Math.round(p.etaSeconds)} s`;
+  return `${p.done}/${p.total} micrographs, ${p.micrographsPerSecond.toFixed(2)} micrographs/s, ETA ${eta}, ${p.detections} detections`;
+}
 
 export function register(program: Command): void {
   program
     .command('pick')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`pick` is not yet available in this version of cryopick');
+    .description('Pick particles in micrographs with a trained model (resumable; all formats, always with scores)')
+    .argument('<micrographs...>', 'micrograph files or folders (.mrc, .tif, .png, ...)')
+    .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
+    .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
+    .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
+    .option('--threshold <logit>', 'keep picks with score >= this log-likelihood ratio (0 = probability 0.5)', String(DEFAULT_THRESHOLD))
+    .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
+    .option('--diameter <px>', 'particle diameter in original pixels (default: recorded in the model)')
+    .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
+    .option('--border <px>', 'drop picks whose centre is closer than this to the micrograph edge (original pixels)', '0')
+    .option('--inference <mode>', 'dense (one score per pixel) or strided (network stride + sub-pixel peaks, faster)', 'dense')
+    .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
+    .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
+    .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
+    .option('--overwrite', 'replace an earlier run in --out')
+    .action(async (inputs: string[], flags: PickFlags) => {
+      const { formats, unknown } = parseOutputFormats(flags.format);
+      if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
+      if (flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
+      const any = (): boolean => true;
+      const positive = (v: number): boolean => v > 0;
+      const threshold = parseNumber(flags.threshold, '--threshold', any, 'a number') as number;
+      const floor = parseNumber(flags.floor, '--floor', any, 'a number') as number;
+      if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
+      const borderPx = parseNumber(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
+      const workers = parseNumber(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
+      const boxSizePx = parseNumber(flags.boxSize, '--box-size', positive, 'a positive number');
+      const files = listMicrographs(inputs);
+      const model = await loadScoreModel(flags.model);
+      try {
+        const diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
+        if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
+        const minDistancePx = parseNumber(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
+        const controller = new AbortController();
+        const onSigint = (): void => controller.abort();
+        process.once('SIGINT', onSigint);
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar({ format: 'pick [{bar}] {value}/{total} | {rate} micrographs/s | ETA {eta_formatted} | {detections} detections', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
+          : undefined;
+        bar?.start(files.length, 0, { rate: '0.00', detections: 0 });
+        let lastLog = 0;
+        let result;
+        try {
+          result = await pickMicrographs(files, model, {
+            outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
+            modelId: flags.model, signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            onProgress: (p) => {
+              bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
+              if (!bar && (Date.now() - lastLog > 5000 || p.done === p.total)) {
+                lastLog = Date.now();
+                process.stderr.write(`pick: ${progressLine(p)}\n`);
+              }
+            },
+          });
+        } finally {
+          bar?.stop();
+          process.removeListener('SIGINT', onSigint);
+        }
+        if (result.interrupted) {
+          process.stdout.write(`interrupted after ${result.picked + result.skipped} of ${files.length} micrographs; rerun with --resume to finish\n`);
+          return;
+        }
+        const rewrite = (flags.resume ?? false) || (flags.overwrite ?? false);
+        const written = await writePickOutputs(flags.out, files, threshold, formats, flags.out, { overwrite: rewrite, boxSizePx: boxSizePx ?? diameterPx });
+        const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
+        process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);
+        process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, files.length)).toFixed(1)} per micrograph); detections >= ${floor} kept in ${flags.out}/detections for cryopick threshold\n`);
+        process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
+      } finally {
+        await model.release?.();
+      }
     });
 }

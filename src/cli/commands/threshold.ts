@@ -1,13 +1,94 @@
-// Placeholder for `cryopick threshold` until its issue lands; it says so instead of pretending to work.
+// `cryopick threshold RUN --out DIR`: re-thresholds a finished pick run from its stored detections
+// (no network): by score, by expected particles per micrograph, or to a target precision on labelled data.
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
+import type { MicrographPicks } from '../../io/coords.js';
+import { readManifest } from '../../pick/pick-run.js';
+import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
+import { resolveThreshold, type ThresholdRule } from '../../pick/threshold.js';
+
+interface ThresholdFlags {
+  readonly out: string;
+  readonly score?: string;
+  readonly count?: string;
+  readonly precision?: string;
+  readonly ref?: string[];
+  readonly refFormat?: string;
+  readonly refBinning: string;
+  readonly diameter?: string;
+  readonly radius?: string;
+  readonly match: string;
+  readonly format: string;
+  readonly boxSize?: string;
+  readonly overwrite?: boolean;
+}
+
+function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
+  return v;
+}
+
+async function readReferences(paths: readonly string[], format: string | undefined, binning: number): Promise<MicrographPicks[]> {
+  if (format !== undefined && !(COORDINATE_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--ref-format: unknown format '${format}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
+  }
+  const out: MicrographPicks[] = [];
+  for (const p of paths) {
+    out.push(...(await readCoordinates(p, { frame: { binning, yFlipped: false }, ...(format === undefined ? {} : { format: format as CoordinateFormat }) })));
+  }
+  return out;
+}
 
 export function register(program: Command): void {
   program
     .command('threshold')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`threshold` is not yet available in this version of cryopick');
+    .description('Re-threshold a pick run without re-running the network: by score, particles per micrograph, or target precision')
+    .argument('<run>', 'output folder of `cryopick pick`')
+    .requiredOption('--out <dir>', 'folder for the re-thresholded picks')
+    .option('--score <logit>', 'keep picks with score >= logit')
+    .option('--count <n>', 'keep the best picks so that micrographs have n particles on average (one global threshold)')
+    .option('--precision <p>', 'lowest threshold whose precision on the labelled micrographs (--ref) is >= p')
+    .option('--ref <paths...>', 'reference picks of some micrographs (for --precision)')
+    .option('--ref-format <format>', 'format of --ref (default: from the extension)')
+    .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
+    .option('--diameter <px>', 'particle diameter in original pixels (default: the pick run\'s)')
+    .option('--radius <px>', 'matching radius for --precision (default 0.25 × diameter)')
+    .option('--match <method>', 'hungarian or greedy matching for --precision', 'hungarian')
+    .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
+    .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
+    .option('--overwrite', 'replace existing files in --out')
+    .action(async (run: string, flags: ThresholdFlags) => {
+      const given = [flags.score, flags.count, flags.precision].filter((v) => v !== undefined).length;
+      if (given !== 1) throw new UsageError('give exactly one of --score, --count, --precision');
+      const { formats, unknown } = parseOutputFormats(flags.format);
+      if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
+      if (flags.match !== 'hungarian' && flags.match !== 'greedy') throw new UsageError(`--match: expected hungarian or greedy, got '${flags.match}'`);
+      const positive = (v: number): boolean => v > 0;
+      const manifest = await readManifest(run);
+      const diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number') ?? manifest.diameterPx ?? undefined;
+      let rule: ThresholdRule;
+      if (flags.score !== undefined) {
+        rule = { kind: 'score', threshold: parseNumber(flags.score, '--score', () => true, 'a number') as number };
+      } else if (flags.count !== undefined) {
+        rule = { kind: 'count', perMicrograph: parseNumber(flags.count, '--count', positive, 'a positive number') as number };
+      } else {
+        const target = parseNumber(flags.precision, '--precision', (v) => v > 0 && v <= 1, 'a number in (0, 1]') as number;
+        if (!flags.ref || flags.ref.length === 0) throw new UsageError('--precision needs reference picks (--ref)');
+        if (diameterPx === undefined) throw new UsageError('--precision needs --diameter (the pick run recorded none)');
+        const references = await readReferences(flags.ref, flags.refFormat, parseNumber(flags.refBinning, '--ref-binning', positive, 'a positive number') as number);
+        const radiusPx = parseNumber(flags.radius, '--radius', positive, 'a positive number');
+        rule = { kind: 'precision', target, references, diameterPx, method: flags.match, ...(radiusPx === undefined ? {} : { radiusPx }) };
+      }
+      const chosen = await resolveThreshold(run, manifest.micrographs, rule);
+      if (chosen.threshold < manifest.floor) process.stderr.write(`cryopick: warning: threshold ${chosen.threshold} is below the run's floor ${manifest.floor}; detections under the floor were not kept\n`);
+      const boxSizePx = parseNumber(flags.boxSize, '--box-size', positive, 'a positive number') ?? diameterPx;
+      const written = await writePickOutputs(run, manifest.micrographs, chosen.threshold, formats, flags.out, {
+        overwrite: flags.overwrite ?? false, ...(boxSizePx === undefined ? {} : { boxSizePx }),
+      });
+      process.stdout.write(`threshold ${chosen.threshold}: ${chosen.detail}\n`);
+      process.stdout.write(`${written.particles} particles in ${written.micrographs} micrograph(s); wrote ${written.files.length} file(s) to ${flags.out}\n`);
     });
 }

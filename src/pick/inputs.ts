@@ -1,0 +1,28 @@
+// Expands the micrograph arguments of `cryopick pick` (files and folders) into a sorted file list.
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { micrographKind } from '../io/micrograph.js';
+import { ConfigError } from '../errors.js';
+
+/**
+ * Files are kept as given; folders contribute their micrograph files (MRC, TIFF, PNG/JPEG; not
+ * recursive), sorted by name. Duplicates are dropped.
+ * @throws ConfigError listing every missing path and every folder without micrographs.
+ */
+export function listMicrographs(inputs: readonly string[]): string[] {
+  const out: string[] = [];
+  const problems = [];
+  for (const input of inputs) {
+    if (!existsSync(input)) {
+      problems.push({ path: input, message: 'does not exist' });
+    } else if (statSync(input).isDirectory()) {
+      const files = readdirSync(input).filter((f) => micrographKind(f) !== undefined).sort().map((f) => join(input, f));
+      if (files.length === 0) problems.push({ path: input, message: 'holds no micrographs (.mrc, .tif, .png, ...)' });
+      out.push(...files);
+    } else {
+      out.push(input);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems, 'cannot read the micrographs');
+  return [...new Set(out)];
+}
