@@ -75,7 +75,7 @@ export function formatCryosparcCs(picks: readonly MicrographPicks[]): Uint8Array
     throw new ConfigError([{ path: 'micrographs', message: `cryoSPARC .cs needs each micrograph's size (give --micrographs DIR); unknown for ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', ...' : ''}` }]);
   }
   const withScore = picks.some((m) => m.particles.some((p) => p.score !== undefined));
-  const maxName = Math.max(1, ...picks.map((m) => Buffer.byteLength(m.micrograph, 'utf8')));
+  const maxName = picks.reduce((n, m) => Math.max(n, Buffer.byteLength(m.micrograph, 'utf8')), 1);
   const spec: [string, string, number[]?][] = [
     ['uid', '<u8'], [MIC_UID, '<u8'], ['location/exp_group_id', '<u4'], [PATH, `|S${maxName}`], [SHAPE, '<u4', [2]], [X, '<f4'], [Y, '<f4'],
   ];

@@ -52,6 +52,16 @@ interface Token {
 
 /** Splits one line into tokens; a `#` at the start of a token begins a comment. */
 export function tokenizeStarLine(line: string, path = '<string>', lineNo = 0): Token[] {
+  if (!line.includes("'") && !line.includes('"')) {
+    // Fast path (nearly every RELION row): plain whitespace-separated words.
+    const out: Token[] = [];
+    for (const w of line.split(/[ \t\r]+/)) {
+      if (w === '') continue;
+      if (w.startsWith('#')) break;
+      out.push({ text: w, quoted: false });
+    }
+    return out;
+  }
   const tokens: Token[] = [];
   let i = 0;
   const n = line.length;
@@ -183,11 +193,12 @@ export async function readStar(path: string, options: Omit<ParseStarOptions, 'pa
   return parseStar(text, { ...options, path });
 }
 
+const NEEDS_QUOTE = /^$|\s|^['"#_$;]|^(data_|loop_|save_|stop_|global_)/i;
+
 /** Quotes a value when STAR would otherwise misread it. */
 export function quoteStarValue(value: string): string {
+  if (!NEEDS_QUOTE.test(value)) return value;
   if (value === '') return '""';
-  const special = /\s/.test(value) || /^(['"#_$;]|data_|loop_|save_|stop_|global_)/i.test(value);
-  if (!special) return value;
   if (value.includes('\n')) return `\n;${value}\n;\n`;
   return value.includes('"') ? `'${value}'` : `"${value}"`;
 }
@@ -212,7 +223,9 @@ export function formatStar(file: StarFile, options: FormatStarOptions = {}): str
       out.push('loop_');
       loop.labels.forEach((label, i) => out.push(`_${label} #${i + 1}`));
       const cells = loop.rows.map((row) => row.map(quoteStarValue));
-      const widths = loop.labels.map((_, c) => Math.max(0, ...cells.map((r) => (r[c] ?? '').length)));
+      // A loop instead of Math.max(...spread): loops can hold millions of rows.
+      const widths = loop.labels.map(() => 0);
+      for (const row of cells) row.forEach((v, c) => { if (v.length > (widths[c] ?? 0)) widths[c] = v.length; });
       for (const row of cells) out.push(row.map((v, c) => v.padStart(widths[c] ?? 0)).join(' '));
       out.push('');
     }
