@@ -60,6 +60,8 @@ export class GraphBuilder {
   readonly tape: TapeEntry[] = [];
   /** New values of non-trainable state (BN running statistics), keyed by parameter name. */
   readonly stateUpdates = new Map<string, Var>();
+  /** Static shape of every value emitted by a node (for FLOP counts and debugging). */
+  readonly valueShapes = new Map<string, readonly number[]>();
   /** False while gradient nodes are emitted: nothing is recorded then. */
   recording = true;
   private counter = 0;
@@ -143,6 +145,7 @@ export class GraphBuilder {
   /** Emits one raw ONNX node with several outputs. */
   emitN(op: string, inputs: readonly (Var | null)[], attrs: Attrs, outs: readonly { shape: readonly number[]; dtype: DType }[], domain?: string): Var[] {
     const vars = outs.map((o) => new Var(this, this.fresh(op.toLowerCase()), [...o.shape], o.dtype, false));
+    for (const v of vars) this.valueShapes.set(v.name, v.shape);
     const node: RawNode = {
       op,
       inputs: inputs.map((v) => (v ? v.name : '')),

@@ -26,3 +26,4 @@ export type { TrainStepOptions, StepResult, OptimizerState } from './train-step.
 export type { OptimizerConfig } from './optimizers.js';
 export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js';
 export type { Checkpoint } from './checkpoint.js';
+export { convFlops } from './flops.js';

@@ -13,8 +13,24 @@ import type { GradRule } from './rule.js';
 /** Gradient of Conv(x, w) with respect to x, given dy. */
 export function convInputGrad(dy: Var, w: Var, geo: ConvGeometry, xShape: readonly number[]): Var {
   const n = geo.kernel.length;
+  if (flippedConvApplies(geo) && geo.pads.every((p, i) => p <= kernelExtent(geo, i % n) - 1)) return flippedConvInputGrad(dy, w, geo);
   const outputPadding = xShape.slice(2).map((h, i) => (h + (geo.pads[i] as number) + (geo.pads[i + n] as number) - kernelExtent(geo, i)) % (geo.strides[i] as number));
   return convTranspose(dy, w, null, { ...geo, outputPadding });
+}
+
+/** Stride-1 3×3 convs: a Conv with the flipped, in/out-swapped kernel beats ConvTranspose (§3). */
+function flippedConvApplies(geo: ConvGeometry): boolean {
+  return geo.groups === 1 && geo.kernel.every((k) => k === 3) && geo.strides.every((s) => s === 1);
+}
+
+function flippedConvInputGrad(dy: Var, w: Var, geo: ConvGeometry): Var {
+  const g = dy.b;
+  const sp = geo.kernel.length;
+  const axes = geo.kernel.map((_, i) => i + 2);
+  const flipped = g.emit('Slice', [w, g.constI(axes.map(() => -1)), g.constI(axes.map(() => -(2 ** 53 - 1))), g.constI(axes), g.constI(axes.map(() => -1))], {}, w.shape);
+  const wf = transpose(flipped, [1, 0, ...axes]);
+  const pads = geo.pads.map((p, i) => kernelExtent(geo, i % sp) - 1 - p);
+  return conv(dy, wf, null, { dilations: geo.dilations, pads });
 }
 
 export type WeightGradPath = 'trick' | 'matmul1x1' | 'im2col';
