@@ -1,0 +1,156 @@
+// The `demo` main job as a library function: simulate a quick dataset, train a picker from
+// sparse picks, pick held-out micrographs, evaluate against the truth, write an HTML report.
+import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { simulateDataset, PRESETS, type SimulationManifest } from '../sim/index.js';
+import { trainPicker, type TrainProgress, type TrainResult } from '../train/index.js';
+import { loadScoreModel } from '../pick/score-model.js';
+import { pickMicrographs, type PickProgress } from '../pick/pick-run.js';
+import { writePickOutputs } from '../pick/outputs.js';
+import { readDetections, detectionsPath, selectByScore } from '../pick/detections.js';
+import { DEFAULT_FLOOR, DEFAULT_THRESHOLD } from '../pick/threshold.js';
+import { readCoordinates } from '../io/coordinate-formats.js';
+import type { MicrographPicks } from '../io/coords.js';
+import { evaluatePicks, type EvaluationReport } from '../eval/evaluate.js';
+import { FileExistsError } from '../io/atomic-write.js';
+import { randomBaseline } from './random-baseline.js';
+import { writeDemoReport } from './demo-report.js';
+
+export interface DemoOptions {
+  readonly outDir: string;
+  readonly seed?: number;
+  readonly overwrite?: boolean;
+  /** Micrographs used for training (one of them is the validation split) and held out for testing. */
+  readonly trainCount?: number;
+  readonly testCount?: number;
+  readonly epochs?: number;
+  readonly threads?: number;
+  readonly signal?: AbortSignal;
+  readonly onStage?: (stage: string) => void;
+  readonly onTrainProgress?: (p: TrainProgress) => void;
+  readonly onPickProgress?: (p: PickProgress) => void;
+  readonly onMessage?: (text: string) => void;
+}
+
+export interface DemoSummary {
+  readonly outDir: string;
+  readonly reportPath: string;
+  readonly modelPath: string;
+  readonly trainMicrographs: number;
+  readonly testMicrographs: number;
+  readonly userPicks: number;
+  readonly truthParticles: number;
+  readonly picked: number;
+  readonly threshold: number;
+  readonly ap: number;
+  readonly bestF1: number;
+  readonly bestF1Threshold: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  /** AP of uniformly random picks (same number per micrograph), the chance level. */
+  readonly chanceAp: number;
+  readonly seconds: Readonly<Record<'simulate' | 'train' | 'pick' | 'evaluate' | 'report' | 'total', number>>;
+  readonly training: TrainResult;
+  readonly evaluation: EvaluationReport;
+}
+
+const now = (): number => performance.now() / 1000;
+
+async function readPicksOf(root: string, files: readonly string[]): Promise<MicrographPicks[]> {
+  const out: MicrographPicks[] = [];
+  for (const f of files) out.push(...(await readCoordinates(join(root, f))));
+  return out;
+}
+
+/** Runs the whole demo; every output goes under `outDir`. */
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const { outDir } = options;
+  const seed = options.seed ?? 1;
+  const trainCount = options.trainCount ?? 5;
+  const testCount = options.testCount ?? 3;
+  if (existsSync(outDir)) {
+    if (!options.overwrite) throw new FileExistsError(outDir);
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  const t0 = now();
+  const stage = options.onStage ?? (() => {});
+
+  stage(`simulating ${trainCount + testCount} micrographs (quick preset)`);
+  const dataDir = join(outDir, 'data');
+  const manifest: SimulationManifest = await simulateDataset({
+    outDir: dataDir, params: PRESETS.quick.params, count: trainCount + testCount, seed, preset: 'quick',
+  });
+  const tSim = now();
+  const train = manifest.micrographs.slice(0, trainCount);
+  const test = manifest.micrographs.slice(trainCount);
+  const diameterPx = manifest.particleDiameterPx;
+  const expected = Math.round(manifest.totals.placed / manifest.count);
+
+  stage(`training on ${train.length} micrographs from ${train.reduce((s, m) => s + m.pickCount, 0)} sparse picks`);
+  const training = await trainPicker(
+    {
+      micrographs: train.map((m) => join(dataDir, m.micrograph)),
+      picks: train.map((m) => join(dataDir, m.picks)),
+      testMicrographs: [join(dataDir, train[train.length - 1]!.micrograph)],
+      expectedParticles: expected,
+      particleDiameter: diameterPx,
+      downsample: 2,
+      seed,
+      ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    },
+    {
+      outDir: join(outDir, 'train'),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onTrainProgress ? { onProgress: options.onTrainProgress } : {}),
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+    },
+  );
+  const tTrain = now();
+
+  stage(`picking ${test.length} held-out micrographs`);
+  const model = await loadScoreModel(training.modelPath);
+  const pickDir = join(outDir, 'pick');
+  const testPaths = test.map((m) => join(dataDir, m.micrograph));
+  try {
+    await pickMicrographs(testPaths, model, {
+      outDir: pickDir, minDistancePx: diameterPx * 0.6, floor: DEFAULT_FLOOR, inference: 'dense', diameterPx,
+      borderPx: Math.round(diameterPx / 4),
+      ...(options.onPickProgress ? { onProgress: options.onPickProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    model.release?.();
+  }
+  const written = await writePickOutputs(pickDir, testPaths, DEFAULT_THRESHOLD, ['star'], join(outDir, 'picks'));
+  const tPick = now();
+
+  stage('evaluating against the simulated truth');
+  const predictions: MicrographPicks[] = [];
+  for (const p of testPaths) predictions.push(selectByScore(await readDetections(detectionsPath(pickDir, p)), -Infinity));
+  const references = await readPicksOf(dataDir, test.map((m) => m.truth));
+  const evaluation = evaluatePicks(predictions, references, { diameterPx, threshold: DEFAULT_THRESHOLD });
+  const chanceAp = randomBaseline(predictions, references, { diameterPx, width: manifest.width, height: manifest.height, seed });
+  const tEval = now();
+
+  stage('writing the report');
+  const reportPath = join(outDir, 'report.html');
+  const overall = evaluation.overall;
+  const summaryCore = {
+    outDir, reportPath, modelPath: training.modelPath,
+    trainMicrographs: train.length, testMicrographs: test.length,
+    userPicks: train.reduce((s, m) => s + m.pickCount, 0),
+    truthParticles: references.reduce((s, r) => s + r.particles.length, 0),
+    picked: written.particles, threshold: DEFAULT_THRESHOLD,
+    ap: overall.ap ?? 0, bestF1: overall.bestF1?.f1 ?? 0, bestF1Threshold: overall.bestF1?.threshold ?? NaN,
+    precision: overall.precision, recall: overall.recall, f1: overall.f1, chanceAp,
+  };
+  const dataOf = { manifest, dataDir, test: testPaths, predictions, references };
+  await writeDemoReport(reportPath, { ...summaryCore, training, evaluation }, dataOf);
+  const tEnd = now();
+  return {
+    ...summaryCore, training, evaluation,
+    seconds: { simulate: tSim - t0, train: tTrain - tSim, pick: tPick - tTrain, evaluate: tEval - tPick, report: tEnd - tEval, total: tEnd - t0 },
+  };
+}
