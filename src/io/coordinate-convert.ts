@@ -23,6 +23,8 @@ export interface ConvertOptions {
   readonly imageHeight?: number;
   /** Folder of the micrographs the input coordinates refer to (names are matched, sizes read). */
   readonly micrographs?: string;
+  /** Name each matched micrograph after its file in `micrographs` (e.g. for autopick.star or .cs output). */
+  readonly useMicrographNames?: boolean;
   /** Keep particles with score ≥ threshold (particles without a score are kept). */
   readonly threshold?: number;
   readonly boxSize?: number;
@@ -136,9 +138,10 @@ async function attachMicrographs(picks: MicrographPicks[], options: ConvertOptio
   const out: MicrographPicks[] = [];
   for (const m of picks) {
     const file = match.matched.get(m.micrograph);
-    if (file === undefined || !needSize || (m.width !== undefined && m.height !== undefined)) { out.push(m); continue; }
+    const named = file !== undefined && options.useMicrographNames ? { ...m, micrograph: file } : m;
+    if (file === undefined || !needSize || (m.width !== undefined && m.height !== undefined)) { out.push(named); continue; }
     const size = await micrographSize(file);
-    out.push({ ...m, width: size.width, height: size.height });
+    out.push({ ...named, width: size.width, height: size.height });
   }
   return out;
 }

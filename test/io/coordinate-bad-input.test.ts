@@ -20,6 +20,10 @@ interface BadCase {
   readonly includes: string;
 }
 
+const csGood = formatNpy({
+  dtype: structuredDtype([['location/micrograph_shape', '<u4', [2]], ['location/center_x_frac', '<f4'], ['location/center_y_frac', '<f4']]),
+  length: 2, columns: new Map([['location/micrograph_shape', [[10, 10], [10, 10]]], ['location/center_x_frac', [0.5, 0.5]], ['location/center_y_frac', [0.5, 0.5]]]),
+});
 const csWithout = formatNpy({ dtype: structuredDtype([['uid', '<u8']]), length: 1, columns: new Map([['uid', [1n]]]) });
 
 const CASES: readonly BadCase[] = [
@@ -48,6 +52,9 @@ const CASES: readonly BadCase[] = [
   { name: 'empty .cs', file: 'e.cs', content: new Uint8Array(0), byteOffset: 0, includes: 'empty file' },
   { name: '.cs that is not NumPy', file: 'n.cs', content: 'not numpy at all', byteOffset: 0, includes: 'magic' },
   { name: '.cs without location fields', file: 'l.cs', content: csWithout, byteOffset: 0, includes: 'no pick location fields location/center_x_frac' },
+  { name: 'truncated .cs', file: 't.cs', content: csGood.subarray(0, csGood.length - 5), byteOffset: csGood.length - 32, includes: 'expected 32 data bytes' },
+  { name: 'truncated STAR row', file: 'tr.star', content: 'data_\nloop_\n_rlnCoordinateX\n_rlnCoordinateY\n_rlnAutopickFigureOfMerit\n1 2 0.5\n3 4', line: 7, includes: 'expected 3 values' },
+  { name: 'truncated Topaz table', file: 'tr.txt', content: 'image_name\tx_coord\ty_coord\nm\t1\t2\nm\t3', line: 3, includes: 'found 2' },
   { name: 'unknown extension', file: 'picks.xyz', content: '1 2 3\n', line: 1, includes: "unknown coordinate file extension '.xyz'" },
 ];
 

@@ -79,6 +79,9 @@ describe('cryopick convert', () => {
     assert.match(r.err, /1 micrograph\(s\) have no coordinates: .*mic_003\.mrc/);
     const back = await readCoordinates(join(dir, 'o.cs'));
     assert.deepEqual(back.map((m) => [m.width, m.height]), [[64, 100], [64, 50]]);
+    const renamed = await run([join(dir, 'in.star'), '--to', 'cs', '--out', join(dir, 'r.cs'), '--micrographs', join(dir, 'mics'), '--use-micrograph-names']);
+    assert.equal(renamed.code, 0, renamed.err);
+    assert.deepEqual((await readCoordinates(join(dir, 'r.cs'))).map((m) => m.micrograph), [join(dir, 'mics', 'mic_001.mrc'), join(dir, 'mics', 'mic_002.mrc')]);
     const strict = await run([join(dir, 'in.star'), '--to', 'cs', '--out', join(dir, 'o2.cs'), '--micrographs', join(dir, 'mics'), '--require-match']);
     assert.equal(strict.code, 1);
     assert.match(strict.err, /micrograph names do not match/);

@@ -21,6 +21,7 @@ interface ConvertFlags {
   readonly permissive?: boolean;
   readonly perMicrograph?: boolean;
   readonly requireMatch?: boolean;
+  readonly useMicrographNames?: boolean;
 }
 
 function format(name: string | undefined, flag: string): CoordinateFormat | undefined {
@@ -57,6 +58,7 @@ export function register(program: Command): void {
     .option('--pixel-size <A>', 'pixel size in Å (star-particles output)')
     .option('--voltage <kV>', 'voltage in kV (star-particles output, default 300)')
     .option('--per-micrograph', 'write one file per micrograph into --out')
+    .option('--use-micrograph-names', 'name matched micrographs by their file in --micrographs (for autopick.star, .cs, particles output)')
     .option('--require-match', 'fail when a coordinate micrograph name matches no file in --micrographs')
     .option('--permissive', 'skip malformed rows and empty files with a warning instead of failing')
     .option('--overwrite', 'replace existing output files')
@@ -66,7 +68,9 @@ export function register(program: Command): void {
       const pixelSizeA = number(flags.pixelSize, '--pixel-size', true);
       const voltageKv = number(flags.voltage, '--voltage', true);
       if (flags.imageHeight !== undefined && !flags.flipY) throw new UsageError('--image-height is only used with --flip-y');
-      if (flags.requireMatch && flags.micrographs === undefined) throw new UsageError('--require-match needs --micrographs');
+      if ((flags.requireMatch || flags.useMicrographNames) && flags.micrographs === undefined) {
+        throw new UsageError(`${flags.requireMatch ? '--require-match' : '--use-micrograph-names'} needs --micrographs`);
+      }
       let mismatch = '';
       const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } => (v === undefined ? {} : ({ [k]: v } as { [P in K]: V }));
       const result = await convertCoordinates(inputs, {
@@ -82,6 +86,7 @@ export function register(program: Command): void {
         ...opt('overwrite', flags.overwrite),
         ...opt('permissive', flags.permissive),
         ...opt('perMicrograph', flags.perMicrograph),
+        ...opt('useMicrographNames', flags.useMicrographNames),
         ...(pixelSizeA === undefined ? {} : { optics: { pixelSizeA, ...opt('voltageKv', voltageKv) } }),
         onWarning: (w) => process.stderr.write(`cryopick: warning: ${w.path}${w.line === undefined ? '' : ` line ${w.line}`}: ${w.message}\n`),
         onNameMismatch: (report) => {
