@@ -1,13 +1,77 @@
-// Placeholder for `cryopick cross-validate` until its issue lands; it says so instead of pretending to work.
+// `cryopick cross-validate`: the Topaz Cross Validation job. One numeric training parameter is
+// tried at initial + j·increment; folds × values trainings; best by mean held-out AUPRC; final model.
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import type { TrainParamsInput } from '../../train/params.js';
+import { crossValidate } from '../../tune/crossval.js';
+import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
+
+const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function num(flags: Record<string, unknown>, key: string, flag: string): number {
+  const v = flags[key];
+  const x = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${flag}: expected a number, got '${String(v)}'`);
+  return x;
+}
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('cross-validate')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`cross-validate` is not yet available in this version of cryopick');
-    });
+    .description('cross-validate one training parameter (Topaz Cross Validation): folds × values trainings on micrograph folds, best value by mean held-out AUPRC, then the final model')
+    .requiredOption('--parameter <name>', 'training parameter to optimise, e.g. learning-rate, expected-particles, epochs, units, dropout, l2, autoencoder-weight')
+    .requiredOption('--initial <value>', 'first value of the parameter')
+    .requiredOption('--increment <value>', 'added to the value for each further value')
+    .option('--num-values <n>', 'number of values tried: initial + j·increment, j = 0 … n−1 (cryoSPARC: number of times to increment)', '3')
+    .option('--increments <n>', 'alias of --num-values')
+    .option('--folds <k>', 'number of micrograph folds', '5')
+    .requiredOption('-o, --out <dir>', 'output folder: cv-runs.tsv, cv-summary.tsv, cv-plot.svg/png, runs/, final/model.onnx')
+    .option('--overwrite', 'discard the saved state of an earlier cross-validation in --out and start afresh')
+    .option('--quiet', 'only the final summary');
+  for (const f of TRAIN_FLAGS) {
+    if (f.negate) cmd.option(`--no-${f.flag}`, f.help);
+    else cmd.option(`${f.short ? `-${f.short}, ` : ''}--${f.flag} ${f.variadic ? '<values...>' : f.kind === 'boolean' ? '' : '<value>'}`.trim(), f.help);
+  }
+  cmd.addHelpText('after', `
+Example (the cryoSPARC seed example: learning rate 0.0001, 0.0002, 0.0003 with 2 folds):
+  cryopick cross-validate --parameter learning-rate --initial 0.0001 --increment 0.0001 --num-values 3 --folds 2 \\
+    --micrographs mics/ --picks picks.star --expected-particles 300 -o cv/
+The test split (--test-fraction / --test-micrographs) is held out first; folds are made of the remaining
+micrographs (no micrograph is in two folds). Ctrl+C once: stop the running training, keep the finished ones, and
+train the final model with the best value so far (Ctrl+C again stops that gracefully). Rerun to resume.`);
+  cmd.action(async (flags: Record<string, unknown>) => {
+    if (flags['micrographs'] === undefined || flags['picks'] === undefined) throw new UsageError('cross-validate needs --micrographs and --picks');
+    const params = flagsToParams(flags) as TrainParamsInput;
+    const count = num(flags, flags['increments'] !== undefined ? 'increments' : 'numValues', flags['increments'] !== undefined ? 'increments' : 'num-values');
+    const quiet = flags['quiet'] === true;
+    const cv = new AbortController();
+    const fin = new AbortController();
+    let presses = 0;
+    let finalPhase = false;
+    const onSigint = (): void => {
+      presses++;
+      if (presses >= 3 || (finalPhase && fin.signal.aborted)) process.exit(130);
+      if (!finalPhase) { process.stderr.write('\ninterrupt: stopping the running training; the final model is trained with the best value so far (Ctrl+C again to stop that too)\n'); cv.abort(); finalPhase = true; return; }
+      process.stderr.write('\ninterrupt: finishing the final training with the best epoch so far (Ctrl+C again to quit at once)\n');
+      fin.abort();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      const r = await crossValidate({
+        params, parameter: camel(String(flags['parameter'])), folds: num(flags, 'folds', 'folds'), initial: num(flags, 'initial', 'initial'),
+        increment: num(flags, 'increment', 'increment'), count, outDir: String(flags['out']), overwrite: flags['overwrite'] === true,
+        signal: cv.signal, finalSignal: fin.signal,
+        onMessage: (m) => { if (!quiet || m.startsWith('best') || m.startsWith('no ')) process.stderr.write(`${m}\n`); if (m.startsWith('best')) finalPhase = true; },
+        onRunEnd: (run, done, total) => {
+          if (!quiet) process.stderr.write(`run ${done}/${total}: ${flags['parameter']} = ${String(Object.values(run.params)[0])}, fold ${(run.params['fold'] as number) + 1}: held-out AUPRC ${run.score?.toFixed(4) ?? run.status} (${run.seconds.toFixed(1)} s)\n`);
+        },
+      });
+      const out = process.stdout;
+      for (const s of r.summary) out.write(`${flags['parameter']} ${s.value}: AUPRC ${Number.isFinite(s.mean) ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}` : '-'} (${s.n} folds)${r.best && s.value === r.best.value ? '  ← best' : ''}\n`);
+      out.write(`table: ${r.files.table}\nplot: ${r.files.plot}\n`);
+      if (r.final) out.write(`final model: ${r.final.modelPath}\n`);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  });
 }

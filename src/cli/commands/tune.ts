@@ -1,13 +1,76 @@
-// Placeholder for `cryopick tune` until its issue lands; it says so instead of pretending to work.
+// `cryopick tune --config config.json`: the config-driven pipeline with tuning switched on
+// (random search, Bayesian optimisation or Hyperband), then final training and test evaluation.
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { runTrainPipeline } from '../../tune/pipeline.js';
+import { searchSpaceSchema } from '../../tune/space.js';
+import type { PipelineConfig } from '../../tune/config-schema.js';
+
+function int(v: unknown, flag: string): number {
+  const x = Number(v);
+  if (typeof v !== 'string' || !Number.isInteger(x)) throw new UsageError(`--${flag}: expected an integer, got '${String(v)}'`);
+  return x;
+}
 
 export function register(program: Command): void {
   program
     .command('tune')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`tune` is not yet available in this version of cryopick');
+    .description('search training hyperparameters (random, Bayesian GP, Hyperband) from a config file, then train the final model with the best and evaluate it')
+    .requiredOption('--config <file>', 'pipeline config (write one with `cryopick create-train-config --file config.json`)')
+    .option('--strategy <name>', 'random | bayesian | hyperband (default: the config\'s tuning.strategy)')
+    .option('--max-trials <n>', 'trial budget (random, bayesian; caps hyperband)')
+    .option('--seed <n>', 'search seed')
+    .option('--space <json>', 'search space as JSON, e.g. \'{"learningRate":{"type":"log-uniform","min":1e-5,"max":1e-2}}\'')
+    .option('--max-epochs <n>', 'hyperband R (most epochs per configuration)')
+    .option('--factor <n>', 'hyperband reduction factor η')
+    .option('--brackets <n>', 'hyperband: number of brackets to run')
+    .option('--overwrite', 'discard the saved search state (and an existing run folder of the same name) and start afresh')
+    .addHelpText('after', `
+The search state is saved in <outputDir>/tuning/state.json after every trial; rerunning the same command resumes.
+Ctrl+C once: the running trial is abandoned (it reruns on resume) and the final model is trained with the best
+parameters so far; if no trial has finished, tune says so and exits. Ctrl+C during final training stops it
+gracefully (best epoch exported); a further Ctrl+C quits at once.
+Hyperband follows Li et al. (synchronous successive halving, n = ⌈(s_max+1)η^s/(s+1)⌉ configurations at R·η^−s epochs);
+keras-tuner's variant (used by Capfinder) sizes brackets differently and promotes asynchronously.`)
+    .action(async (flags: Record<string, unknown>) => {
+      const o: Partial<PipelineConfig['tuning']> & Record<string, unknown> = {};
+      if (flags['strategy'] !== undefined) {
+        const s = String(flags['strategy']);
+        if (s !== 'random' && s !== 'bayesian' && s !== 'hyperband') throw new UsageError(`--strategy: expected random, bayesian or hyperband, got '${s}'`);
+        o.strategy = s;
+      }
+      if (flags['maxTrials'] !== undefined) o.maxTrials = int(flags['maxTrials'], 'max-trials');
+      if (flags['seed'] !== undefined) o.seed = int(flags['seed'], 'seed');
+      if (flags['maxEpochs'] !== undefined) o.maxEpochs = int(flags['maxEpochs'], 'max-epochs');
+      if (flags['factor'] !== undefined) o.factor = int(flags['factor'], 'factor');
+      if (flags['brackets'] !== undefined) o.brackets = int(flags['brackets'], 'brackets');
+      if (flags['space'] !== undefined) {
+        let raw: unknown;
+        try { raw = JSON.parse(String(flags['space'])); } catch (e) { throw new UsageError(`--space: not valid JSON (${(e as Error).message})`); }
+        const r = searchSpaceSchema.safeParse(raw);
+        if (!r.success) throw new UsageError(`--space: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        o.space = r.data as PipelineConfig['tuning']['space'];
+      }
+      const search = new AbortController();
+      const fin = new AbortController();
+      let stage: 'tuning' | 'final' = 'tuning';
+      const onSigint = (): void => {
+        if (stage === 'tuning' && !search.signal.aborted) {
+          process.stderr.write('\ninterrupt: abandoning the running trial; final training will use the best parameters so far (Ctrl+C again to stop that too)\n');
+          search.abort(); stage = 'final'; return;
+        }
+        if (!fin.signal.aborted) { process.stderr.write('\ninterrupt: finishing final training with the best epoch so far (Ctrl+C again to quit at once)\n'); fin.abort(); return; }
+        process.exit(130);
+      };
+      process.on('SIGINT', onSigint);
+      try {
+        const r = await runTrainPipeline(String(flags['config']), {
+          tune: true, tuningOverrides: o, signal: search.signal, finalSignal: fin.signal, overwrite: flags['overwrite'] === true,
+          onMessage: (m) => { if (m.startsWith('best trial') || m.startsWith('final model')) stage = 'final'; process.stderr.write(`${m}\n`); },
+        });
+        if (r.final) process.stdout.write(`model: ${r.final.modelPath}\nrun: ${r.runDir}\n`);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
     });
 }
