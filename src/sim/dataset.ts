@@ -44,7 +44,12 @@ export function micrographName(prefix: string, index: number): string {
   return `${prefix}_${String(index).padStart(4, '0')}`;
 }
 
-/** Paths (relative to the output folder) of one coordinate set ('truth' or 'picks') in `format`. */
+/**
+ * Path (relative to the output folder) of one coordinate set ('truth' or 'picks') in `format`:
+ * STAR in `truth/` (only STAR there, so the folder reads back cleanly); other per-micrograph
+ * formats in their own folder `truth_<format>/`; whole-dataset formats as one file.
+ * Without `name`, per-micrograph formats give their folder (with a trailing /).
+ */
 export function coordinatePath(kind: 'truth' | 'picks', format: CoordinateFormat, name?: string): string {
   switch (format) {
     case 'topaz':
@@ -53,9 +58,11 @@ export function coordinatePath(kind: 'truth' | 'picks', format: CoordinateFormat
     case 'star-particles':
       return `${kind}_particles.star`;
     case 'star-autopick':
-      return `${kind}/autopick.star`;
-    default:
-      return name === undefined ? `${kind}/` : `${kind}/${name}${FORMAT_EXTENSIONS[format]}`;
+      return `${kind}_autopick/autopick.star`;
+    default: {
+      const dir = format === 'star' ? kind : `${kind}_${format}`;
+      return name === undefined ? `${dir}/` : `${dir}/${name}${FORMAT_EXTENSIONS[format]}`;
+    }
   }
 }
 
@@ -65,7 +72,7 @@ function plannedPaths(opts: DatasetOptions, names: readonly string[], formats: r
     rel.push(`micrographs/${name}.mrc`);
     for (const kind of ['truth', 'picks'] as const) {
       for (const f of formats) {
-        if (f === 'star-autopick') rel.push(`${kind}/${name}_autopick.star`);
+        if (f === 'star-autopick') rel.push(`${kind}_autopick/${name}_autopick.star`);
         rel.push(coordinatePath(kind, f, name));
       }
     }
