@@ -1,6 +1,8 @@
 // Public API of the picker model architectures (re-exports only).
 export * from './topaz/spec.js';
-export { buildNetwork } from './topaz/network.js';
+export { buildNetwork, buildNetworkParts } from './topaz/network.js';
+export { buildDecoder, decoderGeometry } from './topaz/decoder.js';
+export type { DecoderConfig } from './topaz/decoder.js';
 export type { NetworkOptions } from './topaz/network.js';
 export { PickerModel, MODEL_FORMAT_VERSION } from './picker-model.js';
 export type { PickerMetadata } from './picker-model.js';

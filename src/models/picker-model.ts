@@ -8,10 +8,10 @@ import { serializeGraph } from '../engine/onnx-serialize.js';
 import { ParamStore } from '../engine/params.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { buildNetwork } from './topaz/network.js';
+import { buildNetwork, buildNetworkParts } from './topaz/network.js';
 import type { NetworkOptions } from './topaz/network.js';
 import type { PickerModelConfig } from './topaz/spec.js';
-import { geometryOf, layerStack, validateConfig } from './topaz/spec.js';
+import { featureChannels, geometryOf, layerStack, validateConfig } from './topaz/spec.js';
 
 export const MODEL_FORMAT_VERSION = '1';
 
@@ -54,6 +54,16 @@ export class PickerModel {
   /** Emits the network on x [N, 1, H, W] into x's graph; returns logits [N, 1, H', W']. */
   forward(x: Var, o: NetworkOptions): Var {
     return buildNetwork(x.b, this.store, this.config, x, o);
+  }
+
+  /** Like forward, also returning the features before the classifier ([N, F, H', W']; the autoencoder latent). */
+  forwardParts(x: Var, o: NetworkOptions): { features: Var; logits: Var } {
+    return buildNetworkParts(x.b, this.store, this.config, x, o);
+  }
+
+  /** Channels of the feature map feeding the 1×1 classifier. */
+  get featureChannels(): number {
+    return featureChannels(layerStack(this.config));
   }
 
   /** Compiles an evaluation/inference forward for a fixed input shape (weights fed from the store). */

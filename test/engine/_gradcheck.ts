@@ -24,7 +24,14 @@ export interface GradCheckResult {
 export async function gradCheck(c: GradCheckCase): Promise<GradCheckResult> {
   const store = new ParamStore(c.seed ?? 1);
   const b = new GraphBuilder();
-  const { out, kinks = [] } = c.build(b, store);
+  const built = c.build(b, store);
+  const out = built.out;
+  // Every activation input and pool argmax on the tape is watched, plus any the case names.
+  const kinks: Var[] = [...(built.kinks ?? [])];
+  for (const e of b.tape) {
+    if (e.kind === 'relu' || e.kind === 'leakyRelu' || e.kind === 'prelu') kinks.push(e.inputs[0] as Var);
+    if (e.kind === 'maxPool') kinks.push((e.attrs as { indices: Var }).indices);
+  }
   const r = new Float32Array(out.size);
   for (let i = 0; i < r.length; i++) r[i] = store.rng.next() * 2 - 1;
   const rv = b.constF(r, out.shape);

@@ -91,6 +91,11 @@ function pool(c: Ctx, x: Var, mode: 'max' | 'avg'): Var {
  * Parameters are created in `store` on first use (deterministic order), so build once to initialise.
  */
 export function buildNetwork(b: GraphBuilder, store: ParamStore, cfg: PickerModelConfig, x: Var, o: NetworkOptions): Var {
+  return buildNetworkParts(b, store, cfg, x, o).logits;
+}
+
+/** Like buildNetwork, also returning the feature map before the 1×1 classifier (the autoencoder's latent). */
+export function buildNetworkParts(b: GraphBuilder, store: ParamStore, cfg: PickerModelConfig, x: Var, o: NetworkOptions): { features: Var; logits: Var } {
   const c: Ctx = { b, s: store, cfg, o, m: 1 };
   const layers = layerStack(cfg);
   let h = x;
@@ -109,7 +114,7 @@ export function buildNetwork(b: GraphBuilder, store: ParamStore, cfg: PickerMode
         h = pool(c, h, l.mode);
         break;
       case 'dropout':
-        h = dropout(h, cfg.dropout, o.mode === 'train' && !o.fill, dropIndex++);
+        h = dropout(h, cfg.dropout, o.mode === 'train', dropIndex++);
         break;
       default: {
         const never: never = l;
@@ -119,5 +124,5 @@ export function buildNetwork(b: GraphBuilder, store: ParamStore, cfg: PickerMode
   }
   const wc = store.declare(b, 'classifier.w', [1, featureChannels(layers), 1, 1], { kind: 'xavier', fanIn: featureChannels(layers), fanOut: 1 });
   const bc = store.declare(b, 'classifier.b', [1], { kind: 'const', value: 0 });
-  return conv(h, wc, bc);
+  return { features: h, logits: conv(h, wc, bc) };
 }
