@@ -1,13 +1,74 @@
-// Placeholder for `cryopick report` until its issue lands; it says so instead of pretending to work.
+// `cryopick report DIR --out report.html`: a single-file HTML report (images embedded) of a pick
+// run (optionally evaluated against reference picks) or of a training run.
 import type { Command } from 'commander';
-import { UnavailableError } from '../../errors.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError, UserError } from '../../errors.js';
+import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
+import type { MicrographPicks } from '../../io/coords.js';
+import { MANIFEST_NAME } from '../../pick/pick-run.js';
+import { buildPickReport } from '../../report/pick-report.js';
+import { buildTrainReport } from '../../report/train-report.js';
+import { writeHtmlReport } from '../../report/html.js';
+
+interface ReportFlags {
+  readonly out: string;
+  readonly threshold: string;
+  readonly ref?: string[];
+  readonly refFormat?: string;
+  readonly refBinning: string;
+  readonly diameter?: string;
+  readonly previews: string;
+  readonly overwrite?: boolean;
+}
+
+function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
+  return v;
+}
 
 export function register(program: Command): void {
   program
     .command('report')
-    .description('(not yet available)')
-    .allowUnknownOption(true)
-    .action(() => {
-      throw new UnavailableError('`report` is not yet available in this version of cryopick');
+    .description('Write a single-file HTML report (plots and micrograph previews embedded) of a pick or training run')
+    .argument('<dir>', 'output folder of `cryopick pick` or `cryopick train`')
+    .requiredOption('--out <file>', 'the HTML file to write')
+    .option('--threshold <logit>', 'pick runs: score threshold of the picks shown and evaluated', '0')
+    .option('--ref <paths...>', 'pick runs: reference picks to evaluate against (any coordinate format)')
+    .option('--ref-format <format>', `format of --ref: ${COORDINATE_FORMATS.join(', ')}`)
+    .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
+    .option('--diameter <px>', 'particle diameter in original pixels (default: the run\'s)')
+    .option('--previews <n>', 'pick runs: number of micrograph previews with picks drawn', '4')
+    .option('--overwrite', 'replace an existing report')
+    .action(async (dir: string, flags: ReportFlags) => {
+      const positive = (v: number): boolean => v > 0;
+      let report;
+      if (existsSync(join(dir, MANIFEST_NAME))) {
+        if (flags.refFormat !== undefined && !(COORDINATE_FORMATS as readonly string[]).includes(flags.refFormat)) {
+          throw new UsageError(`--ref-format: unknown format '${flags.refFormat}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
+        }
+        const binning = parseNumber(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
+        let references: MicrographPicks[] | undefined;
+        for (const p of flags.ref ?? []) {
+          references ??= [];
+          references.push(...(await readCoordinates(p, { frame: { binning, yFlipped: false }, ...(flags.refFormat === undefined ? {} : { format: flags.refFormat as CoordinateFormat }) })));
+        }
+        const diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number');
+        report = await buildPickReport(dir, {
+          threshold: parseNumber(flags.threshold, '--threshold', () => true, 'a number') as number,
+          previews: parseNumber(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0') as number,
+          ...(references === undefined ? {} : { references }),
+          ...(diameterPx === undefined ? {} : { diameterPx }),
+        });
+      } else if (existsSync(join(dir, 'summary.json'))) {
+        report = await buildTrainReport(dir);
+      } else {
+        throw new UserError('ENOENT', `${dir} is neither a pick run (${MANIFEST_NAME}) nor a training run (summary.json)`);
+      }
+      for (const w of report.warnings ?? []) process.stderr.write(`cryopick: warning: ${w}\n`);
+      await writeHtmlReport(flags.out, { ...report, subtitle: `${report.subtitle ?? dir} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` }, { overwrite: flags.overwrite ?? false });
+      process.stdout.write(`wrote ${flags.out}\n`);
     });
 }

@@ -1,0 +1,135 @@
+// Builds the HTML report of a pick run: settings, counts, score histogram, optional evaluation
+// against reference picks (metrics, PR curve, per-micrograph table), and micrograph previews.
+import type { Image2D } from '../image/image.js';
+import type { MicrographPicks } from '../io/coords.js';
+import { micrographKey, toFrame, ORIGINAL_FRAME } from '../io/coords.js';
+import { readMicrograph } from '../io/micrograph.js';
+import { readManifest } from '../pick/pick-run.js';
+import { detectionsPath, readDetections, selectByScore } from '../pick/detections.js';
+import { evaluatePicks } from '../eval/evaluate.js';
+import type { MatchMethod } from '../eval/match.js';
+import { renderBarChart, renderPrCurve, svgToPng } from './plots.js';
+import { renderPickPreview } from './preview.js';
+import type { HtmlReport, ReportImage, ReportSection } from './html.js';
+
+export interface PickReportOptions {
+  /** Score threshold of the picks shown (default 0). */
+  readonly threshold?: number;
+  readonly references?: readonly MicrographPicks[];
+  /** Diameter in original pixels for matching and circles (default: the run's). */
+  readonly diameterPx?: number;
+  readonly radiusPx?: number;
+  readonly method?: MatchMethod;
+  /** Number of micrograph previews (default 4). */
+  readonly previews?: number;
+  readonly readImage?: (path: string) => Promise<Image2D>;
+}
+
+const GREEN: [number, number, number] = [40, 220, 60];
+const MAGENTA: [number, number, number] = [230, 40, 200];
+
+async function plotImage(title: string, svg: string, caption?: string): Promise<ReportImage> {
+  return { title, mime: 'image/png', data: svgToPng(svg), ...(caption === undefined ? {} : { caption }) };
+}
+
+/** Reads a pick run folder and assembles its report (library: no printing). */
+export async function buildPickReport(runDir: string, options: PickReportOptions = {}): Promise<HtmlReport> {
+  const manifest = await readManifest(runDir);
+  const threshold = options.threshold ?? 0;
+  const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
+  const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
+  const previewCount = options.previews ?? 4;
+  // only labelled and previewed micrographs stay in memory, so big runs report in bounded memory
+  const all: MicrographPicks[] = [];
+  const histogram = new Map<number, number>();
+  let kept = 0;
+  let detections = 0;
+  for (const [index, m] of manifest.micrographs.entries()) {
+    const d = await readDetections(detectionsPath(runDir, m));
+    detections += d.particles.length;
+    for (const p of d.particles) {
+      const bin = Math.floor(p.score ?? 0);
+      histogram.set(bin, (histogram.get(bin) ?? 0) + 1);
+    }
+    const picks = selectByScore(d, Number.NEGATIVE_INFINITY);
+    kept += picks.particles.filter((p) => (p.score ?? 0) >= threshold).length;
+    if (index < previewCount || refByKey.has(micrographKey(m))) all.push(picks);
+  }
+  const n = Math.max(1, manifest.micrographs.length);
+  const bins = [...histogram.keys()].sort((a, b) => a - b);
+  const histSvg = await renderBarChart({
+    title: 'detections by score', xLabel: 'score (logit), bin start', yLabel: 'detections',
+    bars: bins.map((b) => ({ label: String(b), value: histogram.get(b) ?? 0 })),
+  });
+  const sections: ReportSection[] = [{
+    title: 'Picks',
+    metrics: [
+      { name: 'micrographs', value: manifest.micrographs.length },
+      { name: `particles (score ≥ ${threshold})`, value: kept },
+      { name: 'per micrograph', value: Number((kept / n).toFixed(1)) },
+      { name: `detections ≥ floor ${manifest.floor}`, value: detections },
+    ],
+    images: [await plotImage('score histogram', histSvg, `picks at score ≥ ${threshold} are kept; re-threshold with cryopick threshold`)],
+  }];
+  const warnings: string[] = [];
+  if (options.references && diameterPx !== undefined) {
+    const ev = evaluatePicks(all, options.references, {
+      diameterPx, threshold,
+      ...(options.radiusPx === undefined ? {} : { radiusPx: options.radiusPx }),
+      ...(options.method === undefined ? {} : { method: options.method }),
+    });
+    warnings.push(...ev.warnings);
+    const o = ev.overall;
+    const best = o.bestF1;
+    const pr = await renderPrCurve({
+      title: 'precision-recall (pooled)',
+      curves: [{
+        name: 'picks', points: ev.curve.map((p) => ({ recall: p.recall, precision: p.precision })),
+        ...(o.ap === undefined ? {} : { ap: o.ap }),
+        ...(best ? { best: { recall: best.recall, precision: best.precision, label: `best F1 ${best.f1.toFixed(3)}` } } : {}),
+      }],
+    });
+    const c = ev.settings.criterion;
+    sections.push({
+      title: 'Evaluation against reference picks',
+      text: [`${c.kind === 'distance' ? `centre distance ≤ ${c.radiusPx.toFixed(1)} px` : `box IoU ≥ ${c.minIou}`}, ${ev.settings.method} one-to-one matching, ${o.micrographs} labelled micrograph(s).`],
+      metrics: [
+        { name: 'AP', value: o.ap?.toFixed(3) }, { name: `F1 @ ${threshold}`, value: o.f1.toFixed(3) },
+        { name: 'precision', value: o.precision.toFixed(3) }, { name: 'recall', value: o.recall.toFixed(3) },
+        { name: 'best F1', value: best ? `${best.f1.toFixed(3)} @ ${best.threshold.toFixed(2)}` : undefined },
+        { name: 'mean IoU', value: o.meanIou?.toFixed(3) },
+      ],
+      tables: [{
+        title: 'per micrograph',
+        columns: ['micrograph', 'references', 'picks ≥ threshold', 'precision', 'recall', 'F1', 'AP'],
+        rows: ev.perMicrograph.map((m) => [m.micrograph, m.references, m.tp + m.fp, m.precision.toFixed(3), m.recall.toFixed(3), m.f1.toFixed(3), m.ap?.toFixed(3)]),
+      }],
+      images: [await plotImage('precision-recall curve', pr)],
+    });
+  }
+  const read = options.readImage ?? ((p: string) => readMicrograph(p));
+  const previews: ReportImage[] = [];
+  for (const m of manifest.micrographs.slice(0, previewCount)) {
+    const picks = all.find((a) => a.micrograph === m);
+    const ref = refByKey.get(micrographKey(m));
+    const layers = [
+      ...(ref ? [{ particles: ref.particles, color: MAGENTA, ...(diameterPx === undefined ? {} : { diameterPx: diameterPx * 1.15 }) }] : []),
+      { particles: (picks?.particles ?? []).filter((p) => (p.score ?? 0) >= threshold), color: GREEN, ...(diameterPx === undefined ? {} : { diameterPx }) },
+    ];
+    try {
+      const pv = renderPickPreview(await read(m), layers);
+      previews.push({ title: m, mime: 'image/png', data: pv.png, caption: `${layers.at(-1)?.particles.length ?? 0} picks (green)${ref ? `, ${ref.particles.length} references (magenta)` : ''}` });
+    } catch (err) {
+      warnings.push(`no preview of ${m}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  if (previews.length > 0) sections.push({ title: 'Micrograph previews', images: previews });
+  const { micrographs: _list, kind: _kind, ...settings } = manifest;
+  return {
+    title: 'cryopick pick report',
+    subtitle: runDir,
+    parameters: { ...settings, threshold, micrographs: manifest.micrographs.length },
+    warnings,
+    sections,
+  };
+}
