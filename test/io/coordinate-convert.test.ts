@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeImage } from '../../src/image/image.js';
+import { ConfigError } from '../../src/errors.js';
+import { FileExistsError } from '../../src/io/atomic-write.js';
 import { ORIGINAL_FRAME } from '../../src/io/coords.js';
 import { convertCoordinates } from '../../src/io/coordinate-convert.js';
 import { readCoordinates, writeCoordinates } from '../../src/io/coordinate-formats.js';
@@ -46,8 +48,8 @@ describe('cryopick convert', () => {
   });
 
   it('STAR → per-micrograph EMAN boxes with --box-size', async () => {
-    const r = await run([join(dir, 'in.star'), '--to', 'box', '--out', join(dir, 'boxes') + '/', '--box-size', '10']);
-    assert.equal(r.code, 0, r.err);
+    const r = await convertCoordinates([join(dir, 'in.star')], { to: 'box', out: join(dir, 'boxes') + '/', boxSize: 10 });
+    assert.equal(r.written.length, 2);
     assert.deepEqual(readdirSync(join(dir, 'boxes')).sort(), ['mic_001.box', 'mic_002.box']);
     assert.equal(readFileSync(join(dir, 'boxes', 'mic_001.box'), 'utf8'), '5\t15\t10\t10\t2\n25\t0\t10\t10\t-1\n');
     const back = await readCoordinates(join(dir, 'boxes'));
@@ -55,8 +57,7 @@ describe('cryopick convert', () => {
   });
 
   it('--flip-y with --image-height mirrors rows: y → H − 1 − y', async () => {
-    const r = await run([join(dir, 'in.star'), '--to', 'csv', '--out', join(dir, 'flip.csv'), '--flip-y', '--image-height', '100']);
-    assert.equal(r.code, 0, r.err);
+    await convertCoordinates([join(dir, 'in.star')], { to: 'csv', out: join(dir, 'flip.csv'), flipY: true, imageHeight: 100 });
     const back = await readCoordinates(join(dir, 'flip.csv'));
     assert.deepEqual(back.flatMap((m) => m.particles.map((p) => p.y)), [79, 94, 91]);
   });
@@ -79,8 +80,7 @@ describe('cryopick convert', () => {
     assert.match(r.err, /1 micrograph\(s\) have no coordinates: .*mic_003\.mrc/);
     const back = await readCoordinates(join(dir, 'o.cs'));
     assert.deepEqual(back.map((m) => [m.width, m.height]), [[64, 100], [64, 50]]);
-    const renamed = await run([join(dir, 'in.star'), '--to', 'cs', '--out', join(dir, 'r.cs'), '--micrographs', join(dir, 'mics'), '--use-micrograph-names']);
-    assert.equal(renamed.code, 0, renamed.err);
+    await convertCoordinates([join(dir, 'in.star')], { to: 'cs', out: join(dir, 'r.cs'), micrographs: join(dir, 'mics'), useMicrographNames: true });
     assert.deepEqual((await readCoordinates(join(dir, 'r.cs'))).map((m) => m.micrograph), [join(dir, 'mics', 'mic_001.mrc'), join(dir, 'mics', 'mic_002.mrc')]);
     const strict = await run([join(dir, 'in.star'), '--to', 'cs', '--out', join(dir, 'o2.cs'), '--micrographs', join(dir, 'mics'), '--require-match']);
     assert.equal(strict.code, 1);
@@ -90,31 +90,29 @@ describe('cryopick convert', () => {
 
   it('usage errors exit 2; bad input exits 1 with a located one-line message and no output', async () => {
     assert.equal((await run([join(dir, 'in.star'), '--to', 'nope', '--out', join(dir, 'x')])).code, 2);
-    assert.equal((await run([join(dir, 'in.star'), '--to', 'star', '--out', join(dir, 'x'), '--scale', '-1'])).code, 2);
     writeFileSync(join(dir, 'bad.box'), '1 2 10 10\n1 x 10 10\n');
     const r = await run([join(dir, 'bad.box'), '--to', 'star', '--out', join(dir, 'bad.star')]);
     assert.equal(r.code, 1);
     assert.equal(r.err, `cryopick: ${join(dir, 'bad.box')} line 2: expected a number in column 2 (y), found 'x'\n`);
     assert.equal(existsSync(join(dir, 'bad.star')), false);
-    const flip = await run([join(dir, 'in.star'), '--to', 'star', '--out', join(dir, 'f.star'), '--flip-y']);
-    assert.equal(flip.code, 1);
-    assert.match(flip.err, /--flip-y needs the image height/);
+    await assert.rejects(convertCoordinates([join(dir, 'in.star')], { to: 'star', out: join(dir, 'f.star'), flipY: true }), /--flip-y needs the image height/);
+    await assert.rejects(convertCoordinates([join(dir, 'in.star')], { to: 'star', out: join(dir, 'f.star'), scale: -1 }), ConfigError);
   });
 
   it('refuses to overwrite without --overwrite', async () => {
     writeFileSync(join(dir, 'exists.star'), 'keep');
-    const r = await run([join(dir, 'in.star'), '--to', 'star', '--out', join(dir, 'exists.star')]);
-    assert.equal(r.code, 1);
+    await assert.rejects(convertCoordinates([join(dir, 'in.star')], { to: 'star', out: join(dir, 'exists.star') }), FileExistsError);
     assert.equal(readFileSync(join(dir, 'exists.star'), 'utf8'), 'keep');
-    assert.equal((await run([join(dir, 'in.star'), '--to', 'star', '--out', join(dir, 'exists.star'), '--overwrite'])).code, 0);
+    await convertCoordinates([join(dir, 'in.star')], { to: 'star', out: join(dir, 'exists.star'), overwrite: true });
+    assert.equal((await readCoordinates(join(dir, 'exists.star'))).length, 2);
   });
 
   it('writes RELION 3.1 particles and RELION 4 autopick lists that read back', async () => {
-    assert.equal((await run([join(dir, 'in.star'), '--to', 'star-particles', '--out', join(dir, 'particles.star'), '--pixel-size', '1.06'])).code, 0);
+    await convertCoordinates([join(dir, 'in.star')], { to: 'star-particles', out: join(dir, 'particles.star'), optics: { pixelSizeA: 1.06 } });
     const text = readFileSync(join(dir, 'particles.star'), 'utf8');
     assert.match(text, /# version 30001/);
     assert.match(text, /data_optics[\s\S]*_rlnMicrographOriginalPixelSize[\s\S]*1\.060000[\s\S]*data_particles/);
-    assert.equal((await run([join(dir, 'in.star'), '--to', 'star-autopick', '--out', join(dir, 'AutoPick', 'autopick.star')])).code, 0);
+    await convertCoordinates([join(dir, 'in.star')], { to: 'star-autopick', out: join(dir, 'AutoPick', 'autopick.star') });
     assert.deepEqual(readdirSync(join(dir, 'AutoPick')).sort(), ['autopick.star', 'mic_001_autopick.star', 'mic_002_autopick.star']);
     const back = await readCoordinates(join(dir, 'AutoPick', 'autopick.star'));
     assert.deepEqual(back.map((m) => [m.micrograph, m.particles.length]), [['mic_001.mrc', 2], ['mic_002.mrc', 1]]);
