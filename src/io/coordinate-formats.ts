@@ -61,7 +61,8 @@ export function detectCoordinateFormat(path: string, head?: string | Uint8Array)
   if (byExt) return byExt;
   if (head !== undefined) {
     const bytes = typeof head === 'string' ? Buffer.from(head, 'utf8') : Buffer.from(head);
-    if (bytes[0] === 0x93 && bytes.subarray(1, 6).toString('latin1') === 'NUMPY') return 'cs';
+    const magic = bytes.subarray(1, 6).toString('latin1');
+    if ((bytes[0] === 0x93 && magic === 'NUMPY') || (bytes[0] === 0x94 && magic === 'CSDAT')) return 'cs';
     const text = bytes.subarray(0, 4096).toString('utf8');
     const first = text.split('\n').find((l) => l.trim() !== '' && !l.trim().startsWith('#'))?.trim() ?? '';
     if (/^data_cryolo/m.test(text)) return 'cbox';

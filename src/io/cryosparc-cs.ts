@@ -31,6 +31,9 @@ export function parseCryosparcCs(bytes: Uint8Array, options: CoordinateParseOpti
     if (!options.permissive) throw new FormatError({ path, byteOffset: 0 }, 'empty file: expected a cryoSPARC .cs (NumPy) file');
     return { picks: [], warnings: [{ byteOffset: 0, message: 'empty file: no particles' }] };
   }
+  if (bytes[0] === 0x94 && Buffer.from(bytes.subarray(1, 6)).toString('latin1') === 'CSDAT') {
+    throw new FormatError({ path, byteOffset: 0 }, 'this .cs uses the compressed CSDAT format of cryosparc-tools, which is not supported: re-save it with the default NumPy format (Dataset.save without CSDAT_FORMAT)');
+  }
   const table = parseNpy(bytes, path);
   const missing = [X, Y, SHAPE].filter((f) => !table.columns.has(f));
   if (missing.length > 0) {

@@ -50,6 +50,7 @@ const CASES: readonly BadCase[] = [
   { name: 'CSV row with too many fields', file: 'm.csv', content: 'X-Coordinate,Y-Coordinate,Diameter\n1,2,3,4\n', line: 2, includes: 'found 4' },
   { name: 'CSV non-numeric', file: 'x.csv', content: 'X-Coordinate,Y-Coordinate,Diameter\n1,two,3\n', line: 2, includes: "column Y-Coordinate, found 'two'" },
   { name: 'empty .cs', file: 'e.cs', content: new Uint8Array(0), byteOffset: 0, includes: 'empty file' },
+  { name: '.cs in the compressed CSDAT format', file: 'z.cs', content: Buffer.concat([Buffer.from([0x94]), Buffer.from('CSDAT\x00\x00')]), byteOffset: 0, includes: 'CSDAT format' },
   { name: '.cs that is not NumPy', file: 'n.cs', content: 'not numpy at all', byteOffset: 0, includes: 'magic' },
   { name: '.cs without location fields', file: 'l.cs', content: csWithout, byteOffset: 0, includes: 'no pick location fields location/center_x_frac' },
   { name: 'truncated .cs', file: 't.cs', content: csGood.subarray(0, csGood.length - 5), byteOffset: csGood.length - 32, includes: 'expected 32 data bytes' },
