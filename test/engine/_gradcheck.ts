@@ -14,7 +14,7 @@ export interface GradCheckCase {
 }
 
 export interface GradCheckResult {
-  /** Worst norm-wise relative error ‖g_an − g_fd‖/‖g_fd‖ over parameters (checked elements only). */
+  /** Worst norm-wise error ‖g_an − g_fd‖ / max(‖g_fd‖, 1% of max|g_an|·√k) over parameters (checked elements). */
   worst: number;
   perParam: Record<string, number>;
   skipped: number;
@@ -51,6 +51,8 @@ export async function gradCheck(c: GradCheckCase): Promise<GradCheckResult> {
     return true;
   });
   const eps = c.eps ?? 3e-3;
+  let gmax = 0;
+  for (const p of params) for (const v of base[`g_${p.name}`] as Float32Array) gmax = Math.max(gmax, Math.abs(v));
   const perParam: Record<string, number> = {};
   let skipped = 0;
   let checked = 0;
@@ -62,6 +64,7 @@ export async function gradCheck(c: GradCheckCase): Promise<GradCheckResult> {
     const idx = n <= (c.samples ?? 24) ? [...Array(n).keys()] : [...Array(c.samples ?? 24)].map(() => Math.floor(store.rng.next() * n));
     let num = 0;
     let den = 0;
+    let checkedHere = 0;
     for (const j of idx) {
       const orig = e.data[j] as number;
       e.data[j] = orig + eps;
@@ -74,11 +77,16 @@ export async function gradCheck(c: GradCheckCase): Promise<GradCheckResult> {
         continue;
       }
       const fd = (((plus['loss'] as Float32Array)[0] as number) - ((minus['loss'] as Float32Array)[0] as number)) / (2 * eps);
+      if (process.env['GRADCHECK_DEBUG'] === p.name) console.log(p.name, j, fd, an[j]);
       num += (fd - (an[j] as number)) ** 2;
       den += fd * fd;
       checked++;
+      checkedHere++;
     }
-    perParam[p.name] = den === 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+    // Norm-wise relative error, with a floor of 1% of the largest analytic gradient per element
+    // so parameters whose true gradient is ~0 (e.g. a bias before BN) are judged absolutely.
+    const floor = 0.01 * gmax * Math.sqrt(Math.max(1, checkedHere));
+    perParam[p.name] = Math.sqrt(num) / Math.max(Math.sqrt(den), floor, 1e-12);
   }
   await fwd.release();
   return { worst: Math.max(0, ...Object.values(perParam)), perParam, skipped, checked };
