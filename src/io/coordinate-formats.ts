@@ -119,7 +119,7 @@ async function parseFile(path: string, bytes: Buffer, format: CoordinateFormat, 
   }
 }
 
-async function parseStarCoordinates(path: string, text: string, options: ReadCoordinatesOptions): Promise<{ picks: MicrographPicks[]; warnings: Problem[] }> {
+async function parseStarCoordinates(path: string, text: string, options: ReadCoordinatesOptions, listedBy?: string): Promise<{ picks: MicrographPicks[]; warnings: Problem[] }> {
   const warnings: Problem[] = [];
   if (text.trim() === '') {
     if (!options.permissive) throw new FormatError({ path, line: 1 }, 'empty file: expected a STAR file with particle coordinates');
@@ -129,6 +129,9 @@ async function parseStarCoordinates(path: string, text: string, options: ReadCoo
   warnings.push(...parsed.warnings);
   const meaning = picksFromStar(parsed.file, path);
   if (meaning.kind === 'picks') return { picks: meaning.picks, warnings };
+  if (listedBy !== undefined) {
+    throw new FormatError({ path, line: meaning.entries[0]?.line ?? 1 }, `is a coordinate-file list itself (listed by ${listedBy}); expected particle coordinates`);
+  }
   const picks: MicrographPicks[] = [];
   for (const entry of meaning.entries) {
     const file = locateListed(path, entry.coordinateFile, options.projectDir);
@@ -138,8 +141,9 @@ async function parseStarCoordinates(path: string, text: string, options: ReadCoo
       warnings.push({ line: entry.line, message: detail });
       continue;
     }
-    const inner = await readCoordinates(file, { ...options, format: 'star' });
-    const particles = inner.flatMap((m) => m.particles);
+    const inner = await parseStarCoordinates(file, await readFile(file, 'utf8'), options, path);
+    for (const w of inner.warnings) options.onWarning?.({ ...w, path: file });
+    const particles = inner.picks.flatMap((m) => m.particles);
     picks.push({ micrograph: entry.micrograph, particles, frame: { binning: 1, yFlipped: false } });
   }
   return { picks, warnings };

@@ -78,6 +78,11 @@ describe('coordinate readers reject bad input with path and place', () => {
       });
     });
   }
+  it('a coordinate list that lists itself is an error, not an endless loop', async () => {
+    const path = join(dir, 'self.star');
+    writeFileSync(path, 'data_coordinate_files\nloop_\n_rlnMicrographName\n_rlnMicrographCoordinates\nm.mrc self.star\n');
+    await assert.rejects(readCoordinates(path), /self\.star line 5: is a coordinate-file list itself/);
+  });
   it('permissive mode reads what it can and reports warnings with their files', async () => {
     const path = join(dir, 'perm.box');
     writeFileSync(path, '1 2 10 10\n3 4 10\n5 6 10 10\n');
