@@ -12,7 +12,7 @@ import { PickerModel } from './picker-model.js';
 import type { PickerModelConfig } from './topaz/spec.js';
 
 export interface ScoreMapOptions {
-  /** Output tile edge in pixels (default 512); bounds memory on large micrographs. */
+  /** Output tile edge in pixels (default 768); images up to this size run in one piece. Bounds memory. */
   readonly tileSize?: number;
 }
 
@@ -87,8 +87,14 @@ export async function loadPickerModel(path: string, runtime: RuntimeOptions = {}
     metadata,
     model,
     async scoreMap(image, o = {}) {
-      const t = o.tileSize ?? 512;
+      const t = o.tileSize ?? 768;
       if (!Number.isInteger(t) || t < 1) throw new RangeError(`tileSize must be a positive integer, got ${t}`);
+      if (image.width <= t && image.height <= t) {
+        const res = await session.run({ image: { data: image.data, dims: [1, 1, image.height, image.width] } });
+        return Float32Array.from(res['logits']?.data as Float32Array);
+      }
+      // Tiles carry a halo of (rf-1)/2 real pixels; the halo's logits (which saw the model's
+      // internal zero padding) are dropped, so seams are exact.
       const out = new Float32Array(image.width * image.height);
       for (let ty = 0; ty < image.height; ty += t) {
         for (let tx = 0; tx < image.width; tx += t) {
@@ -98,7 +104,7 @@ export async function loadPickerModel(path: string, runtime: RuntimeOptions = {}
           const inH = th + 2 * r;
           const res = await session.run({ image: { data: copyPadded(image, tx - r, ty - r, inW, inH), dims: [1, 1, inH, inW] } });
           const logits = res['logits']?.data as Float32Array;
-          for (let y = 0; y < th; y++) out.set(logits.subarray(y * tw, (y + 1) * tw), (ty + y) * image.width + tx);
+          for (let y = 0; y < th; y++) out.set(logits.subarray((y + r) * inW + r, (y + r) * inW + r + tw), (ty + y) * image.width + tx);
         }
       }
       return out;

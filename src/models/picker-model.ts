@@ -3,6 +3,7 @@
 import { GraphBuilder } from '../engine/builder.js';
 import type { Var } from '../engine/builder.js';
 import { compileForward } from '../engine/forward.js';
+import { pad } from '../engine/ops/shape.js';
 import type { CompiledForward } from '../engine/forward.js';
 import { serializeGraph } from '../engine/onnx-serialize.js';
 import { ParamStore } from '../engine/params.js';
@@ -73,11 +74,14 @@ export class PickerModel {
     return compileForward(b, { logits }, this.store, runtime);
   }
 
-  /** The filled inference graph as .onnx bytes: input image [N,1,H,W], output logits [N,1,H-rf+1,W-rf+1]. */
+  /** The filled inference graph as .onnx bytes: input image [N,1,H,W], output logits [N,1,H,W]. */
   toOnnx(meta: { input?: Record<string, unknown>; training?: Record<string, unknown> } = {}): Uint8Array {
     const rf = this.receptiveField;
+    const r = (rf - 1) / 2;
     const b = new GraphBuilder();
-    const logits = this.forward(b.input('image', [1, 1, rf + 8, rf + 8]), { mode: 'eval', fill: true });
+    const image = b.input('image', [1, 1, rf + 8, rf + 8]);
+    // Zero padding inside the model: logits have the image's size, one per pixel (Topaz extract).
+    const logits = this.forward(pad(image, [0, 0, r, r, 0, 0, r, r]), { mode: 'eval', fill: true });
     const metadata: Record<string, string> = {
       'cryopick.version': MODEL_FORMAT_VERSION,
       'cryopick.architecture': JSON.stringify(this.config),
@@ -85,12 +89,12 @@ export class PickerModel {
       'cryopick.stride': String(this.stride),
       'cryopick.input': JSON.stringify(meta.input ?? {}),
       'cryopick.training': JSON.stringify(meta.training ?? {}),
-      'cryopick.graph': 'filled: image [N,1,H,W] -> logits [N,1,H-rf+1,W-rf+1]; pad the image by (rf-1)/2 for one logit per pixel',
+      'cryopick.graph': 'filled: image [N,1,H,W] -> logits [N,1,H,W], zero padding of (rf-1)/2 inside the model',
     };
     return serializeGraph(b, {
       outputs: { logits },
       paramValues: this.store.values(),
-      dims: { image: ['N', 1, 'H', 'W'], logits: ['N', 1, 'H_out', 'W_out'] },
+      dims: { image: ['N', 1, 'H', 'W'], logits: ['N', 1, 'H', 'W'] },
       metadata,
       graphName: `cryopick_${this.config.arch}`,
     });
