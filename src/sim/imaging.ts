@@ -23,16 +23,30 @@ export function sampleCtf(p: CtfParams, w2: number, h2: number, pixelSizeA: numb
   const sa = Math.sin(ang);
   const ex = envelope1d(w2, pixelSizeA, p.bFactorA2 / 4);
   const ey = envelope1d(h2, pixelSizeA, p.bFactorA2 / 4);
-  for (let iy = 0; iy < h2; iy++) {
+  const value = (ix: number, iy: number): number => {
+    const kx = frequencyIndex(ix, w2) / (w2 * pixelSizeA);
     const ky = frequencyIndex(iy, h2) / (h2 * pixelSizeA);
-    for (let ix = 0; ix < w2; ix++) {
-      const kx = frequencyIndex(ix, w2) / (w2 * pixelSizeA);
-      const k2 = kx * kx + ky * ky;
-      // cos 2(θ − a) = cos 2θ cos 2a + sin 2θ sin 2a, with cos 2θ = (kx² − ky²)/k², sin 2θ = 2 kx ky / k²
-      const df = k2 > 0 ? mean + (half * ((kx * kx - ky * ky) * ca + 2 * kx * ky * sa)) / k2 : mean;
-      const chi = c2 * df * k2 - c4 * k2 * k2;
-      out[iy * w2 + ix] = Math.sin(chi + phase) * ex[ix]! * ey[iy]!;
-    }
+    const k2 = kx * kx + ky * ky;
+    // cos 2(θ − a) = cos 2θ cos 2a + sin 2θ sin 2a, with cos 2θ = (kx² − ky²)/k², sin 2θ = 2 kx ky / k²
+    const df = k2 > 0 ? mean + (half * ((kx * kx - ky * ky) * ca + 2 * kx * ky * sa)) / k2 : mean;
+    const chi = c2 * df * k2 - c4 * k2 * k2;
+    return Math.sin(chi + phase) * ex[ix]! * ey[iy]!;
+  };
+  // The CTF is even (H(−k) = H(k)). Filtering two real images packed as re + i·im needs the
+  // sampled filter to be exactly even on the grid, (i, j) ↔ (−i mod n, −j mod n), so rows
+  // 0..h2/2 are computed and the rest mirrored; on the self-mirrored rows 0 and h2/2 the columns
+  // past w2/2 are mirrored too (at Nyquist, −k aliases to a different continuous frequency).
+  for (let iy = 0; iy <= h2 / 2; iy++) {
+    for (let ix = 0; ix < w2; ix++) out[iy * w2 + ix] = value(ix, iy);
+  }
+  for (const iy of [0, h2 / 2]) {
+    for (let ix = w2 / 2 + 1; ix < w2; ix++) out[iy * w2 + ix] = out[iy * w2 + w2 - ix]!;
+  }
+  for (let iy = h2 / 2 + 1; iy < h2; iy++) {
+    const src = (h2 - iy) * w2;
+    const dst = iy * w2;
+    out[dst] = out[src]!;
+    for (let ix = 1; ix < w2; ix++) out[dst + ix] = out[src + w2 - ix]!;
   }
   return out;
 }
@@ -164,10 +178,10 @@ export function iceBackground(width: number, height: number, peakToPeak: number,
     const row = y * width;
     for (let k = 0; k < waves.length; k++) {
       const w = waves[k]!;
-      const t = tables[k]!;
+      const { cx, sx } = tables[k]!;
       const cy = Math.cos(w.ky * y + w.phase);
       const sy = Math.sin(w.ky * y + w.phase);
-      for (let x = 0; x < width; x++) out[row + x]! += t.cx[x]! * cy - t.sx[x]! * sy;
+      for (let x = 0; x < width; x++) out[row + x]! += cx[x]! * cy - sx[x]! * sy;
     }
     for (let x = 0; x < width; x++) {
       const v = out[row + x]!;

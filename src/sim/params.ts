@@ -93,7 +93,7 @@ export const PRESETS: Readonly<Record<PresetName, { readonly count: number; read
       height: 4096,
       pixelSizeA: 1,
       particleDiameterA: 220,
-      particlesPerMicrograph: 220,
+      particlesPerMicrograph: 150,
       snr: 0.1,
       defocusMinA: 8000,
       defocusMaxA: 22000,
