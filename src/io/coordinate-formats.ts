@@ -173,8 +173,10 @@ export interface WriteCoordinatesOptions {
   readonly perMicrograph?: boolean;
   /** Suffix of per-micrograph file names before the extension (default '' ; '_autopick' for star-autopick). */
   readonly suffix?: string;
-  /** Optics for star-particles (pixel size required). */
-  readonly optics?: RelionOptics;
+  /** Optics group(s) for star-particles (pixel size required). */
+  readonly optics?: RelionOptics | readonly RelionOptics[];
+  /** star-particles: the 1-based optics group of each micrograph (default 1). */
+  readonly opticsGroupOf?: (m: MicrographPicks) => number;
 }
 
 /** One output file, formatted but not yet written. */
@@ -208,7 +210,7 @@ function planCoordinateFiles(path: string, picks: readonly MicrographPicks[], fo
     case 'cs': return [{ path, data: formatCryosparcCs(picks) }];
     case 'star-particles': {
       if (!options.optics) throw new ConfigError([{ path: 'pixelSize', message: 'a RELION particle file needs the pixel size (--pixel-size)' }]);
-      return [{ path, data: formatRelionParticles(picks, options.optics) }];
+      return [{ path, data: formatRelionParticles(picks, options.optics, options.opticsGroupOf) }];
     }
     case 'star-autopick': {
       const dir = dirname(path);

@@ -117,23 +117,32 @@ export interface RelionOptics {
 }
 
 /**
- * RELION 3.1+ particle file: `# version 30001`, `data_optics` (one group) and `data_particles`
- * with coordinates, micrograph names, optics group, FOM and zero origins (Å).
- * @throws RangeError when the pixel size is not positive.
+ * RELION 3.1+ particle file: `# version 30001`, `data_optics` (one row per optics group, numbered
+ * from 1 in the given order) and `data_particles` with coordinates, micrograph names, optics
+ * group (`groupOf`, default 1), FOM and zero origins (Å).
+ * @throws RangeError when a pixel size is not positive or `groupOf` names a missing group.
  */
-export function formatRelionParticles(picks: readonly MicrographPicks[], optics: RelionOptics): string {
-  if (!(optics.pixelSizeA > 0)) throw new RangeError(`a RELION particle file needs the pixel size, got ${optics.pixelSizeA}`);
+export function formatRelionParticles(picks: readonly MicrographPicks[], optics: RelionOptics | readonly RelionOptics[],
+  groupOf: (m: MicrographPicks) => number = () => 1): string {
+  const groups: readonly RelionOptics[] = Array.isArray(optics) ? optics : [optics as RelionOptics];
+  groups.forEach((o, i) => {
+    if (!(o.pixelSizeA > 0)) throw new RangeError(`a RELION particle file needs the pixel size, got ${o.pixelSizeA} for optics group ${i + 1}`);
+  });
   const opticsLoop: StarLoop = {
     labels: ['rlnOpticsGroup', 'rlnOpticsGroupName', 'rlnMicrographOriginalPixelSize', 'rlnVoltage', 'rlnSphericalAberration',
       'rlnAmplitudeContrast', 'rlnImagePixelSize', 'rlnImageSize', 'rlnImageDimensionality'],
-    rows: [['1', optics.opticsGroupName ?? 'opticsGroup1', formatFixed(optics.pixelSizeA), formatFixed(optics.voltageKv ?? 300),
-      formatFixed(optics.sphericalAberrationMm ?? 2.7), formatFixed(optics.amplitudeContrast ?? 0.1), formatFixed(optics.pixelSizeA),
-      String(optics.imageSize ?? 0), '2']],
+    rows: groups.map((o, i) => [String(i + 1), o.opticsGroupName ?? `opticsGroup${i + 1}`, formatFixed(o.pixelSizeA), formatFixed(o.voltageKv ?? 300),
+      formatFixed(o.sphericalAberrationMm ?? 2.7), formatFixed(o.amplitudeContrast ?? 0.1), formatFixed(o.pixelSizeA),
+      String(o.imageSize ?? 0), '2']),
     line: 0,
     rowLines: [],
   };
-  const rows = picks.flatMap((m) => m.particles.map((p) => [formatFixed(p.x), formatFixed(p.y), m.micrograph, '1',
-    p.score === undefined ? formatFixed(RELION_UNSET) : formatExact(p.score), '0', formatFixed(RELION_UNSET), formatFixed(0), formatFixed(0)]));
+  const rows = picks.flatMap((m) => {
+    const g = groupOf(m);
+    if (!Number.isInteger(g) || g < 1 || g > groups.length) throw new RangeError(`optics group ${g} of ${m.micrograph} is not in 1..${groups.length}`);
+    return m.particles.map((p) => [formatFixed(p.x), formatFixed(p.y), m.micrograph, String(g),
+      p.score === undefined ? formatFixed(RELION_UNSET) : formatExact(p.score), '0', formatFixed(RELION_UNSET), formatFixed(0), formatFixed(0)]);
+  });
   const particleLoop: StarLoop = {
     labels: ['rlnCoordinateX', 'rlnCoordinateY', 'rlnMicrographName', 'rlnOpticsGroup', 'rlnAutopickFigureOfMerit', 'rlnClassNumber',
       'rlnAnglePsi', 'rlnOriginXAngst', 'rlnOriginYAngst'],

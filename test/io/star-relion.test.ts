@@ -60,6 +60,15 @@ describe('RELION writers', () => {
     assert.equal(parts.rows[0]![parts.labels.indexOf('rlnOriginXAngst')], '0.000000');
     assert.throws(() => formatRelionParticles(picks, { pixelSizeA: 0 }), RangeError);
   });
+  it('writes several optics groups and assigns micrographs to them', () => {
+    const two = [...picks, { micrograph: 'Movies/mic_2.mrc', frame: ORIGINAL_FRAME, particles: [{ x: 9, y: 9 }] }];
+    const text = formatRelionParticles(two, [{ pixelSizeA: 0.885 }, { pixelSizeA: 1.1, opticsGroupName: 'K3' }], (m) => (m.micrograph.endsWith('2.mrc') ? 2 : 1));
+    const { file } = parseStar(text);
+    assert.deepEqual(file.blocks[0]!.loops[0]!.rows.map((r) => [r[0], r[1], r[2]]), [['1', 'opticsGroup1', '0.885000'], ['2', 'K3', '1.100000']]);
+    const parts = file.blocks[1]!.loops[0]!;
+    assert.deepEqual(parts.rows.map((r) => r[parts.labels.indexOf('rlnOpticsGroup')]), ['1', '1', '2']);
+    assert.throws(() => formatRelionParticles(two, [{ pixelSizeA: 1 }], () => 2), /optics group 2/);
+  });
   it('writes a RELION 4 coordinate-file list', () => {
     const { file } = parseStar(formatCoordinateList([{ micrograph: 'a b.mrc', coordinateFile: 'AutoPick/a_autopick.star' }]));
     assert.equal(file.blocks[0]?.name, 'coordinate_files');
