@@ -12,6 +12,8 @@ export interface RuntimeOptions {
   readonly threads?: number;
   /** Default 'cpu'. */
   readonly provider?: ExecutionProvider;
+  /** Let idle worker threads spin (ORT default, fastest on a quiet machine); false yields the CPU. */
+  readonly spinning?: boolean;
 }
 
 /** A tensor crossing the runtime boundary. */
@@ -53,6 +55,7 @@ export class Session {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
+      ...(o.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     };
     try {
       const s = typeof model === 'string' ? await ort.InferenceSession.create(model, opts) : await ort.InferenceSession.create(model, opts);

@@ -16,6 +16,9 @@ test('cpu provider runs with an explicit thread count', async () => {
   const r = await s.run({ x: { data: Float32Array.of(-1, 0, 2), dims: [3] } });
   assert.deepEqual([...(r['y']?.data as Float32Array)], [0, 0, 2]);
   await s.release();
+  const quiet = await Session.create(tinyModel(), { threads: 2, spinning: false });
+  assert.deepEqual([...((await quiet.run({ x: { data: Float32Array.of(3, -3, 1), dims: [3] } }))['y']?.data as Float32Array)], [3, 0, 1]);
+  await quiet.release();
   await assert.rejects(Session.create(tinyModel(), { threads: 0 }), RangeError);
 });
 
