@@ -13,6 +13,8 @@ export interface StepOutput {
   readonly objective: number;
   readonly reported: number;
   readonly penalty?: number;
+  /** Autoencoder reconstruction error (mean over the batch of Σ squared differences). */
+  readonly reconError?: number;
   /** Sigmoid probabilities of every labelled output pixel of the batch (batch order). */
   readonly probs: Float32Array;
 }

@@ -16,6 +16,7 @@ import { buildNetwork } from '../models/topaz/network.js';
 import { defaultConfig, type PickerModelConfig } from '../models/topaz/spec.js';
 import { PickerModel } from '../models/picker-model.js';
 import { buildLossGraph } from './loss-graph.js';
+import { featuresOf, reconstructionError, withAutoencoder } from './autoencoder.js';
 import type { LossSettings } from './loss-reference.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
@@ -29,9 +30,9 @@ export function modelConfig(p: Pick<TrainParams, 'model' | 'units' | 'unitScalin
   });
 }
 
-/** Whether dense (filled) training can express this model: pooling and dropout need patches. */
-export function denseCapable(p: Pick<TrainParams, 'pooling' | 'dropout'>): boolean {
-  return p.pooling === 'none' && p.dropout === 0;
+/** Whether dense (filled) training can express this model: pooling, dropout and the autoencoder need patches. */
+export function denseCapable(p: Pick<TrainParams, 'pooling' | 'dropout' | 'autoencoderWeight'>): boolean {
+  return p.pooling === 'none' && p.dropout === 0 && p.autoencoderWeight === 0;
 }
 
 /**
@@ -63,9 +64,11 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
         const lab = b.input('labels', [logits.size]);
         // Dense batches: scale the GE-binomial penalty to a 256-sample Topaz batch (loss-reference.ts).
         const lg = buildLossGraph(b, logits, lab, dense ? { ...loss, penaltyScale: Math.min(1, 256 / logits.size) } : loss);
-        const ts = await compileTrainStep(lg.objective, store, {
+        const recon = p.autoencoderWeight > 0 ? reconstructionError(b, store, featuresOf(b, logits), xin, rf, p.encoderUnits) : undefined;
+        const objective = recon ? withAutoencoder(lg.objective, recon, p.autoencoderWeight) : lg.objective;
+        const ts = await compileTrainStep(objective, store, {
           optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) },
-          outputs: { reported: lg.reported, probs: lg.probs, ...(lg.penalty ? { penalty: lg.penalty } : {}) },
+          outputs: { reported: lg.reported, probs: lg.probs, ...(lg.penalty ? { penalty: lg.penalty } : {}), ...(recon ? { recon } : {}) },
           runtime,
         });
         step = { key, ts, lossFeeds: lg.feedsFor };
@@ -74,7 +77,9 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
       for (const [k, v] of step.lossFeeds(labels)) feeds[k] = v.data;
       const r = await step.ts.run(feeds, lr);
       const pen = r.outputs['penalty'];
+      const rec = r.outputs['recon'];
       return {
+        ...(rec ? { reconError: rec[0] as number } : {}),
         objective: r.loss, reported: (r.outputs['reported'] as Float32Array)[0] as number,
         ...(pen ? { penalty: pen[0] as number } : {}), probs: r.outputs['probs'] as Float32Array,
       };

@@ -24,7 +24,7 @@ import { makeRng } from './_rng.js';
 export async function trainPicker(input: TrainParams | TrainParamsInput, options: TrainOptions): Promise<TrainResult> {
   const parsed = parseTrainParams(input);
   const p: TrainParams = parsed.mode === 'dense' && !denseCapable(parsed) ? { ...parsed, mode: 'patch' } : parsed;
-  if (p !== parsed) options.onMessage?.('pooling and dropout need patch training: using --mode patch');
+  if (p !== parsed) options.onMessage?.('pooling, dropout and the autoencoder need patch training: using --mode patch');
   const start = Date.now();
   const modelPath = join(options.outDir, 'model.onnx');
   if (!options.overwrite && existsSync(modelPath)) throw new FileExistsError(modelPath);
@@ -60,6 +60,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
         const prec = batchPrecision(r.probs, b.y);
         lossSum += r.reported; precSum += prec.precision; penSum += r.penalty ?? 0;
         rows.push({ epoch, iter: globalStep, split: 'train', loss: r.reported, ...(r.penalty !== undefined ? { gePenalty: r.penalty } : {}),
+          ...(r.reconError !== undefined ? { reconError: r.reconError } : {}),
           precision: prec.precision, tpr: prec.tpr, fpr: prec.fpr, lr });
         options.onProgress?.({ phase: 'train', epoch, epochs: p.epochs, step: step + 1, stepsPerEpoch: spe, loss: lossSum / steps,
           stepsPerSecond: (1000 * steps) / Math.max(1, Date.now() - t0) });

@@ -81,3 +81,28 @@ test('expected particles below the labelled mean switches to PN and says so', as
   assert.ok(messages.some((m) => m.includes('no test split')));
   assert.ok(r.diagnostics.some((d) => d.includes('no test split')));
 });
+
+test('the autoencoder (conv models) trains in patch mode and logs the reconstruction error', async () => {
+  const set = await makeTinySet({ count: 2, size: 64, particles: 10, sigma: 2, labelled: 0.5, seed: 6 });
+  const out = join(set.dir, 'out');
+  const messages: string[] = [];
+  const r = await trainPicker({ ...base(set.micrographs, set.picks), units: 4, encoderUnits: 4, autoencoderWeight: 0.05, minibatchSize: 8,
+    epochs: 1, epochSize: 3, testFraction: 0 }, { outDir: out, plots: false, onMessage: (s) => messages.push(s) });
+  assert.ok(messages.some((m) => m.includes('patch')));
+  const rows = (await readFile(join(out, 'results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { reconError?: number });
+  assert.ok(rows.length === 3 && rows.every((x) => typeof x.reconError === 'number' && x.reconError > 0));
+  assert.equal(r.epochs.length, 1);
+});
+
+test('fine-tuning: --init loads a trained model; a different architecture is refused', async () => {
+  const set = await makeTinySet({ count: 2, size: 64, particles: 10, sigma: 2, labelled: 0.5, seed: 7 });
+  const first = await trainPicker({ ...base(set.micrographs, set.picks), epochs: 1, epochSize: 2, testFraction: 0 }, { outDir: join(set.dir, 'a'), plots: false });
+  const second = await trainPicker({ ...base(set.micrographs, set.picks), epochs: 1, epochSize: 1, testFraction: 0, init: first.modelPath, learningRate: 1e-9 },
+    { outDir: join(set.dir, 'b'), plots: false });
+  const a = parseModel(new Uint8Array(await readFile(first.modelPath))).initializers.get('classifier.w')?.data;
+  const b = parseModel(new Uint8Array(await readFile(second.modelPath))).initializers.get('classifier.w')?.data;
+  assert.ok(a && b);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs((a[i] as number) - (b[i] as number)) < 1e-5);
+  await assert.rejects(trainPicker({ ...base(set.micrographs, set.picks), model: 'conv63', cropSize: 80, epochs: 1, epochSize: 1, testFraction: 0, init: first.modelPath },
+    { outDir: join(set.dir, 'c'), plots: false }), /init/);
+});
