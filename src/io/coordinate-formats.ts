@@ -81,30 +81,40 @@ export function detectCoordinateFormat(path: string, head?: string | Uint8Array)
  * @throws FormatError with path and line for malformed files; fs errors for missing files.
  */
 export async function readCoordinates(path: string, options: ReadCoordinatesOptions = {}): Promise<MicrographPicks[]> {
-  if (statSync(path).isDirectory()) {
-    const names = (await readdir(path)).sort();
-    const files = names.filter((n) => {
-      const f = BY_EXTENSION[extname(n).toLowerCase()];
-      return f !== undefined && (options.format === undefined || f === baseFormat(options.format));
-    });
-    if (files.length === 0) throw new FormatError({ path }, 'folder holds no coordinate files');
-    const all: MicrographPicks[] = [];
-    for (const f of files) all.push(...(await readCoordinates(join(path, f), options)));
-    return all;
+  if (!statSync(path).isDirectory()) return (await readOne(path, options)).picks;
+  const names = (await readdir(path)).sort();
+  const files = names.filter((n) => {
+    const f = BY_EXTENSION[extname(n).toLowerCase()];
+    return f !== undefined && (options.format === undefined || f === baseFormat(options.format));
+  });
+  if (files.length === 0) throw new FormatError({ path }, `folder holds no coordinate files (${Object.keys(BY_EXTENSION).join(' ')})`);
+  const formats = [...new Set(files.map((n) => BY_EXTENSION[extname(n).toLowerCase()]))];
+  if (formats.length > 1) {
+    throw new FormatError({ path }, `folder holds coordinate files of several formats (${formats.join(', ')}); choose one with --from`);
   }
+  const results = [];
+  for (const f of files) results.push({ file: resolve(path, f), ...(await readOne(join(path, f), options)) });
+  // A coordinate list (autopick.star) beside the files it lists: read the files once, via the list.
+  const listed = new Set(results.flatMap((r) => r.listed));
+  return results.filter((r) => !listed.has(r.file)).flatMap((r) => r.picks);
+}
+
+async function readOne(path: string, options: ReadCoordinatesOptions): Promise<{ picks: MicrographPicks[]; listed: string[] }> {
   const bytes = await readFile(path);
   const format = baseFormat(options.format ?? detectCoordinateFormat(path, bytes.subarray(0, 4096)));
   const parsed = await parseFile(path, bytes, format, options);
   for (const w of parsed.warnings) options.onWarning?.({ ...w, path });
   const frame = options.frame;
-  return frame ? parsed.picks.map((m) => ({ ...m, frame })) : parsed.picks;
+  return { picks: frame ? parsed.picks.map((m) => ({ ...m, frame })) : parsed.picks, listed: parsed.listed ?? [] };
 }
 
 function baseFormat(format: CoordinateFormat): CoordinateFormat {
   return format === 'star-particles' || format === 'star-autopick' ? 'star' : format;
 }
 
-async function parseFile(path: string, bytes: Buffer, format: CoordinateFormat, options: ReadCoordinatesOptions): Promise<{ picks: MicrographPicks[]; warnings: Problem[] }> {
+interface FileContents { picks: MicrographPicks[]; warnings: Problem[]; listed?: string[] }
+
+async function parseFile(path: string, bytes: Buffer, format: CoordinateFormat, options: ReadCoordinatesOptions): Promise<FileContents> {
   const common = { path, ...(options.permissive ? { permissive: true } : {}), ...(options.boxSize === undefined ? {} : { boxSize: options.boxSize }) };
   if (format === 'cs') return parseCryosparcCs(bytes, common);
   const text = bytes.toString('utf8');
@@ -119,7 +129,7 @@ async function parseFile(path: string, bytes: Buffer, format: CoordinateFormat, 
   }
 }
 
-async function parseStarCoordinates(path: string, text: string, options: ReadCoordinatesOptions, listedBy?: string): Promise<{ picks: MicrographPicks[]; warnings: Problem[] }> {
+async function parseStarCoordinates(path: string, text: string, options: ReadCoordinatesOptions, listedBy?: string): Promise<FileContents> {
   const warnings: Problem[] = [];
   if (text.trim() === '') {
     if (!options.permissive) throw new FormatError({ path, line: 1 }, 'empty file: expected a STAR file with particle coordinates');
@@ -133,6 +143,7 @@ async function parseStarCoordinates(path: string, text: string, options: ReadCoo
     throw new FormatError({ path, line: meaning.entries[0]?.line ?? 1 }, `is a coordinate-file list itself (listed by ${listedBy}); expected particle coordinates`);
   }
   const picks: MicrographPicks[] = [];
+  const listed: string[] = [];
   for (const entry of meaning.entries) {
     const file = locateListed(path, entry.coordinateFile, options.projectDir);
     if (file === undefined) {
@@ -141,12 +152,13 @@ async function parseStarCoordinates(path: string, text: string, options: ReadCoo
       warnings.push({ line: entry.line, message: detail });
       continue;
     }
+    listed.push(file);
     const inner = await parseStarCoordinates(file, await readFile(file, 'utf8'), options, path);
     for (const w of inner.warnings) options.onWarning?.({ ...w, path: file });
     const particles = inner.picks.flatMap((m) => m.particles);
     picks.push({ micrograph: entry.micrograph, particles, frame: { binning: 1, yFlipped: false } });
   }
-  return { picks, warnings };
+  return { picks, warnings, listed };
 }
 
 /** RELION lists paths relative to the project folder: try it, then the list's folder and its ancestors. */

@@ -2,7 +2,7 @@
 // coordinate columns, wrong value counts, unknown extensions) and all-or-nothing writes.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, FormatError } from '../../src/errors.js';
@@ -78,6 +78,14 @@ describe('coordinate readers reject bad input with path and place', () => {
       });
     });
   }
+  it('a folder mixing formats asks for --from', async () => {
+    const mixed = join(dir, 'mixed');
+    mkdirSync(mixed);
+    writeFileSync(join(mixed, 'a.box'), '1 2 10 10\n');
+    writeFileSync(join(mixed, 'a.star'), 'data_\nloop_\n_rlnCoordinateX\n_rlnCoordinateY\n1 2\n');
+    await assert.rejects(readCoordinates(mixed), /several formats \(box, star\); choose one with --from/);
+    assert.equal((await readCoordinates(mixed, { format: 'box' })).length, 1);
+  });
   it('a coordinate list that lists itself is an error, not an endless loop', async () => {
     const path = join(dir, 'self.star');
     writeFileSync(path, 'data_coordinate_files\nloop_\n_rlnMicrographName\n_rlnMicrographCoordinates\nm.mrc self.star\n');

@@ -116,5 +116,8 @@ describe('cryopick convert', () => {
     assert.deepEqual(readdirSync(join(dir, 'AutoPick')).sort(), ['autopick.star', 'mic_001_autopick.star', 'mic_002_autopick.star']);
     const back = await readCoordinates(join(dir, 'AutoPick', 'autopick.star'));
     assert.deepEqual(back.map((m) => [m.micrograph, m.particles.length]), [['mic_001.mrc', 2], ['mic_002.mrc', 1]]);
+    // Reading the folder reads the listed files once, through the list.
+    const folder = await readCoordinates(join(dir, 'AutoPick'));
+    assert.deepEqual(folder.map((m) => [m.micrograph, m.particles.length]), [['mic_001.mrc', 2], ['mic_002.mrc', 1]]);
   });
 });
