@@ -23,9 +23,11 @@ export interface PreprocessedInfo {
   readonly pixelSizeA?: number;
   readonly plan: DownsamplePlan;
   readonly stats: { readonly method: string; readonly mean: number; readonly std: number };
+  /** NaN/infinite input pixels replaced by the mean of the others before processing. */
+  readonly nonFiniteReplaced: number;
 }
 
-const CACHE_FORMAT = 'cryopick-preprocess-cache-1';
+const CACHE_FORMAT = 'cryopick-preprocess-cache-2';
 
 /** The cache key (hex SHA-256) of one input file under the given parameters and storage mode. */
 export async function preprocessCacheKey(

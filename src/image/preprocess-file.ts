@@ -35,8 +35,11 @@ export interface PreprocessFileResult extends PreprocessedInfo {
 }
 
 function infoOf(result: PreprocessResult): PreprocessedInfo {
-  const { image, plan, stats } = result;
-  const base = { width: image.width, height: image.height, plan, stats: { method: stats.method, mean: stats.mean, std: stats.std } };
+  const { image, plan, stats, nonFiniteReplaced } = result;
+  const base = {
+    width: image.width, height: image.height, plan, nonFiniteReplaced,
+    stats: { method: stats.method, mean: stats.mean, std: stats.std },
+  };
   return image.pixelSizeA === undefined ? base : { ...base, pixelSizeA: image.pixelSizeA };
 }
 

@@ -14,6 +14,24 @@ export interface PreprocessResult {
   /** Output size and factors: original x = output x × plan.factorX (likewise y). */
   readonly plan: DownsamplePlan;
   readonly stats: NormalizeStats;
+  /** Pixels that were NaN or infinite in the input and were replaced by the mean of the others. */
+  readonly nonFiniteReplaced: number;
+}
+
+/** The image with NaN/±Infinity pixels set to the mean of the finite ones (the input if none). */
+function withFinitePixels(image: Image2D): { image: Image2D; replaced: number } {
+  const d = image.data;
+  let bad = 0;
+  let sum = 0;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    if (Number.isFinite(v)) sum += v;
+    else bad++;
+  }
+  if (bad === 0) return { image, replaced: 0 };
+  const fill = bad === d.length ? 0 : sum / (d.length - bad);
+  const data = d.map((v) => (Number.isFinite(v) ? v : fill));
+  return { image: { ...image, data }, replaced: bad };
 }
 
 /**
@@ -21,13 +39,15 @@ export interface PreprocessResult {
  * @throws ConfigError when the params need a pixel size (target pixel size, cut-off in Å) that the
  * image lacks.
  */
-export function preprocessImageDetailed(image: Image2D, params: PreprocessParams): PreprocessResult {
+export function preprocessImageDetailed(input: Image2D, params: PreprocessParams): PreprocessResult {
+  // one NaN would spread through every Fourier coefficient, so clean the input first
+  const { image, replaced } = withFinitePixels(input);
   const plan = planDownsample(image.width, image.height, image.pixelSizeA, params.downsample);
   const outPixelSizeA = image.pixelSizeA === undefined ? undefined : image.pixelSizeA * plan.factorX;
   const filter = makeSpectralFilter(params.lowpass, params.highpass, outPixelSizeA);
   const resampled = applyDownsamplePlan(image, plan, filter);
   const { image: normalized, stats } = normalizeImage(resampled, params.normalize, params.invert);
-  return { image: normalized, plan, stats };
+  return { image: normalized, plan, stats, nonFiniteReplaced: replaced };
 }
 
 /** Preprocesses one micrograph (see preprocessImageDetailed). The input is not modified. */

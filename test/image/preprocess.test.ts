@@ -72,3 +72,13 @@ test('a pixel-size request on an image without a pixel size is a ConfigError', (
   assert.throws(() => preprocessImage(img, parsePreprocessParams({ downsample: { kind: 'pixelSize', pixelSizeA: 4 } })), ConfigError);
   assert.throws(() => preprocessImage(img, parsePreprocessParams({ lowpass: { kind: 'gaussian', cutoff: { resolutionA: 20 } } })), ConfigError);
 });
+
+test('NaN and infinite pixels are replaced by the mean of the others and counted', () => {
+  const data = new Float32Array(64 * 48).map((_, i) => 5 + Math.sin(i));
+  data[10] = Number.NaN;
+  data[200] = Number.POSITIVE_INFINITY;
+  const r = preprocessImageDetailed(makeImage(64, 48, data), parsePreprocessParams({ downsample: { kind: 'factor', factor: 2 } }));
+  assert.equal(r.nonFiniteReplaced, 2);
+  assert.ok(r.image.data.every(Number.isFinite));
+  assert.ok(Number.isNaN(data[10]!), 'the input is not modified');
+});

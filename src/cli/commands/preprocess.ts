@@ -185,6 +185,9 @@ export function register(program: Command): void {
         bar?.stop();
       }
       await writeParamsFile(join(outDir, 'preprocess-params.json'), params, overwrite);
+      for (const r of results) {
+        if (r.nonFiniteReplaced > 0) process.stderr.write(`warning: ${r.input}: ${r.nonFiniteReplaced} NaN/infinite pixel(s) replaced by the mean of the others\n`);
+      }
       if (!quiet) {
         const fromCache = results.filter((r) => r.cached).length;
         const first = results[0];
