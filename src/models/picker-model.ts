@@ -28,6 +28,16 @@ export interface PickerMetadata {
   readonly version: string;
 }
 
+/** What exportOnnx writes besides the architecture: JSON for input preparation and training. */
+export interface ExportMetadata {
+  /** How images must be prepared (preprocess params, downsampling, pixel size, particle diameter). */
+  readonly input?: Record<string, unknown>;
+  /** Training settings (free-form JSON). */
+  readonly training?: Record<string, unknown>;
+  /** Further metadata_props, written verbatim (the cryopick.* keys above take precedence). */
+  readonly extra?: Record<string, string>;
+}
+
 export class PickerModel {
   constructor(
     readonly config: PickerModelConfig,
@@ -75,7 +85,7 @@ export class PickerModel {
   }
 
   /** The filled inference graph as .onnx bytes: input image [N,1,H,W], output logits [N,1,H,W]. */
-  toOnnx(meta: { input?: Record<string, unknown>; training?: Record<string, unknown> } = {}): Uint8Array {
+  toOnnx(meta: ExportMetadata = {}): Uint8Array {
     const rf = this.receptiveField;
     const r = (rf - 1) / 2;
     const b = new GraphBuilder();
@@ -83,7 +93,10 @@ export class PickerModel {
     // Zero padding inside the model: logits have the image's size, one per pixel (Topaz extract).
     const logits = this.forward(pad(image, [0, 0, r, r, 0, 0, r, r]), { mode: 'eval', fill: true });
     const metadata: Record<string, string> = {
+      ...(meta.extra ?? {}),
+      'cryopick.kind': 'picker',
       'cryopick.version': MODEL_FORMAT_VERSION,
+      'cryopick.param_count': String(this.store.countTrainable()),
       'cryopick.architecture': JSON.stringify(this.config),
       'cryopick.receptive_field': String(rf),
       'cryopick.stride': String(this.stride),
@@ -101,7 +114,7 @@ export class PickerModel {
   }
 
   /** Writes the .onnx model file (atomic; refuses to overwrite unless told). */
-  async exportOnnx(path: string, meta: { input?: Record<string, unknown>; training?: Record<string, unknown> } = {}, opts: { overwrite?: boolean } = {}): Promise<void> {
+  async exportOnnx(path: string, meta: ExportMetadata = {}, opts: { overwrite?: boolean } = {}): Promise<void> {
     await writeFileAtomic(path, this.toOnnx(meta), opts);
   }
 }

@@ -41,10 +41,16 @@ for (const [arch, pooling, bn] of [['resnet8', 'none', true], ['conv31', 'none',
     const dir = await mkdtemp(join(tmpdir(), 'cryopick-model-'));
     try {
       const path = join(dir, 'm.onnx');
-      await model.exportOnnx(path, { input: { normalization: 'gmm' } });
+      await model.exportOnnx(path, { input: { normalization: 'gmm' }, extra: { 'cryopick.note': 'x', 'cryopick.kind': 'ignored' } });
       const picker = await loadPickerModel(path, { threads: 1 });
       assert.equal(picker.metadata.receptiveField, model.receptiveField);
       assert.deepEqual(picker.metadata.input, { normalization: 'gmm' });
+      const { parseModel } = await import('../../src/engine/index.js');
+      const { readFile } = await import('node:fs/promises');
+      const md = parseModel(new Uint8Array(await readFile(path))).metadata;
+      assert.equal(md['cryopick.note'], 'x');
+      assert.equal(md['cryopick.kind'], 'picker');
+      assert.equal(md['cryopick.param_count'], String(model.store.countTrainable()));
       const img = randomImage(45, 38, 7);
       const dense = await picker.scoreMap(img);
       const tiled = await picker.scoreMap(img, { tileSize: 16 });
