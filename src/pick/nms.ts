@@ -30,6 +30,41 @@ function diskHalfWidths(radius: number): Int32Array {
   return rows;
 }
 
+const INDEX_BITS = 21;
+
+/** Maps a float32 to a uint32 whose unsigned order is the numeric order (IEEE-754 bit trick). */
+function orderKey(bits: number): number {
+  return bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+}
+
+/**
+ * Indices of the pixels with score ≥ threshold, by descending score, ties by ascending index.
+ * Maps up to 2²¹ pixels sort (score key, index) packed exactly into one float64 with the native
+ * numeric sort, several times faster than a comparator; larger maps use the comparator.
+ */
+function descendingOrder(scores: Float32Array, threshold: number): Uint32Array {
+  let n = 0;
+  const candidates = new Uint32Array(scores.length);
+  for (let i = 0; i < scores.length; i++) {
+    if ((scores[i] as number) >= threshold) candidates[n++] = i; // NaN fails the comparison
+  }
+  const chosen = candidates.subarray(0, n);
+  if (scores.length > 2 ** INDEX_BITS) return chosen.sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  const bits = new Uint32Array(scores.buffer, scores.byteOffset, scores.length);
+  const packed = new Float64Array(n);
+  const top = 2 ** INDEX_BITS - 1;
+  for (let k = 0; k < n; k++) {
+    const i = chosen[k] as number;
+    // ascending sort puts the highest score last; within a score the lowest index last
+    const b = bits[i] as number;
+    packed[k] = orderKey(b === 0x80000000 ? 0 : b) * 2 ** INDEX_BITS + (top - i);
+  }
+  packed.sort();
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = top - ((packed[n - 1 - k] as number) % 2 ** INDEX_BITS);
+  return order;
+}
+
 /**
  * Greedy NMS: pixels with score ≥ threshold are visited in descending score (ties: lower row-major
  * index first); a pixel not yet suppressed is accepted and suppresses every pixel closer than
@@ -41,13 +76,7 @@ export function nonMaximumSuppression(scores: Float32Array, width: number, heigh
   if (scores.length !== width * height) throw new RangeError(`score map has ${scores.length} values, expected ${width}x${height}`);
   if (!(options.radius > 0)) throw new RangeError(`NMS radius must be > 0, got ${options.radius}`);
   const maxPeaks = options.maxPeaks ?? Number.POSITIVE_INFINITY;
-  let n = 0;
-  const candidates = new Uint32Array(scores.length);
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i] as number;
-    if (s >= options.threshold) candidates[n++] = i; // NaN fails the comparison and is skipped
-  }
-  const order = candidates.subarray(0, n).sort((a, b) => (scores[b] as number) - (scores[a] as number) || a - b);
+  const order = descendingOrder(scores, options.threshold);
   const rows = diskHalfWidths(options.radius);
   const reach = (rows.length - 1) / 2;
   const suppressed = new Uint8Array(scores.length);
