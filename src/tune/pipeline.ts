@@ -16,6 +16,8 @@ import { createRunFolder } from './tracker.js';
 import { labelledFiles, type TrainFn } from './training-data.js';
 import type { TrialRecord } from './trial.js';
 import { runTuning } from './tune-run.js';
+import { writeTrialOutputs } from './tune-report.js';
+import type { SearchSpace } from './space.js';
 
 export interface PipelineOptions {
   /** Abort once: stop tuning (final training still runs with the best so far) or stop final training gracefully. */
@@ -98,6 +100,7 @@ export async function runTrainPipeline(configPath: string, opts: PipelineOptions
     tuningInterrupted = tr.interrupted;
     bestTrial = tr.best;
     await run.writeJson('tuning.json', { trials: tr.trials, best: tr.best ?? null, interrupted: tr.interrupted, validation: tr.validation.map(micrographKey) });
+    await writeTrialOutputs(join(run.dir, 'tuning'), config.tuning.space as SearchSpace, tr.trials, 'max');
     if (!bestTrial) {
       say(tr.interrupted ? 'tuning was interrupted before any trial finished: nothing to train; rerun to resume' : 'no tuning trial finished successfully: nothing to train');
       return { runDir: run.dir, manifest, bestTrial, tuningInterrupted, params: {}, final: undefined, evaluation: undefined };

@@ -85,6 +85,7 @@ for (const strategy of ['random', 'bayesian', 'hyperband'] as const) {
       assert.ok(existsSync(join(p.dir, 'out', 'tuning', 'trials.tsv')));
       assert.ok(existsSync(join(p.dir, 'out', 'tuning', 'trials.svg')));
       assert.ok(existsSync(join(p.dir, 'out', 'tuning', 'trials-learningRate.svg')));
+      assert.ok(existsSync(join(r.runDir, 'tuning', 'trials.svg')), 'trial plots in the run folder too');
       if (strategy === 'hyperband') assert.ok(trials.some((c) => c.params.init !== undefined), 'warm start from the previous rung');
     } finally { rmSync(p.dir, { recursive: true, force: true }); }
   });
