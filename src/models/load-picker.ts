@@ -47,21 +47,19 @@ function copyPadded(image: Image2D, x0: number, y0: number, w: number, h: number
   return out;
 }
 
-/**
- * Reads a cryopick .onnx model.
- * @throws FormatError when the file is not an ONNX model written by cryopick.
- */
-export async function loadPickerModel(path: string, runtime: RuntimeOptions = {}): Promise<LoadedPicker> {
-  const bytes = new Uint8Array(await readFile(path));
+/** Parses and validates a cryopick .onnx: metadata and a model holding the file's weights. */
+function readPickerBytes(bytes: Uint8Array, path: string): { metadata: PickerMetadata; model: PickerModel } {
+  const fail = (detail: string): FormatError => new FormatError({ path }, detail);
+  const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   let parsed;
   try {
     parsed = parseModel(bytes);
   } catch (err) {
-    throw new FormatError({ path }, `not an ONNX model (${err instanceof Error ? err.message : String(err)})`);
+    throw fail(`not an ONNX model (${why(err)})`);
   }
   const md = parsed.metadata;
   const arch = md['cryopick.architecture'];
-  if (!arch) throw new FormatError({ path }, 'not a cryopick picker: metadata property cryopick.architecture is missing');
+  if (!arch) throw fail('not a cryopick picker: metadata property cryopick.architecture is missing');
   let config: PickerModelConfig;
   let input: Record<string, unknown>;
   let training: Record<string, unknown>;
@@ -70,63 +68,91 @@ export async function loadPickerModel(path: string, runtime: RuntimeOptions = {}
     input = JSON.parse(md['cryopick.input'] ?? '{}') as Record<string, unknown>;
     training = JSON.parse(md['cryopick.training'] ?? '{}') as Record<string, unknown>;
   } catch (err) {
-    throw new FormatError({ path }, `metadata is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+    throw fail(`metadata is not valid JSON (${why(err)})`);
   }
-  const model = PickerModel.create(config);
-  const missing = [...model.store.entries.keys()].filter((k) => !parsed.initializers.has(k));
-  if (missing.length) throw new FormatError({ path }, `weights missing for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  let model: PickerModel;
+  try {
+    model = PickerModel.create(config);
+  } catch (err) {
+    throw fail(`metadata cryopick.architecture is not a valid model (${why(err)})`);
+  }
+  const missing = [...model.store.entries].filter(([k, e]) => parsed.initializers.get(k)?.data.length !== e.data.length).map(([k]) => k);
+  if (missing.length) throw fail(`weights missing or of the wrong size for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
   model.store.load(new Map([...parsed.initializers].map(([k, v]) => [k, v.data])), false);
   const metadata: PickerMetadata = {
     config, receptiveField: model.receptiveField, stride: model.stride, input, training, version: md['cryopick.version'] ?? '?',
   };
-  const session = await Session.create(bytes, runtime);
-  const strided = new Map<string, CompiledForward>();
-  const r = (model.receptiveField - 1) / 2;
+  return { metadata, model };
+}
 
-  return {
-    metadata,
-    model,
-    async scoreMap(image, o = {}) {
-      const t = o.tileSize ?? 768;
-      if (!Number.isInteger(t) || t < 1) throw new RangeError(`tileSize must be a positive integer, got ${t}`);
-      if (image.width <= t && image.height <= t) {
-        const res = await session.run({ image: { data: image.data, dims: [1, 1, image.height, image.width] } });
-        return Float32Array.from(res['logits']?.data as Float32Array);
+class OnnxPicker implements LoadedPicker {
+  private readonly strided = new Map<string, CompiledForward>();
+  private readonly r: number;
+  constructor(
+    readonly metadata: PickerMetadata,
+    readonly model: PickerModel,
+    private readonly session: Session,
+    private readonly runtime: RuntimeOptions,
+  ) {
+    this.r = (model.receptiveField - 1) / 2;
+  }
+
+  async scoreMap(image: Image2D, o: ScoreMapOptions = {}): Promise<Float32Array> {
+    const t = o.tileSize ?? 768;
+    if (!Number.isInteger(t) || t < 1) throw new RangeError(`tileSize must be a positive integer, got ${t}`);
+    if (image.width <= t && image.height <= t) {
+      const res = await this.session.run({ image: { data: image.data, dims: [1, 1, image.height, image.width] } });
+      return Float32Array.from(res['logits']?.data as Float32Array);
+    }
+    // Tiles carry a halo of (rf-1)/2 real pixels; the halo's logits (which saw the model's
+    // internal zero padding) are dropped, so seams are exact.
+    const r = this.r;
+    const out = new Float32Array(image.width * image.height);
+    for (let ty = 0; ty < image.height; ty += t) {
+      for (let tx = 0; tx < image.width; tx += t) {
+        const th = Math.min(t, image.height - ty);
+        const tw = Math.min(t, image.width - tx);
+        const inW = tw + 2 * r;
+        const inH = th + 2 * r;
+        const res = await this.session.run({ image: { data: copyPadded(image, tx - r, ty - r, inW, inH), dims: [1, 1, inH, inW] } });
+        const logits = res['logits']?.data as Float32Array;
+        for (let y = 0; y < th; y++) out.set(logits.subarray((y + r) * inW + r, (y + r) * inW + r + tw), (ty + y) * image.width + tx);
       }
-      // Tiles carry a halo of (rf-1)/2 real pixels; the halo's logits (which saw the model's
-      // internal zero padding) are dropped, so seams are exact.
-      const out = new Float32Array(image.width * image.height);
-      for (let ty = 0; ty < image.height; ty += t) {
-        for (let tx = 0; tx < image.width; tx += t) {
-          const th = Math.min(t, image.height - ty);
-          const tw = Math.min(t, image.width - tx);
-          const inW = tw + 2 * r;
-          const inH = th + 2 * r;
-          const res = await session.run({ image: { data: copyPadded(image, tx - r, ty - r, inW, inH), dims: [1, 1, inH, inW] } });
-          const logits = res['logits']?.data as Float32Array;
-          for (let y = 0; y < th; y++) out.set(logits.subarray((y + r) * inW + r, (y + r) * inW + r + tw), (ty + y) * image.width + tx);
-        }
-      }
-      return out;
-    },
-    async scoreMapStrided(image) {
-      const key = `${image.width}x${image.height}`;
-      const inW = image.width + 2 * r;
-      const inH = image.height + 2 * r;
-      let fwd = strided.get(key);
-      if (!fwd) {
-        fwd = await model.compileForward([1, 1, inH, inW], { mode: 'eval', fill: false }, runtime);
-        strided.set(key, fwd);
-      }
-      const res = await fwd.run({ image: copyPadded(image, -r, -r, inW, inH) });
-      const s = model.stride;
-      const width = Math.floor((inW - model.receptiveField) / s) + 1;
-      const height = Math.floor((inH - model.receptiveField) / s) + 1;
-      return { data: res['logits'] as Float32Array, width, height, stride: s };
-    },
-    async release() {
-      await session.release();
-      for (const f of strided.values()) await f.release();
-    },
-  };
+    }
+    return out;
+  }
+
+  async scoreMapStrided(image: Image2D): Promise<StridedScoreMap> {
+    const key = `${image.width}x${image.height}`;
+    const { r, model } = this;
+    const inW = image.width + 2 * r;
+    const inH = image.height + 2 * r;
+    let fwd = this.strided.get(key);
+    if (!fwd) {
+      fwd = await model.compileForward([1, 1, inH, inW], { mode: 'eval', fill: false }, this.runtime);
+      this.strided.set(key, fwd);
+    }
+    const res = await fwd.run({ image: copyPadded(image, -r, -r, inW, inH) });
+    const s = model.stride;
+    const width = Math.floor((inW - model.receptiveField) / s) + 1;
+    const height = Math.floor((inH - model.receptiveField) / s) + 1;
+    return { data: res['logits'] as Float32Array, width, height, stride: s };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+    for (const f of this.strided.values()) await f.release();
+    this.strided.clear();
+  }
+}
+
+/**
+ * Reads a cryopick .onnx model and opens an inference session on it.
+ * @throws FormatError when the file is not an ONNX model written by cryopick.
+ * @throws UnavailableError when runtime.provider is missing on this machine.
+ */
+export async function loadPickerModel(path: string, runtime: RuntimeOptions = {}): Promise<LoadedPicker> {
+  const bytes = new Uint8Array(await readFile(path));
+  const { metadata, model } = readPickerBytes(bytes, path);
+  return new OnnxPicker(metadata, model, await Session.create(bytes, runtime), runtime);
 }

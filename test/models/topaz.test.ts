@@ -101,3 +101,30 @@ test('autoencoder decoder: rf 71 gives a 63×63 reconstruction, and its gradient
   assert.ok(r.checked > 40, `only ${r.checked} elements checked (${r.skipped} skipped)`);
   assert.ok(r.worst < 2e-2, JSON.stringify(r.perParam));
 });
+
+test('loadPickerModel: clear FormatErrors for non-models, foreign ONNX and mismatched weights', async () => {
+  const { FormatError } = await import('../../src/errors.js');
+  const { writeFile } = await import('node:fs/promises');
+  const { GraphBuilder, relu, serializeGraph } = await import('../../src/engine/index.js');
+  const dir = await mkdtemp(join(tmpdir(), 'cryopick-load-'));
+  try {
+    const junk = join(dir, 'junk.onnx');
+    await writeFile(junk, 'definitely not protobuf \u00ff\u00ff\u00ff');
+    await assert.rejects(loadPickerModel(junk), (e: unknown) => e instanceof FormatError && e.message.startsWith(junk));
+    const b = new GraphBuilder();
+    const foreign = join(dir, 'foreign.onnx');
+    await writeFile(foreign, serializeGraph(b, { outputs: { y: relu(b.input('x', [2])) } }));
+    await assert.rejects(loadPickerModel(foreign), (e: unknown) => e instanceof FormatError && /cryopick\.architecture/.test(e.message));
+    const m = PickerModel.create(defaultConfig('conv31', { units: 4 }));
+    const bytes = m.toOnnx();
+    const { default: onnxProto } = await import('onnx-proto');
+    const proto = onnxProto.onnx.ModelProto.decode(bytes);
+    const arch = proto.metadataProps.find((p) => p.key === 'cryopick.architecture');
+    if (arch) arch.value = JSON.stringify({ ...defaultConfig('conv31'), units: 8 });
+    const wrong = join(dir, 'wrong.onnx');
+    await writeFile(wrong, onnxProto.onnx.ModelProto.encode(proto).finish());
+    await assert.rejects(loadPickerModel(wrong), (e: unknown) => e instanceof FormatError && /wrong size/.test(e.message));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
