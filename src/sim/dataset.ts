@@ -8,6 +8,7 @@ import { ORIGINAL_FRAME, type MicrographPicks, type Particle } from '../io/coord
 import { writeMrc } from '../io/mrc.js';
 import { ConfigError } from '../errors.js';
 import { Rng } from './_random.js';
+import { formatMicrographsStar } from './micrographs-star.js';
 import { buildManifest, type MicrographEntry, type SimulationManifest } from './manifest.js';
 import { simulateMicrograph } from './micrograph.js';
 import { resolveModels } from './model-set.js';
@@ -67,7 +68,7 @@ export function coordinatePath(kind: 'truth' | 'picks', format: CoordinateFormat
 }
 
 function plannedPaths(opts: DatasetOptions, names: readonly string[], formats: readonly CoordinateFormat[]): string[] {
-  const rel: string[] = ['manifest.json'];
+  const rel: string[] = ['manifest.json', 'micrographs.star'];
   for (const name of names) {
     rel.push(`micrographs/${name}.mrc`);
     for (const kind of ['truth', 'picks'] as const) {
@@ -97,7 +98,8 @@ async function writeCoordinateSets(
 
 /**
  * Simulates `count` micrographs and writes them with their truth, user picks and manifest.
- * Layout: micrographs/<name>.mrc, truth/<name>.star, picks/<name>.star, manifest.json
+ * Layout: micrographs/<name>.mrc, truth/<name>.star, picks/<name>.star, micrographs.star (CTF),
+ * manifest.json
  * (more files for extra formats; see src/sim/README.md). Returns the manifest that was written.
  * @throws ConfigError for invalid parameters; FileExistsError if an output exists without overwrite.
  */
@@ -131,6 +133,8 @@ export async function simulateDataset(opts: DatasetOptions): Promise<SimulationM
   }
   await writeCoordinateSets(opts, 'truth', truthSets, formats);
   await writeCoordinateSets(opts, 'picks', pickSets, formats);
+  const ctfRows = entries.map((e) => ({ micrograph: `micrographs/${e.name}.mrc`, ctf: e.sim.ctf }));
+  await writeFileAtomic(join(opts.outDir, 'micrographs.star'), formatMicrographsStar(ctfRows, opts.params.pixelSizeA), { overwrite: opts.overwrite ?? false });
   const manifest = buildManifest({
     seed: opts.seed,
     preset: opts.preset ?? null,

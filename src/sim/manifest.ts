@@ -49,6 +49,8 @@ export interface SimulationManifest {
   readonly params: SimulationParams;
   /** Coordinate formats written; `star` is always first (truth/<name>.star, picks/<name>.star). */
   readonly coordinateFormats: readonly CoordinateFormat[];
+  /** RELION micrographs.star with each micrograph's true CTF (relative path). */
+  readonly micrographsStar: string;
   /** Where the other formats went (relative paths; a trailing / means one file per micrograph). */
   readonly extraCoordinateFiles: readonly { format: CoordinateFormat; truth: string; picks: string }[];
   readonly totals: { readonly placed: number; readonly truth: number; readonly picks: number };
@@ -128,6 +130,7 @@ export function buildManifest(input: ManifestInput): SimulationManifest {
     snr: input.params.snr,
     params: input.params,
     coordinateFormats: input.formats,
+    micrographsStar: 'micrographs.star',
     extraCoordinateFiles: input.extraFiles,
     totals: { placed: sum((m) => m.placedCount), truth: sum((m) => m.truthCount), picks: sum((m) => m.pickCount) },
     micrographs,

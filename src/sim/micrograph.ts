@@ -11,7 +11,9 @@ import { exclusionReasons, placeParticles, type DiskObstacle, type ExclusionReas
 import { resolveModels } from './model-set.js';
 import { validateSimulationParams, type SimulationParams } from './params.js';
 import { splatMolecule } from './projection.js';
-import { maskedVariance, measureSnr, particleMask } from './snr.js';
+import { measureSnr, particleMask } from './snr.js';
+import { formImage } from './image-formation.js';
+import type { ModelSet } from './model-set.js';
 
 /** A placed particle with the reason it is not in the truth (null = in the truth). */
 export interface SimulatedParticle extends PlacedParticle {
@@ -72,39 +74,51 @@ function toParticle(p: PlacedParticle): Particle {
   return { x: p.x, y: p.y, diameter: p.diameterPx };
 }
 
+interface Scene {
+  readonly ctf: CtfParams;
+  readonly placed: PlacedParticle[];
+  readonly contaminants: Contaminant[];
+  readonly particles: SimulatedParticle[];
+  readonly truth: Particle[];
+  readonly userPicks: Particle[];
+}
+
+/** Draws the CTF, particles and contaminants, and decides the truth and the user picks. */
+function arrangeScene(params: SimulationParams, seed: number, models: ModelSet): Scene {
+  const { width, height, pixelSizeA } = params;
+  const ctf = drawCtf(params, new Rng(seed, 'ctf'));
+  const placed = placeParticles(
+    {
+      width, height, count: new Rng(seed, 'count').poisson(params.particlesPerMicrograph), aggregateFraction: params.aggregateFraction,
+      diameterPx: models.molecules.map((m) => m.diameterA / pixelSizeA), fractions: models.fractions,
+    },
+    new Rng(seed, 'layout'),
+  );
+  const contaminants = placeContaminants(
+    {
+      width, height, diameterPx: models.maxDiameterA / pixelSizeA, iceCrystals: params.iceCrystalsPerMicrograph,
+      carbonProbability: params.carbonProbability, junk: params.junkPerMicrograph,
+    },
+    new Rng(seed, 'contaminants'),
+  );
+  // truth: what a careful user would keep
+  const carbon = contaminants.find((c): c is CarbonEdge => c.kind === 'carbon');
+  const obstacles: DiskObstacle[] = contaminants.flatMap((c) => (c.kind === 'carbon' ? [] : [{ kind: c.kind, x: c.x, y: c.y, radiusPx: c.radiusPx }]));
+  const reasons = exclusionReasons(placed, { width, height, onCarbon: (x, y, r) => (carbon ? touchesCarbon(carbon, x, y, r) : false), obstacles });
+  const particles: SimulatedParticle[] = placed.map((p, i) => ({ ...p, excluded: reasons[i] ?? null }));
+  const truth = particles.filter((p) => p.excluded === null).map(toParticle);
+  const nPicks = Math.round(params.labelFraction * truth.length);
+  const chosen = new Set(new Rng(seed, 'picks').shuffled(truth.map((_, i) => i)).slice(0, nPicks));
+  return { ctf, placed, contaminants, particles, truth, userPicks: truth.filter((_, i) => chosen.has(i)) };
+}
+
 /** Simulates one micrograph. Same (params, seed) → identical result. @throws ConfigError on bad params. */
 export function simulateMicrograph(params: SimulationParams, seed: number, options: SimulateMicrographOptions = {}): SimulatedMicrograph {
   validateSimulationParams(params);
   const { width, height, pixelSizeA } = params;
   const n = width * height;
   const models = resolveModels(params);
-  const diameterPx = models.molecules.map((m) => m.diameterA / pixelSizeA);
-  const maxDiameterPx = models.maxDiameterA / pixelSizeA;
-
-  const ctf = drawCtf(params, new Rng(seed, 'ctf'));
-  const placed = placeParticles(
-    { width, height, count: new Rng(seed, 'count').poisson(params.particlesPerMicrograph), aggregateFraction: params.aggregateFraction, diameterPx, fractions: models.fractions },
-    new Rng(seed, 'layout'),
-  );
-  const contaminants = placeContaminants(
-    { width, height, diameterPx: maxDiameterPx, iceCrystals: params.iceCrystalsPerMicrograph, carbonProbability: params.carbonProbability, junk: params.junkPerMicrograph },
-    new Rng(seed, 'contaminants'),
-  );
-
-  // truth: what a careful user would keep
-  const carbon = contaminants.find((c): c is CarbonEdge => c.kind === 'carbon');
-  const obstacles: DiskObstacle[] = contaminants.flatMap((c) => (c.kind === 'carbon' ? [] : [{ kind: c.kind, x: c.x, y: c.y, radiusPx: c.radiusPx }]));
-  const reasons = exclusionReasons(placed, {
-    width,
-    height,
-    onCarbon: (x, y, r) => (carbon ? touchesCarbon(carbon, x, y, r) : false),
-    obstacles,
-  });
-  const particles: SimulatedParticle[] = placed.map((p, i) => ({ ...p, excluded: reasons[i] ?? null }));
-  const truth = particles.filter((p) => p.excluded === null).map(toParticle);
-  const nPicks = Math.round(params.labelFraction * truth.length);
-  const chosen = new Set(new Rng(seed, 'picks').shuffled(truth.map((_, i) => i)).slice(0, nPicks));
-  const userPicks = truth.filter((_, i) => chosen.has(i));
+  const { ctf, placed, contaminants, particles, truth, userPicks } = arrangeScene(params, seed, models);
 
   // projected potential of the particles (re) and of the contaminants (im), filtered together
   const projection = new Float64Array(n);
@@ -112,7 +126,8 @@ export function simulateMicrograph(params: SimulationParams, seed: number, optio
   const contamPotential = new Float64Array(n);
   const amplitude = new Float32Array(n);
   const carbonMask = new Float32Array(n);
-  const meanMass = models.molecules.reduce((s, m, i) => s + (models.fractions[i] ?? 0) * m.weight.reduce((a, b) => a + b, 0) / (Math.PI * (m.diameterA / pixelSizeA / 2) ** 2), 0);
+  // projected mass per pixel of an average particle, to give contaminants a comparable contrast
+  const meanMass = models.molecules.reduce((s, m, i) => s + ((models.fractions[i] ?? 0) * m.weight.reduce((a, b) => a + b, 0)) / (Math.PI * (m.diameterA / pixelSizeA / 2) ** 2), 0);
   rasterizeContaminants(
     contaminants,
     { potential: { width, height, data: contamPotential }, amplitude, carbonMask },
@@ -124,43 +139,22 @@ export function simulateMicrograph(params: SimulationParams, seed: number, optio
   const blurSigmaA = Math.hypot(models.atomSigmaA, 0.5 * pixelSizeA);
   const filtered = filterPair(projection, contamPotential, width, height, { transfer, pixelSizeA, blurSigmaA });
   const noiseFields = colouredNoisePair(width, height, { transfer, pixelSizeA, blurSigmaA: 0 }, new Rng(seed, 'structural-noise'));
-  const ice = iceBackground(width, height, params.iceGradient, new Rng(seed, 'ice'));
-
-  // scale: total noise variance = Poisson variance at the dose; signal variance = SNR × that
-  const meanCounts = params.doseEPerA2 * pixelSizeA * pixelSizeA;
-  const noiseVar = meanCounts;
   const mask = particleMask(placed, width, height);
-  const sigVar = maskedVariance(filtered.a, mask);
-  const k = sigVar > 0 ? Math.sqrt((params.snr * noiseVar) / sigVar) : 0;
-  const structVar = maskedVariance(noiseFields.a);
-  const a = structVar > 0 ? Math.sqrt((params.structuralNoiseFraction * noiseVar) / structVar) : 0;
-  const textureVar = maskedVariance(noiseFields.b);
-  const t = textureVar > 0 ? Math.sqrt((0.5 * noiseVar) / textureVar) : 0;
-
-  const signal = new Float32Array(n);
-  const background = new Float32Array(n);
-  const noise = new Float64Array(n);
-  const shot = new Float64Array(n);
-  new Rng(seed, 'shot-noise').fillNormal(shot);
-  for (let i = 0; i < n; i++) {
-    signal[i] = -k * filtered.a[i]!;
-    const bg = meanCounts * (1 + ice[i]! + amplitude[i]!) - k * filtered.b[i]! + t * carbonMask[i]! * noiseFields.b[i]!;
-    background[i] = bg;
-    // shot noise follows the local mean (Poisson), in the Gaussian approximation
-    shot[i]! *= Math.sqrt(Math.max(bg, 0) / meanCounts);
-  }
-  const shotVar = maskedVariance(shot);
-  const b = shotVar > 0 ? Math.sqrt(((1 - params.structuralNoiseFraction) * noiseVar) / shotVar) : 0;
-  for (let i = 0; i < n; i++) noise[i] = -a * noiseFields.a[i]! + b * shot[i]!;
-  // remove the small cross-term so the total noise variance is exactly the target
-  const total = maskedVariance(noise);
-  const fix = total > 0 ? Math.sqrt(noiseVar / total) : 1;
-  const noiseOut = new Float32Array(n);
-  const data = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    noiseOut[i] = noise[i]! * fix;
-    data[i] = background[i]! + signal[i]! + noiseOut[i]!;
-  }
+  const formed = formImage({
+    particles: filtered.a,
+    contaminants: filtered.b,
+    structural: noiseFields.a,
+    carbonTexture: noiseFields.b,
+    ice: iceBackground(width, height, params.iceGradient, new Rng(seed, 'ice')),
+    amplitude,
+    carbonMask,
+    particleMask: mask,
+    meanCounts: params.doseEPerA2 * pixelSizeA * pixelSizeA,
+    snr: params.snr,
+    structuralNoiseFraction: params.structuralNoiseFraction,
+    shotRng: new Rng(seed, 'shot-noise'),
+  });
+  const { data, signal, noise: noiseOut, background, meanCounts } = formed;
   const result: SimulatedMicrograph = {
     image: makeImage(width, height, data, pixelSizeA),
     truth,

@@ -84,7 +84,7 @@ export const PRESETS: Readonly<Record<PresetName, { readonly count: number; read
       junkPerMicrograph: 6,
     },
   },
-  // ~1 Å/px 4096² (K2/K3-like): particles 125–220 Å, 20 micrographs
+  // ~1 Å/px 4096² (K2/K3-like): particles 150–240 Å, 20 micrographs
   realistic: {
     count: 20,
     params: {
@@ -92,7 +92,7 @@ export const PRESETS: Readonly<Record<PresetName, { readonly count: number; read
       width: 4096,
       height: 4096,
       pixelSizeA: 1,
-      particleDiameterA: 220,
+      particleDiameterA: 240,
       particlesPerMicrograph: 150,
       snr: 0.1,
       defocusMinA: 8000,

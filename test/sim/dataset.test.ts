@@ -11,6 +11,7 @@ import { PRESETS, type SimulationParams } from '../../src/sim/params.js';
 import { readMrc } from '../../src/io/mrc.js';
 import { readCoordinates } from '../../src/io/coordinate-formats.js';
 import { micrographKey } from '../../src/io/coords.js';
+import { parseStar } from '../../src/io/star.js';
 import { FileExistsError } from '../../src/io/atomic-write.js';
 
 const PARAMS: SimulationParams = { ...PRESETS.quick.params, width: 256, height: 256, particlesPerMicrograph: 16, junkPerMicrograph: 2 };
@@ -41,6 +42,7 @@ test('a dataset has the documented layout and reads back as the in-memory simula
     assert.deepEqual(await listFiles(out), [
       'manifest.json',
       'micrographs/sim_0000.mrc', 'micrographs/sim_0001.mrc', 'micrographs/sim_0002.mrc',
+      'micrographs.star',
       'picks/sim_0000.star', 'picks/sim_0001.star', 'picks/sim_0002.star',
       'truth/sim_0000.star', 'truth/sim_0001.star', 'truth/sim_0002.star',
     ]);
@@ -70,6 +72,16 @@ test('a dataset has the documented layout and reads back as the in-memory simula
       assert.ok(Math.abs(m.measuredSnr / PARAMS.snr - 1) < 0.1);
     }
     assert.equal(manifest.totals.truth, truth.reduce((s, m) => s + m.particles.length, 0));
+    // micrographs.star gives RELION each micrograph's true CTF
+    const star = parseStar(await readFile(join(out, 'micrographs.star'), 'utf8')).file;
+    const mics = star.blocks.find((b) => b.name === 'micrographs')!.loops[0]!;
+    assert.equal(mics.rows.length, 3);
+    const du = mics.labels.indexOf('rlnDefocusU');
+    manifest.micrographs.forEach((m, i) => {
+      assert.equal(mics.rows[i]![mics.labels.indexOf('rlnMicrographName')], m.micrograph);
+      assert.ok(Math.abs(Number(mics.rows[i]![du]) - m.ctf.defocusUA) < 0.01);
+    });
+    assert.ok(star.blocks.some((b) => b.name === 'optics'));
   });
 });
 
@@ -93,7 +105,7 @@ test('existing outputs are never replaced without overwrite, and nothing is writ
     const before = await readFile(join(out, 'micrographs/sim_0000.mrc'));
     await assert.rejects(simulateDataset({ outDir: out, params: PARAMS, count: 2, seed: 2 }), FileExistsError);
     assert.deepEqual(await readFile(join(out, 'micrographs/sim_0000.mrc')), before);
-    assert.deepEqual(await listFiles(out), ['manifest.json', 'micrographs/sim_0000.mrc', 'picks/sim_0000.star', 'truth/sim_0000.star']);
+    assert.deepEqual(await listFiles(out), ['manifest.json', 'micrographs/sim_0000.mrc', 'micrographs.star', 'picks/sim_0000.star', 'truth/sim_0000.star']);
     const m = await simulateDataset({ outDir: out, params: PARAMS, count: 1, seed: 2, overwrite: true });
     assert.equal(m.seed, 2);
     assert.notDeepEqual(await readFile(join(out, 'micrographs/sim_0000.mrc')), before);
