@@ -26,6 +26,39 @@ test('pitfall 1: training-mode BatchNormalization overwrites its fed mean/var ar
   await s.release();
 });
 
+test('pitfall 1b: equal-valued initializers are merged, so BN corrupts another node\'s zeros', async () => {
+  const b = new GraphBuilder();
+  const x = b.input('x', [4, 1, 5, 5]);
+  const zeroA = b.initializer('zeroA', new Float32Array(1), [1]);
+  const zeroB = b.initializer('zeroB', new Float32Array(1), [1]);
+  const outs = b.emitN('BatchNormalization', [x, b.initializer('oneA', Float32Array.of(1), [1]), b.initializer('zeroC', new Float32Array(1), [1]), zeroA, b.initializer('oneB', Float32Array.of(1), [1])],
+    { epsilon: F(1e-5), momentum: F(0), training_mode: I(1) },
+    [{ shape: [4, 1, 5, 5], dtype: 'float32' }, { shape: [1], dtype: 'float32' }, { shape: [1], dtype: 'float32' }]) as [Var, Var, Var];
+  const stats = b.emit('Add', [outs[1], outs[2]], {}, [1]);
+  const shifted = b.emit('Add', [x, zeroB], {}, [4, 1, 5, 5]);
+  const s = await Session.create(serializeGraph(b, { outputs: { y: outs[0], stats, shifted } }), { threads: 1 });
+  const xs = new Float32Array(100).map((_, i) => 1 + Math.sin(i));
+  const worst = async (): Promise<number> => {
+    const r = await s.run({ x: { data: xs, dims: [4, 1, 5, 5] } });
+    return Math.max(...Array.from(r['shifted']?.data as Float32Array, (v, i) => Math.abs(v - (xs[i] as number))));
+  };
+  assert.equal(await worst(), 0);
+  // ORT 1.30: zeroA and zeroB were merged and run 1 wrote the batch mean (~1) into it.
+  assert.ok((await worst()) > 0.5);
+  await s.release();
+
+  const b2 = new GraphBuilder();
+  const x2 = b2.input('x', [4, 1, 5, 5]);
+  const y2 = batchNorm(x2, b2.constF([1], [1]), b2.constF([0], [1]), { training: true });
+  const shifted2 = b2.emit('Add', [x2, b2.constF([0], [1])], {}, [4, 1, 5, 5]);
+  const s2 = await Session.create(serializeGraph(b2, { outputs: { y2, shifted2 } }), { threads: 1 });
+  for (let run = 0; run < 3; run++) {
+    const r = await s2.run({ x: { data: xs, dims: [4, 1, 5, 5] } });
+    assert.deepEqual([...(r['shifted2']?.data as Float32Array)], [...xs], `engine BN corrupted a shared constant on run ${run}`);
+  }
+  await s2.release();
+});
+
 test('engine BN: private junk statistics per BN, and a conv bias before BN gets a ~0 gradient', async () => {
   const store = new ParamStore(2);
   const b = new GraphBuilder();
