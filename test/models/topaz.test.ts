@@ -33,7 +33,7 @@ function randomImage(w: number, h: number, seed: number): { width: number; heigh
   return { width: w, height: h, data };
 }
 
-for (const [arch, pooling, bn] of [['resnet8', 'none', true], ['conv31', 'none', true], ['resnet16', 'none', false], ['conv31', 'max', true], ['conv31', 'avg', false]] as const) {
+for (const [arch, pooling, bn] of [['resnet8', 'none', true], ['conv31', 'none', true], ['resnet16', 'none', false], ['conv31', 'max', true], ['conv31', 'avg', false], ['resnet8', 'max', true]] as const) {
   test(`${arch} pooling ${pooling} bn ${bn}: filled logits equal strided logits; .onnx reproduces them`, async () => {
     const model = PickerModel.create(defaultConfig(arch, { units: 4, pooling, batchNorm: bn }), 3);
     // Perturb BN running stats so the eval path is not the identity.
@@ -127,4 +127,14 @@ test('loadPickerModel: clear FormatErrors for non-models, foreign ONNX and misma
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('invalid model configs list every problem in one ConfigError', async () => {
+  const { ConfigError } = await import('../../src/errors.js');
+  assert.throws(() => defaultConfig('resnet8', { units: 0, dropout: 1.5, pooling: 'min' as never }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.problems.map((p) => p.path), ['units', 'dropout', 'pooling']);
+    return true;
+  });
+  assert.throws(() => defaultConfig('resnet9' as never), ConfigError);
 });
