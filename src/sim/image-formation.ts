@@ -5,15 +5,15 @@ import { maskedVariance } from './snr.js';
 
 export interface FormImageInput {
   /** CTF-filtered projected potential of the particles (arbitrary units). */
-  readonly particles: Float64Array;
+  readonly particles: Float32Array;
   /** CTF-filtered projected potential of junk, crystals and carbon, same units. */
-  readonly contaminants: Float64Array;
+  readonly contaminants: Float32Array;
   /** CTF-coloured Gaussian field for structural noise. */
-  readonly structural: Float64Array;
+  readonly structural: Float32Array;
   /** Independent CTF-coloured field used as carbon-film texture. */
-  readonly carbonTexture: Float64Array;
+  readonly carbonTexture: Float32Array;
   /** Relative uneven-ice variation (zero mean). */
-  readonly ice: Float64Array;
+  readonly ice: Float32Array;
   /** Relative intensity change from scattering loss (crystals, carbon). */
   readonly amplitude: Float32Array;
   readonly carbonMask: Float32Array;

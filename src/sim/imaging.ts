@@ -93,12 +93,12 @@ function applyFilter(buf: Float64Array, w2: number, h2: number, f: FourierFilter
  * two with zeros; the convolution is otherwise circular.
  */
 export function filterPair(
-  a: Float64Array,
-  b: Float64Array,
+  a: Float32Array | Float64Array,
+  b: Float32Array | Float64Array,
   width: number,
   height: number,
   filter: FourierFilter,
-): { a: Float64Array; b: Float64Array } {
+): { a: Float32Array; b: Float32Array } {
   const w2 = nextPowerOfTwo(width);
   const h2 = nextPowerOfTwo(height);
   const buf = new Float64Array(2 * w2 * h2);
@@ -112,8 +112,8 @@ export function filterPair(
   fft2dInPlace(buf, w2, h2, false);
   applyFilter(buf, w2, h2, filter);
   fft2dInPlace(buf, w2, h2, true);
-  const outA = new Float64Array(width * height);
-  const outB = new Float64Array(width * height);
+  const outA = new Float32Array(width * height);
+  const outB = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = 2 * (y * w2 + x);
@@ -134,15 +134,15 @@ export function colouredNoisePair(
   height: number,
   filter: FourierFilter,
   rng: Rng,
-): { a: Float64Array; b: Float64Array } {
+): { a: Float32Array; b: Float32Array } {
   const w2 = nextPowerOfTwo(width);
   const h2 = nextPowerOfTwo(height);
   const buf = new Float64Array(2 * w2 * h2);
   rng.fillNormal(buf);
   applyFilter(buf, w2, h2, filter);
   fft2dInPlace(buf, w2, h2, true);
-  const outA = new Float64Array(width * height);
-  const outB = new Float64Array(width * height);
+  const outA = new Float32Array(width * height);
+  const outB = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = 2 * (y * w2 + x);
@@ -157,8 +157,8 @@ export function colouredNoisePair(
  * Uneven ice: relative intensity variation from a few long-wavelength plane waves (wavelengths
  * 0.5–3 image sizes), scaled to the requested peak-to-peak amplitude and zero mean.
  */
-export function iceBackground(width: number, height: number, peakToPeak: number, rng: Rng): Float64Array {
-  const out = new Float64Array(width * height);
+export function iceBackground(width: number, height: number, peakToPeak: number, rng: Rng): Float32Array {
+  const out = new Float32Array(width * height);
   if (peakToPeak <= 0) return out;
   const size = Math.max(width, height);
   const waves = Array.from({ length: 6 }, () => {

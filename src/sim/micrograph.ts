@@ -121,9 +121,9 @@ export function simulateMicrograph(params: SimulationParams, seed: number, optio
   const { ctf, placed, contaminants, particles, truth, userPicks } = arrangeScene(params, seed, models);
 
   // projected potential of the particles (re) and of the contaminants (im), filtered together
-  const projection = new Float64Array(n);
+  const projection = new Float32Array(n);
   for (const p of placed) splatMolecule({ width, height, data: projection }, models.molecules[p.model]!, p.rotation, p.x, p.y, pixelSizeA);
-  const contamPotential = new Float64Array(n);
+  const contamPotential = new Float32Array(n);
   const amplitude = new Float32Array(n);
   const carbonMask = new Float32Array(n);
   // projected mass per pixel of an average particle, to give contaminants a comparable contrast
@@ -168,6 +168,6 @@ export function simulateMicrograph(params: SimulationParams, seed: number, optio
   if (!options.keepComponents) return result;
   return {
     ...result,
-    components: { projection: Float32Array.from(projection), signal, noise: noiseOut, background, particleMask: mask },
+    components: { projection, signal, noise: noiseOut, background, particleMask: mask },
   };
 }

@@ -93,7 +93,7 @@ export const PRESETS: Readonly<Record<PresetName, { readonly count: number; read
       height: 4096,
       pixelSizeA: 1,
       particleDiameterA: 240,
-      particlesPerMicrograph: 150,
+      particlesPerMicrograph: 100,
       snr: 0.1,
       defocusMinA: 8000,
       defocusMaxA: 22000,

@@ -102,8 +102,9 @@ test('the ice background has zero mean and the requested peak-to-peak range', ()
     hi = Math.max(hi, v);
     sum += v;
   }
-  assert.ok(Math.abs(hi - lo - 0.1) < 1e-9);
-  assert.ok(Math.abs(sum / ice.length) < 1e-9);
+  // float32 output: relative precision ~1e-7
+  assert.ok(Math.abs(hi - lo - 0.1) < 1e-6);
+  assert.ok(Math.abs(sum / ice.length) < 1e-6);
   // smooth: neighbouring pixels differ by a tiny fraction of the range
   for (let i = 1; i < 200; i++) assert.ok(Math.abs(ice[i]! - ice[i - 1]!) < 0.01);
   assert.ok(iceBackground(10, 10, 0, new Rng(1)).every((v) => v === 0));
