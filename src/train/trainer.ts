@@ -8,7 +8,7 @@ import { FileExistsError } from '../io/atomic-write.js';
 import { chanceLevel, evaluateMicrographs } from './evaluate.js';
 import { diagnoseTraining } from './diagnostics.js';
 import { finishTraining } from './finish.js';
-import { parseTrainParams, type TrainParams, type TrainParamsInput } from './params.js';
+import { defaultEpochSize, parseTrainParams, type TrainParams, type TrainParamsInput } from './params.js';
 import { createPickerNet, denseCapable } from './picker-net.js';
 import { trainPreprocessParams } from './preprocess-config.js';
 import { writeResults, type ResultRow } from './results.js';
@@ -23,7 +23,8 @@ import { makeRng } from './_rng.js';
  */
 export async function trainPicker(input: TrainParams | TrainParamsInput, options: TrainOptions): Promise<TrainResult> {
   const parsed = parseTrainParams(input);
-  const p: TrainParams = parsed.mode === 'dense' && !denseCapable(parsed) ? { ...parsed, mode: 'patch' } : parsed;
+  const toPatch = parsed.mode === 'dense' && !denseCapable(parsed);
+  const p: TrainParams = toPatch ? { ...parsed, mode: 'patch', epochSize: hasEpochSize(input) ? parsed.epochSize : defaultEpochSize('patch') } : parsed;
   if (p !== parsed) options.onMessage?.('pooling, dropout and the autoencoder need patch training: using --mode patch');
   const start = Date.now();
   const modelPath = join(options.outDir, 'model.onnx');
@@ -131,4 +132,8 @@ export function batchPrecision(probs: Float32Array, labels: Float32Array): { pre
   }
   const nu = probs.length - np;
   return { precision: sp > 0 ? spp / sp : 0, tpr: np ? spp / np : 0, fpr: nu ? (sp - spp) / nu : 0 };
+}
+
+function hasEpochSize(input: unknown): boolean {
+  return typeof input === 'object' && input !== null && (input as { epochSize?: unknown }).epochSize !== undefined;
 }

@@ -11,7 +11,9 @@ test('defaults follow Topaz', () => {
   assert.equal(p.learningRate, 2e-4);
   assert.equal(p.minibatchSize, 256);
   assert.equal(p.epochs, 10);
-  assert.equal(p.epochSize, 1000);
+  assert.equal(p.epochSize, 100);
+  assert.equal(parseTrainParams({ ...base, mode: 'patch' }).epochSize, 1000);
+  assert.equal(parseTrainParams({ ...base, epochSize: 7 }).epochSize, 7);
   assert.equal(p.radius, 3);
   assert.equal(p.balance, 0.0625);
   assert.equal(p.loss, 'GE-binomial');
