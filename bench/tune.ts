@@ -10,14 +10,14 @@ import { PRESETS, simulateDataset } from '../src/sim/index.js';
 import { crossValidate } from '../src/tune/crossval.js';
 import { runTrainPipeline } from '../src/tune/pipeline.js';
 
-const SHORT = { epochs: 2, epochSize: 4, downsample: 2, units: 16, cropSize: 96, cropsPerStep: 4, threads: 2, expectedParticles: 40, normalize: 'standard' } as const;
+const SHORT = { epochs: 2, epochSize: 30, downsample: 4, units: 16, cropSize: 80, cropsPerStep: 8, threads: 2, expectedParticles: 30, normalize: 'standard' } as const;
 
 export async function run(): Promise<BenchSection> {
   const dir = await mkdtemp(join(tmpdir(), 'cryopick-bench-tune-'));
   const log = (s: string): void => { process.stderr.write(`[tune] ${s}\n`); };
   try {
     const simT0 = performance.now();
-    await simulateDataset({ outDir: join(dir, 'sim'), params: { ...PRESETS.quick.params, width: 384, height: 384, particlesPerMicrograph: 12, junkPerMicrograph: 1 }, count: 8, seed: 7, preset: 'quick' });
+    await simulateDataset({ outDir: join(dir, 'sim'), params: { ...PRESETS.quick.params, width: 768, height: 768, particlesPerMicrograph: 35, junkPerMicrograph: 3, labelFraction: 0.5 }, count: 8, seed: 7, preset: 'quick' });
     const simS = (performance.now() - simT0) / 1000;
     const mics = join(dir, 'sim', 'micrographs');
     const picks = join(dir, 'sim', 'picks');
@@ -31,10 +31,10 @@ export async function run(): Promise<BenchSection> {
 
     const config = {
       data: { micrographs: [mics], picks: [picks], testFraction: 0.25, downsample: SHORT.downsample, normalize: SHORT.normalize },
-      tuning: { enabled: true, strategy: 'bayesian', maxTrials: 20, epochsPerTrial: 1, initialPoints: 5, seed: 1,
+      tuning: { enabled: true, strategy: 'bayesian', maxTrials: 20, epochsPerTrial: 2, initialPoints: 5, seed: 1,
         space: { learningRate: { type: 'log-uniform', min: 1e-5, max: 1e-1 }, expectedParticles: { type: 'int', min: 10, max: 100, step: 10 } } },
-      training: { epochs: 2, patience: 0 },
-      shared: { units: SHORT.units, epochSize: SHORT.epochSize, cropSize: SHORT.cropSize, cropsPerStep: SHORT.cropsPerStep, threads: 2, expectedParticles: 40, outputDir: join(dir, 'out'), runName: 'bench' },
+      training: { epochs: 3, patience: 0 },
+      shared: { units: SHORT.units, epochSize: SHORT.epochSize, cropSize: SHORT.cropSize, cropsPerStep: SHORT.cropsPerStep, threads: 2, expectedParticles: 30, outputDir: join(dir, 'out'), runName: 'bench' },
       lrScheduler: { kind: 'constant', lr: 2e-4 },
     };
     await writeFile(join(dir, 'config.json'), JSON.stringify(config));
@@ -47,14 +47,14 @@ export async function run(): Promise<BenchSection> {
 
     const rows = cv.summary.map((s) => `| ${s.value} | ${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)} | ${s.n} |${cv.best?.value === s.value ? ' best' : ''}`);
     const markdown = [
-      `Simulated data: 8 micrographs 384² (quick preset otherwise, ${simS.toFixed(1)} s to simulate), 2 held out for testing; every training ${SHORT.epochs} epoch(s) × ${SHORT.epochSize} steps,`,
+      `Simulated data: 8 micrographs 768² (quick preset otherwise, ${simS.toFixed(1)} s to simulate), 2 held out for testing; every training ${SHORT.epochs} epoch(s) × ${SHORT.epochSize} steps,`,
       `${SHORT.units} units, downsample ${SHORT.downsample}, ${SHORT.cropsPerStep} crops of ${SHORT.cropSize}² per step, 2 threads. One run of each (a full search is too long to repeat 5×).`,
       '',
       `**Cross-validation, the seed example** (learningRate 0.0001 + j·0.0001, 3 values, 2 folds = 6 trainings + final model): wall ${cvS.toFixed(1)} s, best learningRate ${cv.best?.value ?? '-'}.`,
       '',
       '| learningRate | held-out AUPRC (mean ± sd) | folds |', '| --- | --- | --- |', ...rows,
       '',
-      `**20-trial Bayesian search** (GP Matérn 5/2, EI, 5 random initial points; learningRate log-uniform 1e-5…1e-1, expectedParticles 10…100; 1 epoch per trial, then final training and test evaluation): wall ${tuneS.toFixed(1)} s,`,
+      `**20-trial Bayesian search** (GP Matérn 5/2, EI, 5 random initial points; learningRate log-uniform 1e-5…1e-1, expectedParticles 10…100; 2 epochs per trial, then final training and test evaluation): wall ${tuneS.toFixed(1)} s,`,
       `median trial ${median.toFixed(1)} s; best trial ${tuned.bestTrial ? tuned.bestTrial.index + 1 : '-'}: ${JSON.stringify(tuned.bestTrial?.params ?? {})} with validation AUPRC ${tuned.bestTrial?.score?.toFixed(4) ?? '-'};`,
       `test AP ${tuned.evaluation?.ap.toFixed(4) ?? '-'}, F1 at logit 0 ${tuned.evaluation?.f1.toFixed(4) ?? '-'}.`,
     ].join('\n');

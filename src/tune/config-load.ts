@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, FormatError, type ConfigProblem } from '../errors.js';
-import { TrainParamsSchema, combinationProblems } from '../train/params.js';
+import { TrainParamsSchema, parseTrainParams } from '../train/params.js';
 import { DATA_KEYS, pipelineConfigSchema, tunableParameters, type PipelineConfig } from './config-schema.js';
 
 /** Removes every key starting with "//" (the template's comment convention), recursively. */
@@ -68,8 +68,18 @@ function crossProblems(c: PipelineConfig): ConfigProblem[] {
       out.push({ path, message: `${name} needs whole numbers; use {"type": "int", ...}` });
     }
   }
-  for (const p of combinationProblems({ model: c.shared.model, pooling: c.shared.pooling, autoencoderWeight: c.shared.autoencoderWeight, dropout: c.shared.dropout })) {
-    out.push({ path: `shared.${p.path}`, message: p.message });
+  // the training parameters as trainPicker will see them (ranges, combinations, crop size rules)
+  const { splitSeed: _s, ...data } = c.data;
+  const { outputDir: _o, runName: _r, ...shared } = c.shared;
+  try {
+    parseTrainParams({ ...data, ...shared, epochs: c.training.epochs });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const p of err.problems) {
+      const key = p.path.split('.')[0] ?? '';
+      const section = (DATA_KEYS as readonly string[]).includes(key) ? 'data' : key === 'epochs' ? 'training' : 'shared';
+      out.push({ path: p.path ? `${section}.${p.path}` : section, message: p.message });
+    }
   }
   return out;
 }
