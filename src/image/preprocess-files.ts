@@ -2,7 +2,7 @@
 // one thread per core), through the content-addressed cache, reporting progress per file.
 // Outputs are MRC files named after the inputs; nothing is printed here (cli/ does that).
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import type { PreprocessParams } from './preprocess-params.js';
@@ -47,7 +47,9 @@ function plannedOutputs(inputs: readonly string[], outDir: string | undefined, o
   const outputs = inputs.map((input) => join(outDir, preprocessedName(input)));
   const problems: Array<{ path: string; message: string }> = [];
   const seen = new Map<string, string>();
+  const inputSet = new Set(inputs.map((p) => resolve(p)));
   outputs.forEach((out, i) => {
+    if (inputSet.has(resolve(out))) problems.push({ path: out, message: 'is also an input; choose another output folder' });
     const prior = seen.get(out);
     if (prior !== undefined) problems.push({ path: inputs[i]!, message: `would write ${out}, which ${prior} also writes; rename one input` });
     seen.set(out, inputs[i]!);

@@ -116,6 +116,8 @@ test('existing or colliding outputs are refused before any work; a bad input nam
     await assert.rejects(preprocessFiles(inputs, out, params, { threads: 1 }), (e: unknown) => e instanceof ConfigError && /already exists/.test(e.message));
     await preprocessFiles(inputs, out, params, { threads: 1, overwrite: true });
     await assert.rejects(preprocessFiles([inputs[0]!, inputs[0]!], join(dir, 'dup'), params, { threads: 1 }), ConfigError);
+    await assert.rejects(preprocessFiles(inputs, dir, params, { threads: 1, overwrite: true }),
+      (e: unknown) => e instanceof ConfigError && /also an input/.test(e.message));
     const bad = join(dir, 'broken.mrc');
     await writeFile(bad, 'not an mrc file at all');
     for (const threads of [1, 2]) {
