@@ -70,16 +70,21 @@ export function placeContaminants(req: ContaminantRequest, rng: Rng): Contaminan
     const holeRadiusPx = rng.range(1, 2) * Math.max(req.width, req.height);
     const phi = rng.range(0, 2 * Math.PI);
     const cover = rng.range(0.1, 0.4);
-    const cx = req.width / 2;
-    const cy = req.height / 2;
-    // distance from the image centre to the rim along phi
-    const rimOffset = (0.5 - cover) * (Math.abs(Math.cos(phi)) * req.width + Math.abs(Math.sin(phi)) * req.height);
-    out.push({
+    const hole = (rim: number): CarbonEdge => ({
       kind: 'carbon',
-      holeX: cx - Math.cos(phi) * (holeRadiusPx - rimOffset),
-      holeY: cy - Math.sin(phi) * (holeRadiusPx - rimOffset),
+      holeX: req.width / 2 - Math.cos(phi) * (holeRadiusPx - rim),
+      holeY: req.height / 2 - Math.sin(phi) * (holeRadiusPx - rim),
       holeRadiusPx,
     });
+    // bisect the rim's distance from the image centre (along phi) to hit the coverage
+    let lo = -Math.hypot(req.width, req.height) / 2;
+    let hi = -lo;
+    for (let it = 0; it < 30; it++) {
+      const mid = (lo + hi) / 2;
+      if (carbonFraction(hole(mid), req.width, req.height) > cover) lo = mid;
+      else hi = mid;
+    }
+    out.push(hole((lo + hi) / 2));
   }
   const nJunk = rng.poisson(req.junk);
   for (let i = 0; i < nJunk; i++) {
@@ -92,6 +97,15 @@ export function placeContaminants(req: ContaminantRequest, rng: Rng): Contaminan
     });
   }
   return out;
+}
+
+/** Fraction of the image on carbon, sampled on a 24 × 24 grid. */
+function carbonFraction(c: CarbonEdge, width: number, height: number): number {
+  let on = 0;
+  for (let j = 0; j < 24; j++) {
+    for (let i = 0; i < 24; i++) if (touchesCarbon(c, ((i + 0.5) * width) / 24, ((j + 0.5) * height) / 24, 0)) on++;
+  }
+  return on / 576;
 }
 
 /** True when a disk of radius r at (x, y) touches the carbon film. */
