@@ -31,7 +31,7 @@ export const tuningSectionSchema = z.object({
     learningRate: { type: 'log-uniform', min: 1e-5, max: 1e-2 },
     expectedParticles: { type: 'int', min: 50, max: 500, step: 50, log: false },
   }).describe('parameter name → {type: uniform|log-uniform|int|choice, ...}; any numeric or choice training parameter'),
-  maxTrials: z.number().int().positive().default(20).describe('trial budget of random and Bayesian search (caps Hyperband evaluations too)'),
+  maxTrials: z.number().int().positive().default(20).describe('trial budget of random and Bayesian search (Hyperband\'s budget comes from maxEpochs, factor and brackets)'),
   seed: z.number().int().min(0).default(42),
   epochsPerTrial: z.number().int().positive().default(3).describe('epochs of each random/Bayesian trial'),
   initialPoints: z.number().int().positive().optional().describe('Bayesian: random trials before the GP is used (default max(3·d, 3))'),

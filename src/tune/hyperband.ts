@@ -7,8 +7,9 @@
 //   is completed before the best ⌊n_i/η⌋ are promoted (synchronous, exactly Li et al.'s table).
 // - keras-tuner always warm-starts promoted trials from the parent's checkpoint; here warm start is
 //   optional (default on: a promoted configuration trains r_i − r_{i−1} more epochs from its model).
-// - keras-tuner ignores max_trials; here `maxTrials` (if given) caps the number of evaluations, and
-//   `brackets` can limit the sweep to the first (most exploratory) brackets.
+// - both ignore max_trials in the pipeline (the budget is set by R, η and brackets; the API's optional
+//   `maxTrials` caps evaluations); `brackets` limits the sweep to the first (most exploratory) brackets,
+//   where keras-tuner instead repeats whole sweeps (hyperband_iterations).
 // The best configuration is the best score seen at any resource, as in Li et al.
 import { createRng } from './_rng.js';
 import { drawUnique } from './random-search.js';

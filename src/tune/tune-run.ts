@@ -21,7 +21,7 @@ export function strategyFromConfig(t: PipelineConfig['tuning']): Strategy {
   switch (t.strategy) {
     case 'random': return randomSearch(space, t.maxTrials, t.seed);
     case 'bayesian': return bayesianOptimization(space, { maxTrials: t.maxTrials, seed: t.seed, acquisition: t.acquisition, beta: t.beta, ...(t.initialPoints !== undefined ? { initialPoints: t.initialPoints } : {}) });
-    case 'hyperband': return hyperband(space, { maxEpochs: t.maxEpochs, factor: t.factor, seed: t.seed, warmStart: t.warmStart, maxTrials: t.maxTrials, ...(t.brackets !== undefined ? { brackets: t.brackets } : {}) });
+    case 'hyperband': return hyperband(space, { maxEpochs: t.maxEpochs, factor: t.factor, seed: t.seed, warmStart: t.warmStart, ...(t.brackets !== undefined ? { brackets: t.brackets } : {}) });
     default: { const never: never = t.strategy; throw new TypeError(`unknown strategy ${String(never)}`); }
   }
 }

@@ -107,3 +107,18 @@ test('cryopick create-train-config writes the template and schema, refuses to ov
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('tune and cross-validate CLIs: usage errors exit 2 with a message', async () => {
+  const err = process.stderr.write.bind(process.stderr);
+  let written = '';
+  process.stderr.write = ((s: string) => { written += s; return true; }) as typeof process.stderr.write;
+  try {
+    assert.equal(await main(['tune', '--config', 'x.json', '--strategy', 'grid']), 2);
+    assert.match(written, /--strategy: expected random, bayesian or hyperband/);
+    assert.equal(await main(['tune', '--config', 'x.json', '--space', '{"lr":{"type":"uniform","min":1,"max":0}}']), 2);
+    assert.equal(await main(['cross-validate', '--parameter', 'learning-rate', '--initial', '0.0001', '--increment', '0.0001', '-o', 'cv']), 2);
+    assert.match(written, /needs --micrographs and --picks/);
+  } finally {
+    process.stderr.write = err;
+  }
+});

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .description('search training hyperparameters (random, Bayesian GP, Hyperband) from a config file, then train the final model with the best and evaluate it')
     .requiredOption('--config <file>', 'pipeline config (write one with `cryopick create-train-config --file config.json`)')
     .option('--strategy <name>', 'random | bayesian | hyperband (default: the config\'s tuning.strategy)')
-    .option('--max-trials <n>', 'trial budget (random, bayesian; caps hyperband)')
+    .option('--max-trials <n>', 'trial budget of random and bayesian search (hyperband: set by --max-epochs, --factor, --brackets)')
     .option('--seed <n>', 'search seed')
     .option('--space <json>', 'search space as JSON, e.g. \'{"learningRate":{"type":"log-uniform","min":1e-5,"max":1e-2}}\'')
     .option('--max-epochs <n>', 'hyperband R (most epochs per configuration)')
