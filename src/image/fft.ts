@@ -161,6 +161,14 @@ export class RealRowDft {
     }
   }
 
+  private realRow(src: Float32Array | Float64Array, row: number, out: Float64Array, at: number): void {
+    const { n, bins, rowIn, rowOut } = this;
+    const base = row * n;
+    for (let i = 0; i < n; i++) rowIn[i] = src[base + i]!;
+    this.realFft!.realTransform(rowOut, rowIn);
+    for (let i = 0; i < 2 * bins; i++) out[at + i] = rowOut[i]!;
+  }
+
   /** Writes 2·bins values for each row into outA / outB (starting at the given offsets). */
   transform(
     src: Float32Array | Float64Array, first: number, second: number | undefined,
@@ -168,13 +176,8 @@ export class RealRowDft {
   ): void {
     const { n, bins, rowIn, rowOut } = this;
     if (this.realFft !== undefined) {
-      for (const [row, out, at] of [[first, outA, atA], [second, outB, atB]] as const) {
-        if (row === undefined || out === undefined) continue;
-        const base = row * n;
-        for (let i = 0; i < n; i++) rowIn[i] = src[base + i]!;
-        this.realFft.realTransform(rowOut, rowIn);
-        for (let i = 0; i < 2 * bins; i++) out[at + i] = rowOut[i]!;
-      }
+      this.realRow(src, first, outA, atA);
+      if (second !== undefined && outB !== undefined) this.realRow(src, second, outB, atB);
       return;
     }
     const pair = this.pair!;
