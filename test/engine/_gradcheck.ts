@@ -77,7 +77,6 @@ export async function gradCheck(c: GradCheckCase): Promise<GradCheckResult> {
         continue;
       }
       const fd = (((plus['loss'] as Float32Array)[0] as number) - ((minus['loss'] as Float32Array)[0] as number)) / (2 * eps);
-      if (process.env['GRADCHECK_DEBUG'] === p.name) console.log(p.name, j, fd, an[j]);
       num += (fd - (an[j] as number)) ** 2;
       den += fd * fd;
       checked++;
