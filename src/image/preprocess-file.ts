@@ -1,9 +1,8 @@
 // Preprocessing of one micrograph file: read, preprocess, write an MRC with the new pixel size,
 // going through the content-addressed cache when one is given. Runs in worker threads
 // (preprocess-worker.ts) or in the calling thread; also gives train/pick cached images directly.
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Image2D } from './image.js';
 import type { PreprocessParams } from './preprocess-params.js';
