@@ -9,8 +9,10 @@ export interface ScoreGrid {
   readonly data: Float32Array;
   readonly width: number;
   readonly height: number;
-  /** Map pixel (j, i) is centred on preprocessed-image pixel (j·stride, i·stride); 1 = dense. */
+  /** Map pixel (j, i) is centred on preprocessed-image pixel (offset + j·stride, offset + i·stride); 1 = dense. */
   readonly stride: number;
+  /** Preprocessed pixels before the first map pixel (default 0; (rf − 1)/2 for an unpadded "valid" map). */
+  readonly offset?: number;
 }
 
 export interface ExtractOptions {
@@ -32,28 +34,33 @@ export interface ExtractOptions {
   readonly diameterPx?: number;
 }
 
-/** Offset in (−0.5, 0.5) of the vertex of the parabola through (−1, a), (0, b), (1, c). */
-function vertexOffset(a: number, b: number, c: number): number {
+/**
+ * Vertex of the parabola through (−1, a), (0, b), (1, c): its offset in [−0.5, 0.5] and how much
+ * higher than b its value is (0 when b is not a strict maximum along this axis).
+ */
+function vertex(a: number, b: number, c: number): { offset: number; gain: number } {
   const curvature = a - 2 * b + c;
-  if (!(curvature < 0)) return 0; // not a strict maximum along this axis
-  const t = (a - c) / (2 * curvature);
-  return Math.max(-0.5, Math.min(0.5, t));
+  if (!(curvature < 0)) return { offset: 0, gain: 0 };
+  const t = Math.max(-0.5, Math.min(0.5, (a - c) / (2 * curvature)));
+  // value at t of the parabola b + t·(c − a)/2 + t²·curvature/2
+  const gain = (t * (c - a)) / 2 + (t * t * curvature) / 2;
+  return Number.isFinite(t) && Number.isFinite(gain) ? { offset: t, gain: Math.max(0, gain) } : { offset: 0, gain: 0 };
 }
 
-function refinePeak(grid: ScoreGrid, p: Peak): { x: number; y: number } {
+/** Sub-pixel position and interpolated peak score (separable quadratic fit on the 3×3 cross). */
+function refinePeak(grid: ScoreGrid, p: Peak): { x: number; y: number; score: number } {
   const { data, width, height } = grid;
   const at = (x: number, y: number): number => data[y * width + x] as number;
-  let dx = 0;
-  let dy = 0;
-  if (p.x > 0 && p.x < width - 1) dx = vertexOffset(at(p.x - 1, p.y), p.score, at(p.x + 1, p.y));
-  if (p.y > 0 && p.y < height - 1) dy = vertexOffset(at(p.x, p.y - 1), p.score, at(p.x, p.y + 1));
-  return { x: p.x + (Number.isFinite(dx) ? dx : 0), y: p.y + (Number.isFinite(dy) ? dy : 0) };
+  const h = p.x > 0 && p.x < width - 1 ? vertex(at(p.x - 1, p.y), p.score, at(p.x + 1, p.y)) : { offset: 0, gain: 0 };
+  const v = p.y > 0 && p.y < height - 1 ? vertex(at(p.x, p.y - 1), p.score, at(p.x, p.y + 1)) : { offset: 0, gain: 0 };
+  return { x: p.x + h.offset, y: p.y + v.offset, score: p.score + h.gain + v.gain };
 }
 
 /**
  * Extracts particles from a score map. The NMS radius in map pixels is
  * minDistancePx / (factor · stride) (the mean of the x and y factors).
- * Returns particles in original pixels, descending score.
+ * With refinement, positions are sub-pixel and scores the interpolated peak values (order may then
+ * differ slightly from descending). Returns particles in original pixels.
  * @throws RangeError on non-positive distances, strides or factors.
  */
 export function extractParticles(grid: ScoreGrid, options: ExtractOptions): Particle[] {
@@ -63,14 +70,16 @@ export function extractParticles(grid: ScoreGrid, options: ExtractOptions): Part
   const radius = options.minDistancePx / (((factorX + factorY) / 2) * stride);
   const peaks = nonMaximumSuppression(grid.data, grid.width, grid.height, { radius, threshold: options.threshold });
   const refine = options.refine ?? stride > 1;
+  const offset = grid.offset ?? 0;
   const border = options.borderPx ?? 0;
   const out: Particle[] = [];
   for (const p of peaks) {
     const c = refine ? refinePeak(grid, p) : p;
-    const x = c.x * stride * factorX;
-    const y = c.y * stride * factorY;
+    // the floor/threshold applies to the refined score too (refinement only raises it)
+    const x = (offset + c.x * stride) * factorX;
+    const y = (offset + c.y * stride) * factorY;
     if (x < border || y < border || x > options.originalWidth - 1 - border || y > options.originalHeight - 1 - border) continue;
-    out.push(options.diameterPx === undefined ? { x, y, score: p.score } : { x, y, score: p.score, diameter: options.diameterPx });
+    out.push(options.diameterPx === undefined ? { x, y, score: c.score } : { x, y, score: c.score, diameter: options.diameterPx });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Picks one micrograph: replay the model's preprocessing, compute the (dense or strided) score
 // map, extract every detection above the floor in original pixels.
 import type { Image2D } from '../image/image.js';
+import { ShapeError } from '../errors.js';
 import { preprocessImageDetailed } from '../image/preprocess.js';
 import type { ScoreModel } from './score-model.js';
 import { extractParticles, type ScoreGrid } from './extract.js';
@@ -23,6 +24,36 @@ export interface PickImageOptions {
   readonly refine?: boolean;
 }
 
+/** Margin (rf − 1) of models that return the unpadded ("valid") map, learnt on first use. */
+const validMargins = new WeakMap<ScoreModel, number>();
+
+function padImage(image: Image2D, pad: number): Image2D {
+  const width = image.width + 2 * pad;
+  const data = new Float32Array(width * (image.height + 2 * pad)); // zeros = the normalised mean
+  for (let y = 0; y < image.height; y++) data.set(image.data.subarray(y * image.width, (y + 1) * image.width), (y + pad) * width + pad);
+  return { width, height: image.height + 2 * pad, data };
+}
+
+/**
+ * One logit per preprocessed pixel. A model whose map is smaller by rf − 1 per axis (no padding)
+ * gets the image zero-padded by (rf − 1)/2, as the filled network does itself, so particles near
+ * the edges are scored too.
+ */
+async function denseGrid(model: ScoreModel, image: Image2D): Promise<ScoreGrid> {
+  const { width, height } = image;
+  const margin = validMargins.get(model);
+  const data = await model.scoreMap(margin ? padImage(image, margin / 2) : image);
+  if (data.length === width * height) return { data, width, height, stride: 1 };
+  if (margin === undefined) {
+    for (let k = 2; k < Math.min(width, height); k += 2) {
+      if ((width - k) * (height - k) !== data.length) continue;
+      validMargins.set(model, k);
+      return denseGrid(model, image);
+    }
+  }
+  throw new ShapeError(`the model returned ${data.length} scores for a ${width}x${height} image; expected ${width * height}`);
+}
+
 /** Picks one image; the returned detections are in original-micrograph pixels, descending score. */
 export async function pickImage(name: string, image: Image2D, model: ScoreModel, options: PickImageOptions): Promise<MicrographDetections> {
   const { image: pre, plan } = preprocessImageDetailed(image, model.preprocess);
@@ -31,7 +62,7 @@ export async function pickImage(name: string, image: Image2D, model: ScoreModel,
     if (!model.scoreMapStrided) throw new RangeError('this model offers no strided score map; use dense inference');
     grid = await model.scoreMapStrided(pre);
   } else {
-    grid = { data: await model.scoreMap(pre), width: pre.width, height: pre.height, stride: 1 };
+    grid = await denseGrid(model, pre);
   }
   const particles = extractParticles(grid, {
     minDistancePx: options.minDistancePx,

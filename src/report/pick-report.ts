@@ -5,6 +5,7 @@ import type { MicrographPicks } from '../io/coords.js';
 import { micrographKey, toFrame, ORIGINAL_FRAME } from '../io/coords.js';
 import { readMicrograph } from '../io/micrograph.js';
 import { readManifest } from '../pick/pick-run.js';
+import { defaultThreshold } from '../pick/threshold.js';
 import { detectionsPath, readDetections, selectByScore } from '../pick/detections.js';
 import { evaluatePicks } from '../eval/evaluate.js';
 import type { MatchMethod } from '../eval/match.js';
@@ -13,7 +14,7 @@ import { renderPickPreview } from './preview.js';
 import type { HtmlReport, ReportImage, ReportSection } from './html.js';
 
 export interface PickReportOptions {
-  /** Score threshold of the picks shown (default 0). */
+  /** Score threshold of the picks shown (default: the run's inference mode default). */
   readonly threshold?: number;
   readonly references?: readonly MicrographPicks[];
   /** Diameter in original pixels for matching and circles (default: the run's). */
@@ -35,7 +36,7 @@ async function plotImage(title: string, svg: string, caption?: string): Promise<
 /** Reads a pick run folder and assembles its report (library: no printing). */
 export async function buildPickReport(runDir: string, options: PickReportOptions = {}): Promise<HtmlReport> {
   const manifest = await readManifest(runDir);
-  const threshold = options.threshold ?? 0;
+  const threshold = options.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided');
   const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
   const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
   const previewCount = options.previews ?? 4;

@@ -54,3 +54,37 @@ test('border exclusion and minimum distance in original pixels', () => {
   assert.deepEqual(inner.map((p) => [p.x, p.y]), [[80, 80], [92, 80]]);
   assert.throws(() => extractParticles(grid, { ...base, minDistancePx: 0 }), RangeError);
 });
+
+test('a model returning the unpadded ("valid") map still scores particles at the edges', async () => {
+  const blobs: Blob[] = [{ x: 6, y: 100, peak: 5 }, { x: 150, y: 150, peak: 5 }];
+  const image = blobImage(200, 200, blobs, 4);
+  const margin = 20;
+  const base = fakeModel(1);
+  let calls = 0;
+  const valid = {
+    ...base,
+    async scoreMap(im: typeof image): Promise<Float32Array> {
+      calls++;
+      const w = im.width - margin;
+      const h = im.height - margin;
+      const out = new Float32Array(w * h);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = im.data[(y + margin / 2) * im.width + x + margin / 2] as number;
+      return out;
+    },
+  };
+  const opts = { minDistancePx: 30, floor: 0, inference: 'dense' as const };
+  const first = await pickImage('m', image, valid, opts);
+  const reference = await pickImage('m', image, fakeModel(1), opts);
+  assert.deepEqual(first.particles, reference.particles);
+  assert.equal(first.particles.length, 2);
+  await pickImage('m', image, valid, opts);
+  assert.equal(calls, 3); // the margin is learnt once: later micrographs are padded up front
+});
+
+test('strided refinement raises peak scores toward the true maximum', async () => {
+  const image = blobImage(200, 200, [{ x: 102, y: 98, peak: 5 }], 6);
+  const raw = await pickImage('m', image, fakeModel(1, 4), { minDistancePx: 30, floor: 0, inference: 'strided', refine: false });
+  const refined = await pickImage('m', image, fakeModel(1, 4), { minDistancePx: 30, floor: 0, inference: 'strided' });
+  const r = refined.particles[0]?.score ?? 0;
+  assert.ok(r > (raw.particles[0]?.score ?? 0) && r <= 5 + 1e-6, `${r}`);
+});

@@ -7,13 +7,13 @@ import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../pick/inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
-import { DEFAULT_FLOOR, DEFAULT_THRESHOLD } from '../../pick/threshold.js';
+import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
 
 interface PickFlags {
   readonly model: string;
   readonly out: string;
   readonly format: string;
-  readonly threshold: string;
+  readonly threshold?: string;
   readonly floor: string;
   readonly diameter?: string;
   readonly minDistance?: string;
@@ -45,12 +45,12 @@ export function register(program: Command): void {
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <logit>', 'keep picks with score >= this log-likelihood ratio (0 = probability 0.5)', String(DEFAULT_THRESHOLD))
+    .option('--threshold <logit>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided)`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
     .option('--diameter <px>', 'particle diameter in original pixels (default: recorded in the model)')
     .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
     .option('--border <px>', 'drop picks whose centre is closer than this to the micrograph edge (original pixels)', '0')
-    .option('--inference <mode>', 'dense (one score per pixel) or strided (network stride + sub-pixel peaks, faster)', 'dense')
+    .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
     .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
@@ -61,7 +61,7 @@ export function register(program: Command): void {
       if (flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
       const any = (): boolean => true;
       const positive = (v: number): boolean => v > 0;
-      const threshold = parseNumber(flags.threshold, '--threshold', any, 'a number') as number;
+      const threshold = parseNumber(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference);
       const floor = parseNumber(flags.floor, '--floor', any, 'a number') as number;
       if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
       const borderPx = parseNumber(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;

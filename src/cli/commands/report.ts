@@ -13,7 +13,7 @@ import { writeHtmlReport } from '../../report/html.js';
 
 interface ReportFlags {
   readonly out: string;
-  readonly threshold: string;
+  readonly threshold?: string;
   readonly ref?: string[];
   readonly refFormat?: string;
   readonly refBinning: string;
@@ -35,7 +35,7 @@ export function register(program: Command): void {
     .description('Write a single-file HTML report (plots and micrograph previews embedded) of a pick or training run')
     .argument('<dir>', 'output folder of `cryopick pick` or `cryopick train`')
     .requiredOption('--out <file>', 'the HTML file to write')
-    .option('--threshold <logit>', 'pick runs: score threshold of the picks shown and evaluated', '0')
+    .option('--threshold <logit>', 'pick runs: score threshold of the picks shown and evaluated (default: the inference mode\'s default)')
     .option('--ref <paths...>', 'pick runs: reference picks to evaluate against (any coordinate format)')
     .option('--ref-format <format>', `format of --ref: ${COORDINATE_FORMATS.join(', ')}`)
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
@@ -57,7 +57,7 @@ export function register(program: Command): void {
         }
         const diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number');
         report = await buildPickReport(dir, {
-          threshold: parseNumber(flags.threshold, '--threshold', () => true, 'a number') as number,
+          ...(flags.threshold === undefined ? {} : { threshold: parseNumber(flags.threshold, '--threshold', () => true, 'a number') as number }),
           previews: parseNumber(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0') as number,
           ...(references === undefined ? {} : { references }),
           ...(diameterPx === undefined ? {} : { diameterPx }),
