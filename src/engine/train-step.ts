@@ -57,6 +57,7 @@ export class TrainStep {
 
   /** Runs one step at learning rate `lr` (from a schedule); updates the store in place. */
   async run(feeds: Readonly<Record<string, Feed>>, lr: number): Promise<StepResult> {
+    if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`learning rate must be a finite number ≥ 0, got ${lr}`);
     const t: Record<string, TensorData> = toTensors(this.dataInputs, feeds);
     const step = this.state.step + 1;
     const sc = scalarFeeds(this.optimizer, lr, step);

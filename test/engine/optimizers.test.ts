@@ -69,6 +69,8 @@ for (const [name, opt, clip] of configs) {
     const got = store.entries.get('p')?.data as Float32Array;
     want.forEach((w, i) => assert.ok(Math.abs(w - (got[i] as number)) < 1e-5, `p[${i}] = ${got[i]}, expected ${w}`));
     assert.equal(step.state.step, 3);
+    await assert.rejects(step.run({}, Number.NaN), RangeError);
+    assert.equal(step.state.step, 3);
     await step.release();
   });
 }
