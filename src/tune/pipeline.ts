@@ -138,6 +138,11 @@ export async function runTrainPipeline(configPath: string, opts: PipelineOptions
     run.logMetrics(final.epochs.length, { 'test/precision': evaluation.precision, 'test/recall': evaluation.recall, 'test/f1': evaluation.f1, 'test/ap': evaluation.ap }, { phase: 'test' });
     say(`test (${evaluation.micrographs} micrographs, threshold ${evaluation.threshold}): precision ${evaluation.precision.toFixed(4)}, recall ${evaluation.recall.toFixed(4)}, F1 ${evaluation.f1.toFixed(4)}, AP ${evaluation.ap.toFixed(4)}`);
     say(formatConfusion(evaluation.confusion).trimEnd());
+    const pm = evaluation.particles;
+    if (pm) {
+      run.logMetrics(final.epochs.length, { 'test/particle_precision': pm.precision, 'test/particle_recall': pm.recall, 'test/particle_f1': pm.f1, ...(pm.ap !== undefined ? { 'test/particle_ap': pm.ap } : {}) }, { phase: 'test' });
+      say(`test particles (matched within 0.25 × diameter, ${pm.references} labelled): precision ${pm.precision.toFixed(4)}, recall ${pm.recall.toFixed(4)}, F1 ${pm.f1.toFixed(4)}, AP ${pm.ap?.toFixed(4) ?? '-'}`);
+    }
   }
   const result: PipelineResult = { runDir: run.dir, manifest, bestTrial, tuningInterrupted, params: { ...finalParams }, final, evaluation };
   await run.writeJson('summary.json', { ...result, manifest: manifest.id });

@@ -7,6 +7,13 @@ import { averagePrecision } from '../train/metrics.js';
 import { loadLabelledMicrographs, readPicks } from '../train/load-data.js';
 import { trainPreprocessParams } from '../train/preprocess-config.js';
 import type { TrainParams } from '../train/params.js';
+import { basename } from 'node:path';
+import { evaluatePicks } from '../eval/evaluate.js';
+import { readCoordinates } from '../io/coordinate-formats.js';
+import { ORIGINAL_FRAME, micrographKey, type MicrographPicks } from '../io/coords.js';
+import { readMicrograph } from '../io/micrograph.js';
+import { loadScoreModel } from '../pick/score-model.js';
+import { pickImage } from '../pick/pick-image.js';
 
 /** Rows = truth (particle, background), columns = prediction at the threshold. */
 export interface ConfusionMatrix {
@@ -26,6 +33,14 @@ export interface TestEvaluation {
   readonly f1: number;
   /** Pixel-level average precision (AUPRC), threshold-free. */
   readonly ap: number;
+  /** Particle-level metrics (picks extracted and matched to the test picks at 0.25 × diameter),
+   *  when the particle diameter is known. Recall counts only labelled particles: with partial
+   *  labels precision is a lower bound. */
+  readonly particles?: {
+    readonly threshold: number; readonly references: number; readonly predictions: number;
+    readonly truePositive: number; readonly falsePositive: number; readonly falseNegative: number;
+    readonly precision: number; readonly recall: number; readonly f1: number; readonly ap: number | undefined;
+  };
 }
 
 /** Confusion matrix and metrics from logits and 0/1 labels (score >= threshold = particle). */
@@ -60,10 +75,32 @@ export async function evaluateTestSet(modelPath: string, micrographs: readonly s
       labels.set(m.mask, off);
       off += m.mask.length;
     }
-    return { ...confusionAtThreshold(logits, labels, threshold), micrographs: mics.length };
+    const pixel = { ...confusionAtThreshold(logits, labels, threshold), micrographs: mics.length };
+    if (params.particleDiameter === undefined) return pixel;
+    return { ...pixel, particles: await particleMetrics(modelPath, micrographs, params, threshold, params.particleDiameter) };
   } finally {
     await model.release();
   }
+}
+
+async function particleMetrics(modelPath: string, micrographs: readonly string[], params: TrainParams, threshold: number, diameterPx: number): Promise<NonNullable<TestEvaluation['particles']>> {
+  const model = await loadScoreModel(modelPath, params.threads > 0 ? { threads: params.threads } : {});
+  const preds: MicrographPicks[] = [];
+  try {
+    for (const path of micrographs) {
+      const image = await readMicrograph(path);
+      const det = await pickImage(basename(path), image, model, { minDistancePx: diameterPx / 2, floor: Math.min(threshold, -12), inference: 'dense' });
+      preds.push({ micrograph: det.micrograph, particles: det.particles, frame: ORIGINAL_FRAME, width: image.width, height: image.height });
+    }
+  } finally {
+    await model.release?.();
+  }
+  const keys = new Set(micrographs.map(micrographKey));
+  const refs = (await Promise.all(params.picks.map((f) => readCoordinates(f, { frame: { binning: params.picksBinning, yFlipped: false } })))).flat().filter((r) => keys.has(micrographKey(r.micrograph)));
+  const rep = evaluatePicks(preds, refs, { diameterPx, radiusPx: 0.25 * diameterPx, threshold });
+  const o = rep.overall;
+  return { threshold, references: o.references, predictions: o.predictions, truePositive: o.tp, falsePositive: o.fp, falseNegative: o.fn,
+    precision: o.precision, recall: o.recall, f1: o.f1, ap: o.ap };
 }
 
 /** A small TSV rendering of the confusion matrix. */
