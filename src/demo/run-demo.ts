@@ -8,7 +8,7 @@ import { loadScoreModel } from '../pick/score-model.js';
 import { pickMicrographs, type PickProgress } from '../pick/pick-run.js';
 import { writePickOutputs } from '../pick/outputs.js';
 import { readDetections, detectionsPath, selectByScore } from '../pick/detections.js';
-import { DEFAULT_FLOOR, DEFAULT_THRESHOLD } from '../pick/threshold.js';
+import { DEFAULT_FLOOR, DEFAULT_INFERENCE, defaultThreshold } from '../pick/threshold.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
 import type { MicrographPicks } from '../io/coords.js';
 import { evaluatePicks, type EvaluationReport } from '../eval/evaluate.js';
@@ -109,13 +109,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   );
   const tTrain = now();
 
+  const threshold = defaultThreshold(DEFAULT_INFERENCE);
   stage(`picking ${test.length} held-out micrographs`);
   const model = await loadScoreModel(training.modelPath);
   const pickDir = join(outDir, 'pick');
   const testPaths = test.map((m) => join(dataDir, m.micrograph));
   try {
     await pickMicrographs(testPaths, model, {
-      outDir: pickDir, minDistancePx: diameterPx * 0.6, floor: DEFAULT_FLOOR, inference: 'dense', diameterPx,
+      outDir: pickDir, minDistancePx: diameterPx * 0.6, floor: DEFAULT_FLOOR, inference: DEFAULT_INFERENCE, diameterPx,
       borderPx: Math.round(diameterPx / 4),
       ...(options.onPickProgress ? { onProgress: options.onPickProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -123,14 +124,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   } finally {
     model.release?.();
   }
-  const written = await writePickOutputs(pickDir, testPaths, DEFAULT_THRESHOLD, ['star'], join(outDir, 'picks'));
+  const written = await writePickOutputs(pickDir, testPaths, threshold, ['star'], join(outDir, 'picks'));
   const tPick = now();
 
   stage('evaluating against the simulated truth');
   const predictions: MicrographPicks[] = [];
   for (const p of testPaths) predictions.push(selectByScore(await readDetections(detectionsPath(pickDir, p)), -Infinity));
   const references = await readPicksOf(dataDir, test.map((m) => m.truth));
-  const evaluation = evaluatePicks(predictions, references, { diameterPx, threshold: DEFAULT_THRESHOLD });
+  const evaluation = evaluatePicks(predictions, references, { diameterPx, threshold });
   const chanceAp = randomBaseline(predictions, references, { diameterPx, width: manifest.width, height: manifest.height, seed });
   const tEval = now();
 
@@ -142,7 +143,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     trainMicrographs: train.length, testMicrographs: test.length,
     userPicks: train.reduce((s, m) => s + m.pickCount, 0),
     truthParticles: references.reduce((s, r) => s + r.particles.length, 0),
-    picked: written.particles, threshold: DEFAULT_THRESHOLD,
+    picked: written.particles, threshold,
     ap: overall.ap ?? 0, bestF1: overall.bestF1?.f1 ?? 0, bestF1Threshold: overall.bestF1?.threshold ?? NaN,
     precision: overall.precision, recall: overall.recall, f1: overall.f1, chanceAp,
   };
