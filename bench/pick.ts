@@ -1,7 +1,7 @@
 // End-to-end picking speed: 4096×4096 float32 MRC micrographs read, Fourier-downsampled ×8,
 // GMM-normalised, scored by a ResNet8 (dense and strided), NMS, written; micrographs/s and peak RSS.
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,10 +13,16 @@ import { makeImage } from '../src/image/image.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
 import { pickMicrographs } from '../src/pick/pick-run.js';
 import { writePickOutputs } from '../src/pick/outputs.js';
+import { pickImage } from '../src/pick/pick-image.js';
+import { readMicrograph } from '../src/io/micrograph.js';
+import { readCoordinates } from '../src/io/coordinate-formats.js';
+import { evaluatePicks } from '../src/eval/evaluate.js';
+import type { MicrographPicks } from '../src/io/coords.js';
+import { realFile } from '../test/_paths.js';
 
 const SIZE = 4096;
 const DISTINCT = 4;
-const MICROGRAPHS = 24;
+const MICROGRAPHS = 20;
 const WARMUP = 2;
 
 interface ChildResult {
@@ -64,10 +70,50 @@ async function prepare(dir: string): Promise<void> {
   for (let i = 0; i < MICROGRAPHS; i++) await symlink(join(dir, `src_${i % DISTINCT}.mrc`), join(dir, 'mics', `mic_${String(i).padStart(3, '0')}.mrc`));
 }
 
+const E28_TEST = ['311', '312', '313', '314', '315'].map((n) => `${n}_10028`);
+
+/**
+ * Dense vs strided AP on the 5 EMPIAR-10028 test micrographs (CryoPPP PNGs, centres derived from
+ * the masks), for a model trained on the other micrographs: path in CRYOPICK_BENCH_E28_MODEL
+ * (e.g. the model written by `npm run bench -- train`). Undefined when model or data are absent.
+ */
+export async function qualityE28(modelPath: string | undefined): Promise<string | undefined> {
+  const images = realFile('prompt-sam-cryoppp/dataset/10028/test/images');
+  const labels = realFile('derived/empiar10028_from_promptsam_labels');
+  if (!modelPath || !images || !labels) return undefined;
+  const model = await loadScoreModel(modelPath);
+  const refs: MicrographPicks[] = [];
+  for (const n of E28_TEST) refs.push(...(await readCoordinates(join(labels, `${n}.csv`))).map((m) => ({ ...m, micrograph: n })));
+  const rows: string[] = [];
+  for (const inference of ['dense', 'strided'] as const) {
+    const preds: MicrographPicks[] = [];
+    let ms = 0;
+    for (const n of E28_TEST) {
+      const image = await readMicrograph(join(images, `${n}.png`));
+      const t = performance.now();
+      const d = await pickImage(n, image, model, { minDistancePx: 28, floor: -8, inference, diameterPx: 56 });
+      ms += performance.now() - t;
+      preds.push({ micrograph: n, particles: d.particles, frame: { binning: 1, yFlipped: false } });
+    }
+    const ap = (radiusPx: number): string => evaluatePicks(preds, refs, { diameterPx: 56, radiusPx }).overall.ap?.toFixed(3) ?? '-';
+    const best = evaluatePicks(preds, refs, { diameterPx: 56, radiusPx: 14 }).overall.bestF1;
+    rows.push(`| ${inference} | ${ap(14)} | ${ap(28)} | ${best ? `${best.f1.toFixed(3)} @ ${best.threshold.toFixed(2)}` : '-'} | ${(ms / E28_TEST.length).toFixed(0)} |`);
+  }
+  await model.release?.();
+  return [
+    '',
+    `EMPIAR-10028 test micrographs (${E28_TEST.length} × 1024² PNG, CryoPPP ground truth, diameter 56 px), model ${modelPath}:`,
+    '',
+    '| inference | AP (r = 0.25 d) | AP (r = 0.5 d) | best F1 @ threshold | ms per micrograph |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
 export async function run(): Promise<BenchSection> {
   const dir = await mkdtemp(join(tmpdir(), 'cryopick-bench-pick-'));
   try {
-    await import('node:fs/promises').then((fs) => fs.mkdir(join(dir, 'mics')));
+    await mkdir(join(dir, 'mics'));
     await prepare(dir);
     const self = fileURLToPath(import.meta.url);
     const results = (['dense', 'strided'] as const).map((mode) => {
@@ -88,7 +134,7 @@ export async function run(): Promise<BenchSection> {
       '| inference | micrographs/s (median) | s per micrograph | overall micrographs/s | peak RSS (MiB) | detections ≥ −6 |',
       '| --- | --- | --- | --- | --- | --- |',
       ...rows,
-    ].join('\n');
+    ].join('\n') + ((await qualityE28(process.env['CRYOPICK_BENCH_E28_MODEL'])) ?? '\n\nDense vs strided AP on EMPIAR-10028: set CRYOPICK_BENCH_E28_MODEL to a trained model to include it.');
     return { title: 'Picking at scale (4096² MRC, ResNet8, ×8)', command: 'npm run bench -- pick', markdown };
   } finally {
     await rm(dir, { recursive: true, force: true });
