@@ -1,6 +1,7 @@
 // `cryopick train --config config.json`: data/ETL (labelled micrographs, test split, content-hash
 // manifest) → optional tuning → final training (early stopping, LR scheduler) → test evaluation,
 // all recorded offline in a run folder (config, metrics.jsonl, TensorBoard events, plots, model).
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { micrographKey } from '../io/coords.js';
@@ -90,7 +91,9 @@ export async function runTrainPipeline(configPath: string, opts: PipelineOptions
   let tuningInterrupted = false;
   if (config.tuning.enabled) {
     const tr = await runTuning({
-      tuning: config.tuning, base, train: data.train, dir: join(config.shared.outputDir, 'tuning'), manifestId: manifest.id, trainFn: train,
+      tuning: config.tuning, base, train: data.train, dir: join(config.shared.outputDir, 'tuning'), trainFn: train,
+      // the files' content (not the final-training splits) identifies the data a search may resume on
+      manifestId: createHash('sha256').update(JSON.stringify([manifest.micrographs.map((m) => m.sha256), manifest.picks.map((f) => f.sha256), splits.test])).digest('hex'),
       ...(opts.overwrite ? { overwrite: true } : {}), ...(opts.signal ? { signal: opts.signal } : {}), onMessage: say,
       onTrialEnd: (t, best) => {
         run.logMetrics(t.index + 1, { 'tuning/score': t.score ?? Number.NaN, 'tuning/best': best?.score ?? Number.NaN }, { phase: 'tuning' });

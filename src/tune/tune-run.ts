@@ -68,7 +68,8 @@ export async function runTuning(o: TuningOptions): Promise<TuningResult> {
     const metrics: Record<string, number> = { epochsRun: r.epochs.length, bestEpoch: r.bestEpoch };
     return { score: best, artifact: r.modelPath, metrics, interrupted: r.interrupted };
   };
-  const { micrographs: _m, picks: _p, testMicrographs: _t, ...paramIdentity } = o.base;
+  // final-training epochs and thread count do not change what a trial computes, so they may change on resume
+  const { micrographs: _m, picks: _p, testMicrographs: _t, epochs: _e, threads: _th, ...paramIdentity } = o.base;
   const result = await runSearch(objective, {
     strategy, direction: 'max', stateFile: join(o.dir, 'state.json'),
     identity: { space: t.space, strategy: t.strategy, seed: t.seed, maxTrials: t.maxTrials, epochsPerTrial: t.epochsPerTrial, maxEpochs: t.maxEpochs,
