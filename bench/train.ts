@@ -121,7 +121,7 @@ export async function simulatedRealistic(over: Partial<TrainParamsInput>, log: (
   const dir = process.env['CRYOPICK_BENCH_SIM'] ?? join(tmpdir(), 'cryopick-bench-sim-realistic');
   if (!existsSync(join(dir, 'manifest.json'))) {
     const { PRESETS, simulateDataset } = await import('../src/sim/index.js');
-    await simulateDataset({ outDir: dir, params: { ...PRESETS.realistic.params, labelFraction: 0.5 }, count: 20, seed: 11, preset: 'realistic' });
+    await simulateDataset({ outDir: dir, params: { ...PRESETS.realistic.params, labelFraction: 0.5 }, count: 20, seed: 11, preset: 'realistic', overwrite: true });
   }
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
     particleDiameterPx: number; micrographs: { name: string; micrograph: string; truth: string; picks: string }[];
@@ -152,7 +152,7 @@ export async function simulatedRealistic(over: Partial<TrainParamsInput>, log: (
 
 /** Settings for EMPIAR-10028, chosen on the valid image only (see the section text). */
 export const E28_PARAMS: Partial<TrainParamsInput> = {
-  model: 'resnet8', mode: 'dense', cropSize: 192, cropsPerStep: 2, epochs: 8, epochSize: 25, learningRate: 1e-3, threads: 2,
+  model: 'resnet8', mode: 'dense', cropSize: 192, cropsPerStep: 2, epochs: 8, epochSize: 25, learningRate: 1e-3, finalLearningRate: 1e-4, threads: 2,
 };
 /** Settings for the simulated realistic preset. */
 export const SIM_PARAMS: Partial<TrainParamsInput> = { ...E28_PARAMS, downsample: 8, cropSize: 160 };

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { TRAIN_FLAGS, flagsToParams } from '../../src/cli/commands/_train-flags.js';
@@ -54,4 +55,13 @@ test('a tiny run from the command line writes the model', async () => {
   assert.ok(existsSync(join(out, 'model.onnx')));
   assert.ok(existsSync(join(out, 'precision.svg')) && existsSync(join(out, 'precision.png')));
   assert.ok(existsSync(join(out, 'loss.svg')) && existsSync(join(out, 'lr.png')));
+});
+
+test('--config runs the pipeline: a bad config is a one-line error, exit 1', async () => {
+  const set = await makeTinySet({ count: 1, size: 32, particles: 2, sigma: 2, labelled: 1, seed: 6 });
+  const cfg = join(set.dir, 'config.json');
+  await writeFile(cfg, JSON.stringify({ data: { micrographs: 3 } }));
+  const r = await capture(['train', '--config', cfg]);
+  assert.equal(r.code, 1);
+  assert.doesNotMatch(r.err, /internal error/);
 });

@@ -5,14 +5,10 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../../errors.js';
 import { trainPicker } from '../../train/trainer.js';
+import { runTrainPipeline } from '../../tune/pipeline.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
 
-// The config pipeline belongs to the tune area (src/tune/pipeline.ts); loaded on demand.
-const PIPELINE_MODULE = '../../tune/pipeline.js';
-interface PipelineModule {
-  runTrainPipeline(configPath: string, opts: { signal?: AbortSignal; onMessage?: (s: string) => void; overwrite?: boolean }): Promise<unknown>;
-}
 
 export function register(program: Command): void {
   const cmd = program
@@ -35,10 +31,11 @@ Notes:
     const stop = installInterrupt();
     try {
       if (typeof flags['config'] === 'string') {
-        const { runTrainPipeline } = (await import(PIPELINE_MODULE)) as PipelineModule;
-        await runTrainPipeline(flags['config'], {
+        const res = await runTrainPipeline(flags['config'], {
           signal: stop.signal, onMessage: (s: string) => process.stderr.write(`${s}\n`), overwrite: flags['overwrite'] === true,
         });
+        process.stdout.write(`run folder: ${res.runDir}\n`);
+        if (res.final) process.stdout.write(`model: ${res.final.modelPath} (epoch ${res.final.bestEpoch})\n`);
         return;
       }
       if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
