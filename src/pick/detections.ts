@@ -93,3 +93,10 @@ export function selectByScore(d: MicrographDetections, threshold: number): Micro
     height: d.height,
   };
 }
+
+/** Every stored detection (≥ the floor) of the given micrographs of a pick run, in original pixels. */
+export async function readRunPicks(runDir: string, micrographs: readonly string[]): Promise<MicrographPicks[]> {
+  const out: MicrographPicks[] = [];
+  for (const m of micrographs) out.push(selectByScore(await readDetections(detectionsPath(runDir, m)), Number.NEGATIVE_INFINITY));
+  return out;
+}

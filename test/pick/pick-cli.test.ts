@@ -2,7 +2,7 @@
 // formats, resume of a finished run, re-threshold by count, evaluate, and the HTML report.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { Command } from 'commander';
 import { register as registerPick } from '../../src/cli/commands/pick.js';
 import { register as registerThreshold } from '../../src/cli/commands/threshold.js';
 import { register as registerReport } from '../../src/cli/commands/report.js';
+import { register as registerEvaluate } from '../../src/cli/commands/evaluate.js';
 import { PickerModel } from '../../src/models/picker-model.js';
 import { defaultConfig } from '../../src/models/topaz/spec.js';
 import { writeMrc } from '../../src/io/mrc.js';
@@ -19,7 +20,7 @@ import { blobImage } from './_fake-model.js';
 
 async function cli(args: string[]): Promise<string> {
   const program = new Command('cryopick').exitOverride();
-  for (const r of [registerPick, registerThreshold, registerReport]) r(program);
+  for (const r of [registerPick, registerThreshold, registerReport, registerEvaluate]) r(program);
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
@@ -70,6 +71,10 @@ test('cryopick pick / threshold / report with a real model', async () => {
     assert.match(thr, /6 particles in 3 micrograph/);
     await assert.rejects(cli(['threshold', out, '--out', join(dir, 't2'), '--count', '2', '--score', '1']), UsageError);
 
+    const truth = ['image_name\tx_coord\ty_coord', ...[0, 1, 2].flatMap((k) => [`m${k}\t${60 + 10 * k}\t70`, `m${k}\t150\t${160 - 10 * k}`])].join('\n');
+    await writeFile(join(dir, 'truth.txt'), `${truth}\n`);
+    const ev = await cli(['evaluate', '--pred', out, '--ref', join(dir, 'truth.txt'), '--diameter', '32']);
+    assert.match(ev, /micrographs: 3, references: 6, predictions: \d+/);
     assert.match(await cli(['report', out, '--out', join(dir, 'report.html'), '--threshold', '-100', '--previews', '2']), /wrote/);
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     assert.equal((html.match(/src="data:image\/png;base64,/g) ?? []).length, 3);

@@ -5,6 +5,10 @@ import { UsageError } from '../../errors.js';
 import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
 import type { MicrographPicks } from '../../io/coords.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFEST_NAME, readManifest } from '../../pick/pick-run.js';
+import { readRunPicks } from '../../pick/detections.js';
 import { evaluatePicks, diameterFromReferences, type EvaluateOptions } from '../../eval/evaluate.js';
 import { evaluationToJson, formatEvaluation } from '../../eval/format.js';
 import { renderPrCurve, writePlot } from '../../report/plots.js';
@@ -44,6 +48,11 @@ function parseFormat(name: string | undefined, flag: string): CoordinateFormat |
 async function readAll(paths: readonly string[], format: CoordinateFormat | undefined, binning: number): Promise<MicrographPicks[]> {
   const out: MicrographPicks[] = [];
   for (const path of paths) {
+    if (existsSync(join(path, MANIFEST_NAME))) {
+      // a `cryopick pick` output folder: every stored detection, in original pixels
+      out.push(...(await readRunPicks(path, (await readManifest(path)).micrographs)));
+      continue;
+    }
     const opts = { frame: { binning, yFlipped: false }, ...(format === undefined ? {} : { format }) };
     out.push(...(await readCoordinates(path, opts)));
   }
@@ -54,7 +63,7 @@ export function register(program: Command): void {
   program
     .command('evaluate')
     .description('Compare predicted picks with reference picks: precision, recall, F1, AP, mean IoU, PR curve')
-    .requiredOption('--pred <paths...>', 'predicted coordinate files or folders (any format cryopick reads)')
+    .requiredOption('--pred <paths...>', 'predicted coordinate files or folders (any format cryopick reads), or a `cryopick pick` output folder')
     .requiredOption('--ref <paths...>', 'reference coordinate files or folders')
     .option('--pred-format <format>', `format of --pred (default: from the extension): ${COORDINATE_FORMATS.join(', ')}`)
     .option('--ref-format <format>', 'format of --ref (default: from the extension)')
