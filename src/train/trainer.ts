@@ -12,7 +12,9 @@ import { defaultEpochSize, parseTrainParams, type TrainParams, type TrainParamsI
 import { createPickerNet, denseCapable } from './picker-net.js';
 import { trainPreprocessParams } from './preprocess-config.js';
 import { writeResults, type ResultRow } from './results.js';
-import { makeBatchSource, makeScheduler, prepareData } from './train-setup.js';
+import { makeBatchSource, makeScheduler, prepareData, type BatchSource } from './train-setup.js';
+import type { LrScheduler } from './lr-schedule.js';
+import type { PickerNet } from './net.js';
 import type { EpochMetrics, TrainOptions, TrainResult } from './train-types.js';
 import { makeRng } from './_rng.js';
 
@@ -49,23 +51,10 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   const monitor = options.earlyStopping?.monitor ?? (p.selectMetric === 'precision' ? 'precision' : 'auprc');
   try {
     for (let epoch = 1; epoch <= p.epochs && !interrupted; epoch++) {
-      let lossSum = 0; let precSum = 0; let penSum = 0; let steps = 0; let lr = 0;
-      const t0 = Date.now();
-      for (let step = 0; step < spe; step++) {
-        if (options.signal?.aborted) { interrupted = true; break; }
-        const b = source.next();
-        lr = scheduler.lrAt(globalStep);
-        const r = await net.trainStep(b.x, b.batch, b.side, b.y, lr);
-        globalStep++;
-        steps++;
-        const prec = batchPrecision(r.probs, b.y);
-        lossSum += r.reported; precSum += prec.precision; penSum += r.penalty ?? 0;
-        rows.push({ epoch, iter: globalStep, split: 'train', loss: r.reported, ...(r.penalty !== undefined ? { gePenalty: r.penalty } : {}),
-          ...(r.reconError !== undefined ? { reconError: r.reconError } : {}),
-          precision: prec.precision, tpr: prec.tpr, fpr: prec.fpr, lr });
-        options.onProgress?.({ phase: 'train', epoch, epochs: p.epochs, step: step + 1, stepsPerEpoch: spe, loss: lossSum / steps,
-          stepsPerSecond: (1000 * steps) / Math.max(1, Date.now() - t0) });
-      }
+      const ran = await runSteps({ net, source, scheduler, options, rows, epoch, epochs: p.epochs, spe, firstStep: globalStep });
+      globalStep += ran.steps;
+      interrupted = ran.interrupted;
+      const { steps, lossSum, precSum, penSum, lr } = ran;
       if (steps === 0) break;
       if (interrupted && steps < spe) { say(`interrupted in epoch ${epoch} after ${steps} of ${spe} steps`); break; }
       options.onProgress?.({ phase: 'evaluate', epoch, epochs: p.epochs, step: spe, stepsPerEpoch: spe });
@@ -111,6 +100,38 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   } finally {
     await net.release();
   }
+}
+
+interface StepsInput {
+  readonly net: PickerNet;
+  readonly source: BatchSource;
+  readonly scheduler: LrScheduler;
+  readonly options: TrainOptions;
+  readonly rows: ResultRow[];
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly spe: number;
+  readonly firstStep: number;
+}
+
+/** One epoch of updates (stops early when aborted); appends a results row per step. */
+async function runSteps(c: StepsInput): Promise<{ steps: number; lossSum: number; precSum: number; penSum: number; lr: number; interrupted: boolean }> {
+  let lossSum = 0; let precSum = 0; let penSum = 0; let steps = 0; let lr = 0;
+  const t0 = Date.now();
+  for (let step = 0; step < c.spe; step++) {
+    if (c.options.signal?.aborted) return { steps, lossSum, precSum, penSum, lr, interrupted: true };
+    const b = c.source.next();
+    lr = c.scheduler.lrAt(c.firstStep + steps);
+    const r = await c.net.trainStep(b.x, b.batch, b.side, b.y, lr);
+    steps++;
+    const prec = batchPrecision(r.probs, b.y);
+    lossSum += r.reported; precSum += prec.precision; penSum += r.penalty ?? 0;
+    c.rows.push({ epoch: c.epoch, iter: c.firstStep + steps, split: 'train', loss: r.reported, ...(r.penalty !== undefined ? { gePenalty: r.penalty } : {}),
+      ...(r.reconError !== undefined ? { reconError: r.reconError } : {}), precision: prec.precision, tpr: prec.tpr, fpr: prec.fpr, lr });
+    c.options.onProgress?.({ phase: 'train', epoch: c.epoch, epochs: c.epochs, step: step + 1, stepsPerEpoch: c.spe, loss: lossSum / steps,
+      stepsPerSecond: (1000 * steps) / Math.max(1, Date.now() - t0) });
+  }
+  return { steps, lossSum, precSum, penSum, lr, interrupted: false };
 }
 
 function monitorScore(e: EpochMetrics, monitor: string): number | undefined {
