@@ -33,6 +33,64 @@ async function plotImage(title: string, svg: string, caption?: string): Promise<
   return { title, mime: 'image/png', data: svgToPng(svg), ...(caption === undefined ? {} : { caption }) };
 }
 
+/** The evaluation section (metrics, per-micrograph table, PR curve) and its warnings. */
+async function evaluationSection(all: readonly MicrographPicks[], references: readonly MicrographPicks[], diameterPx: number, threshold: number, options: PickReportOptions): Promise<{ section: ReportSection; warnings: readonly string[] }> {
+  const ev = evaluatePicks(all, references, {
+    diameterPx, threshold,
+    ...(options.radiusPx === undefined ? {} : { radiusPx: options.radiusPx }),
+    ...(options.method === undefined ? {} : { method: options.method }),
+  });
+  const o = ev.overall;
+  const best = o.bestF1;
+  const pr = await renderPrCurve({
+    title: 'precision-recall (pooled)',
+    curves: [{
+      name: 'picks', points: ev.curve.map((p) => ({ recall: p.recall, precision: p.precision })),
+      ...(o.ap === undefined ? {} : { ap: o.ap }),
+      ...(best ? { best: { recall: best.recall, precision: best.precision, label: `best F1 ${best.f1.toFixed(3)}` } } : {}),
+    }],
+  });
+  const c = ev.settings.criterion;
+  const section: ReportSection = {
+    title: 'Evaluation against reference picks',
+    text: [`${c.kind === 'distance' ? `centre distance ≤ ${c.radiusPx.toFixed(1)} px` : `box IoU ≥ ${c.minIou}`}, ${ev.settings.method} one-to-one matching, ${o.micrographs} labelled micrograph(s).`],
+    metrics: [
+      { name: 'AP', value: o.ap?.toFixed(3) }, { name: `F1 @ ${threshold}`, value: o.f1.toFixed(3) },
+      { name: 'precision', value: o.precision.toFixed(3) }, { name: 'recall', value: o.recall.toFixed(3) },
+      { name: 'best F1', value: best ? `${best.f1.toFixed(3)} @ ${best.threshold.toFixed(2)}` : undefined },
+      { name: 'mean IoU', value: o.meanIou?.toFixed(3) },
+    ],
+    tables: [{
+      title: 'per micrograph',
+      columns: ['micrograph', 'references', 'picks ≥ threshold', 'precision', 'recall', 'F1', 'AP'],
+      rows: ev.perMicrograph.map((m) => [m.micrograph, m.references, m.tp + m.fp, m.precision.toFixed(3), m.recall.toFixed(3), m.f1.toFixed(3), m.ap?.toFixed(3)]),
+    }],
+    images: [await plotImage('precision-recall curve', pr)],
+  };
+  return { section, warnings: ev.warnings };
+}
+
+/** Previews of the first micrographs: picks at the threshold in green, references in magenta. */
+async function previewImages(micrographs: readonly string[], all: readonly MicrographPicks[], refByKey: ReadonlyMap<string, MicrographPicks>, threshold: number, diameterPx: number | undefined, options: PickReportOptions, warnings: string[]): Promise<ReportImage[]> {
+  const read = options.readImage ?? ((p: string) => readMicrograph(p));
+  const previews: ReportImage[] = [];
+  for (const m of micrographs) {
+    const picks = all.find((a) => a.micrograph === m);
+    const ref = refByKey.get(micrographKey(m));
+    const layers = [
+      ...(ref ? [{ particles: ref.particles, color: MAGENTA, ...(diameterPx === undefined ? {} : { diameterPx: diameterPx * 1.15 }) }] : []),
+      { particles: (picks?.particles ?? []).filter((p) => (p.score ?? 0) >= threshold), color: GREEN, ...(diameterPx === undefined ? {} : { diameterPx }) },
+    ];
+    try {
+      const pv = renderPickPreview(await read(m), layers);
+      previews.push({ title: m, mime: 'image/png', data: pv.png, caption: `${layers.at(-1)?.particles.length ?? 0} picks (green)${ref ? `, ${ref.particles.length} references (magenta)` : ''}` });
+    } catch (err) {
+      warnings.push(`no preview of ${m}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return previews;
+}
+
 /** Reads a pick run folder and assembles its report (library: no printing). */
 export async function buildPickReport(runDir: string, options: PickReportOptions = {}): Promise<HtmlReport> {
   const manifest = await readManifest(runDir);
@@ -74,56 +132,11 @@ export async function buildPickReport(runDir: string, options: PickReportOptions
   }];
   const warnings: string[] = [];
   if (options.references && diameterPx !== undefined) {
-    const ev = evaluatePicks(all, options.references, {
-      diameterPx, threshold,
-      ...(options.radiusPx === undefined ? {} : { radiusPx: options.radiusPx }),
-      ...(options.method === undefined ? {} : { method: options.method }),
-    });
-    warnings.push(...ev.warnings);
-    const o = ev.overall;
-    const best = o.bestF1;
-    const pr = await renderPrCurve({
-      title: 'precision-recall (pooled)',
-      curves: [{
-        name: 'picks', points: ev.curve.map((p) => ({ recall: p.recall, precision: p.precision })),
-        ...(o.ap === undefined ? {} : { ap: o.ap }),
-        ...(best ? { best: { recall: best.recall, precision: best.precision, label: `best F1 ${best.f1.toFixed(3)}` } } : {}),
-      }],
-    });
-    const c = ev.settings.criterion;
-    sections.push({
-      title: 'Evaluation against reference picks',
-      text: [`${c.kind === 'distance' ? `centre distance ≤ ${c.radiusPx.toFixed(1)} px` : `box IoU ≥ ${c.minIou}`}, ${ev.settings.method} one-to-one matching, ${o.micrographs} labelled micrograph(s).`],
-      metrics: [
-        { name: 'AP', value: o.ap?.toFixed(3) }, { name: `F1 @ ${threshold}`, value: o.f1.toFixed(3) },
-        { name: 'precision', value: o.precision.toFixed(3) }, { name: 'recall', value: o.recall.toFixed(3) },
-        { name: 'best F1', value: best ? `${best.f1.toFixed(3)} @ ${best.threshold.toFixed(2)}` : undefined },
-        { name: 'mean IoU', value: o.meanIou?.toFixed(3) },
-      ],
-      tables: [{
-        title: 'per micrograph',
-        columns: ['micrograph', 'references', 'picks ≥ threshold', 'precision', 'recall', 'F1', 'AP'],
-        rows: ev.perMicrograph.map((m) => [m.micrograph, m.references, m.tp + m.fp, m.precision.toFixed(3), m.recall.toFixed(3), m.f1.toFixed(3), m.ap?.toFixed(3)]),
-      }],
-      images: [await plotImage('precision-recall curve', pr)],
-    });
+    const { section, warnings: w } = await evaluationSection(all, options.references, diameterPx, threshold, options);
+    sections.push(section);
+    warnings.push(...w);
   }
-  const read = options.readImage ?? ((p: string) => readMicrograph(p));
-  const previews: ReportImage[] = [];
-  for (const m of manifest.micrographs.slice(0, previewCount)) {
-    const picks = all.find((a) => a.micrograph === m);
-    const ref = refByKey.get(micrographKey(m));
-    const layers = [
-      ...(ref ? [{ particles: ref.particles, color: MAGENTA, ...(diameterPx === undefined ? {} : { diameterPx: diameterPx * 1.15 }) }] : []),
-      { particles: (picks?.particles ?? []).filter((p) => (p.score ?? 0) >= threshold), color: GREEN, ...(diameterPx === undefined ? {} : { diameterPx }) },
-    ];
-    try {
-      const pv = renderPickPreview(await read(m), layers);
-      previews.push({ title: m, mime: 'image/png', data: pv.png, caption: `${layers.at(-1)?.particles.length ?? 0} picks (green)${ref ? `, ${ref.particles.length} references (magenta)` : ''}` });
-    } catch (err) {
-      warnings.push(`no preview of ${m}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  const previews = await previewImages(manifest.micrographs.slice(0, previewCount), all, refByKey, threshold, diameterPx, options, warnings);
   if (previews.length > 0) sections.push({ title: 'Micrograph previews', images: previews });
   const { micrographs: _list, kind: _kind, ...settings } = manifest;
   return {
