@@ -12,6 +12,7 @@ import { renderPrCurve } from '../report/plots.js';
 import { renderPickPreview } from '../report/preview.js';
 import { writeHtmlReport, type ReportImage } from '../report/html.js';
 
+/** What the demo measured (the chance level is the AP of uniformly random picks). */
 export interface DemoReportSummary {
   readonly trainMicrographs: number;
   readonly testMicrographs: number;
@@ -25,6 +26,7 @@ export interface DemoReportSummary {
   readonly precision: number;
   readonly recall: number;
   readonly f1: number;
+  /** AP of uniformly random picks (same number per micrograph), the chance level. */
   readonly chanceAp: number;
   readonly training: TrainResult;
   readonly evaluation: EvaluationReport;

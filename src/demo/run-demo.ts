@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { existsSync, rmSync } from 'node:fs';
 import { simulateDataset, PRESETS, type SimulationManifest } from '../sim/index.js';
-import { trainPicker, type TrainProgress, type TrainResult } from '../train/index.js';
+import { trainPicker, type TrainProgress } from '../train/index.js';
 import { loadScoreModel } from '../pick/score-model.js';
 import { pickMicrographs, type PickProgress } from '../pick/pick-run.js';
 import { writePickOutputs } from '../pick/outputs.js';
@@ -11,10 +11,10 @@ import { readDetections, detectionsPath, selectByScore } from '../pick/detection
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, defaultThreshold } from '../pick/threshold.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
 import type { MicrographPicks } from '../io/coords.js';
-import { evaluatePicks, type EvaluationReport } from '../eval/evaluate.js';
+import { evaluatePicks } from '../eval/evaluate.js';
 import { FileExistsError } from '../io/atomic-write.js';
 import { randomBaseline } from './random-baseline.js';
-import { writeDemoReport } from './demo-report.js';
+import { writeDemoReport, type DemoReportSummary } from './demo-report.js';
 
 export interface DemoOptions {
   readonly outDir: string;
@@ -32,27 +32,11 @@ export interface DemoOptions {
   readonly onMessage?: (text: string) => void;
 }
 
-export interface DemoSummary {
+export interface DemoSummary extends DemoReportSummary {
   readonly outDir: string;
   readonly reportPath: string;
   readonly modelPath: string;
-  readonly trainMicrographs: number;
-  readonly testMicrographs: number;
-  readonly userPicks: number;
-  readonly truthParticles: number;
-  readonly picked: number;
-  readonly threshold: number;
-  readonly ap: number;
-  readonly bestF1: number;
-  readonly bestF1Threshold: number;
-  readonly precision: number;
-  readonly recall: number;
-  readonly f1: number;
-  /** AP of uniformly random picks (same number per micrograph), the chance level. */
-  readonly chanceAp: number;
   readonly seconds: Readonly<Record<'simulate' | 'train' | 'pick' | 'evaluate' | 'report' | 'total', number>>;
-  readonly training: TrainResult;
-  readonly evaluation: EvaluationReport;
 }
 
 const now = (): number => performance.now() / 1000;
