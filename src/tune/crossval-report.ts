@@ -13,16 +13,27 @@ export interface CvSummaryRow {
   readonly sd: number;
   readonly n: number;
   readonly scores: readonly number[];
+  /** The epoch whose held-out AUPRC, averaged over folds, is highest (Topaz tutorial step 3). */
+  readonly bestEpoch: number | undefined;
+  readonly bestEpochMean: number | undefined;
 }
 
 /** Mean and sd of the held-out score per value (finished runs only). */
 export function summariseCv(runs: readonly TrialRecord[], parameter: string, values: readonly number[]): CvSummaryRow[] {
   return values.map((value) => {
-    const scores = runs.filter((r) => r.params[parameter] === value && r.status === 'complete' && r.score !== undefined).map((r) => r.score as number);
+    const done = runs.filter((r) => r.params[parameter] === value && r.status === 'complete' && r.score !== undefined);
+    const scores = done.map((r) => r.score as number);
     const n = scores.length;
     const mean = n ? scores.reduce((a, b) => a + b, 0) / n : Number.NaN;
     const sd = n > 1 ? Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
-    return { value, mean, sd, n, scores };
+    let bestEpoch: number | undefined, bestEpochMean: number | undefined;
+    for (let e = 1; n > 0; e++) {
+      const vals = done.map((r) => r.metrics?.[`heldOutAuprc@${e}`]).filter((v): v is number => v !== undefined);
+      if (vals.length < n) break; // only epochs every fold reached
+      const m = vals.reduce((a, b) => a + b, 0) / vals.length;
+      if (bestEpochMean === undefined || m > bestEpochMean) { bestEpochMean = m; bestEpoch = e; }
+    }
+    return { value, mean, sd, n, scores, bestEpoch, bestEpochMean };
   });
 }
 
@@ -39,8 +50,8 @@ export async function writeCvOutputs(outDir: string, parameter: string, runs: re
   }
   await writeFileAtomic(table, `${lines.join('\n')}\n`, { overwrite: true });
   const summaryPath = join(outDir, 'cv-summary.tsv');
-  const sl = [[parameter, 'mean_heldout_auprc', 'sd', 'folds_done', 'best'].join('\t')];
-  for (const s of summary) sl.push([s.value, fmt(s.mean), fmt(s.sd), s.n, best && s.value === best.value ? '*' : ''].join('\t'));
+  const sl = [[parameter, 'mean_heldout_auprc', 'sd', 'folds_done', 'best', 'best_epoch_by_mean', 'mean_auprc_at_that_epoch'].join('\t')];
+  for (const s of summary) sl.push([s.value, fmt(s.mean), fmt(s.sd), s.n, best && s.value === best.value ? '*' : '', s.bestEpoch ?? '', fmt(s.bestEpochMean)].join('\t'));
   await writeFileAtomic(summaryPath, `${sl.join('\n')}\n`, { overwrite: true });
   await writeFileAtomic(join(outDir, 'dataset-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { overwrite: true });
   const folds = [...new Set(runs.map((r) => r.params.fold as number))].sort((a, b) => a - b);

@@ -51,6 +51,7 @@ test('the seed example: learning rate 0.0001 by 0.0001, 3 values, 2 folds', asyn
     assert.equal(r.best?.value, 0.0002);
     assert.equal(r.summary.length, 3);
     assert.ok(r.summary.every((s) => s.n === 2));
+    assert.ok(r.summary.every((s) => s.bestEpoch === 2), 'the stand-in improves with epochs');
     const final = fake.calls[6];
     assert.equal(final?.params.learningRate, 0.0002);
     assert.equal(final?.params.micrographs?.length, 7, 'final model sees every training micrograph (and holds out the test set)');

@@ -67,7 +67,7 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
         },
       });
       const out = process.stdout;
-      for (const s of r.summary) out.write(`${flags['parameter']} ${s.value}: AUPRC ${Number.isFinite(s.mean) ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}` : '-'} (${s.n} folds)${r.best && s.value === r.best.value ? '  ← best' : ''}\n`);
+      for (const s of r.summary) out.write(`${flags['parameter']} ${s.value}: AUPRC ${Number.isFinite(s.mean) ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}` : '-'} (${s.n} folds)${s.bestEpoch !== undefined ? `, best epoch by mean ${s.bestEpoch}` : ''}${r.best && s.value === r.best.value ? '  ← best' : ''}\n`);
       out.write(`table: ${r.files.table}\nplot: ${r.files.plot}\n`);
       if (r.final) out.write(`final model: ${r.final.modelPath}\n`);
     } finally {
