@@ -106,3 +106,22 @@ test('fine-tuning: --init loads a trained model; a different architecture is ref
   await assert.rejects(trainPicker({ ...base(set.micrographs, set.picks), model: 'conv63', cropSize: 80, epochs: 1, epochSize: 1, testFraction: 0, init: first.modelPath },
     { outDir: join(set.dir, 'c'), plots: false }), /init/);
 });
+
+test('tune hooks: per-step lr scheduler, held-out AUPRC per epoch, early stopping', async () => {
+  const set = await makeTinySet({ count: 3, size: 64, particles: 10, sigma: 2, labelled: 0.5, seed: 10 });
+  const seen: number[] = [];
+  const ended: number[] = [];
+  const r = await trainPicker({ ...base(set.micrographs.slice(0, 2), set.picks), epochs: 6, epochSize: 2, testFraction: 0 }, {
+    outDir: join(set.dir, 'out'), plots: false,
+    heldOut: { micrographs: [set.micrographs[2] as string], picks: [set.picks] },
+    lrScheduler: () => ({ config: { kind: 'constant', lr: 1e-3 }, lrAt: (s) => { seen.push(s); return 1e-3 / (s + 1); }, endEpoch: (e) => { ended.push(e); }, state: () => undefined }),
+    earlyStopping: { patience: 1, restoreBest: true, monitor: 'heldOutAuprc' },
+  });
+  assert.deepEqual(seen.slice(0, 4), [0, 1, 2, 3]);
+  assert.deepEqual(ended, r.epochs.map((e) => e.epoch - 1));
+  assert.ok(r.epochs.every((e) => typeof e.heldOutAuprc === 'number'));
+  assert.ok(Math.abs((r.epochs[0]?.lr ?? 0) - 1e-3 / 2) < 1e-12);
+  const best = Math.max(...r.epochs.map((e) => e.heldOutAuprc ?? 0));
+  assert.equal(r.epochs.find((e) => e.epoch === r.bestEpoch)?.heldOutAuprc, best);
+  if (r.stoppedEarly) assert.ok(r.epochs.length < 6);
+});
