@@ -89,6 +89,31 @@ export function matchOptionsFrom(options: EvaluateOptions): MatchOptions {
   return { criterion, method: options.method ?? 'hungarian', boxSizePx: options.diameterPx };
 }
 
+/** Matches one micrograph and scores every prediction as matched or not. */
+function evaluateMicrograph(pred: readonly Particle[], ref: readonly Particle[], match: MatchOptions, threshold: number): { outcomes: ScoredOutcome[]; metrics: Metrics } {
+  const result = matchParticles(pred, ref, match);
+  const iouOf = new Map(result.pairs.map((q) => [q.pred, q.iou]));
+  const outcomes: ScoredOutcome[] = pred.map((p, i) => {
+    const iou = iouOf.get(i);
+    return iou === undefined ? { score: p.score, matched: false } : { score: p.score, matched: true, iou };
+  });
+  const { curve: _curve, ...metrics } = metricsOf(outcomes, ref.length, threshold);
+  return { outcomes, metrics };
+}
+
+/**
+ * Matches of the best-scored predictions (as many as there are references, so a long tail of
+ * low-score detections cannot mask the difference) as given and with y mirrored in `height`.
+ */
+function flipCheck(pred: readonly Particle[], ref: readonly Particle[], height: number, match: MatchOptions): { direct: number; flipped: number } {
+  const top = [...pred].sort((a, b) => (b.score ?? Infinity) - (a.score ?? Infinity)).slice(0, Math.max(1, ref.length));
+  const greedy = { ...match, method: 'greedy' as const };
+  return {
+    direct: matchParticles(top, ref, greedy).pairs.length,
+    flipped: matchParticles(flipParticlesY(top, height), ref, greedy).pairs.length,
+  };
+}
+
 /**
  * Evaluates predictions against references. Micrographs are paired by {@link micrographKey};
  * only micrographs present in the references count (Topaz's default), and references without
@@ -109,7 +134,7 @@ export function evaluatePicks(predictions: readonly MicrographPicks[], reference
   const pooled: ScoredOutcome[] = [];
   const perMicrograph: MicrographEvaluation[] = [];
   let totalRefs = 0;
-  let direct = 0;
+  let direct = 0; // matches of the top-scored predictions, as given and y-flipped (frame check)
   let flipped: number | undefined;
   const seen = new Set<string>();
   for (const refPicks of references) {
@@ -118,22 +143,15 @@ export function evaluatePicks(predictions: readonly MicrographPicks[], reference
     seen.add(key);
     const ref = inOriginalFrame(refPicks);
     const pred = predByKey.get(key);
-    const predParticles: readonly Particle[] = pred?.particles ?? [];
-    const result = matchParticles(predParticles, ref.particles, match);
-    const iouOf = new Map(result.pairs.map((q) => [q.pred, q.iou]));
-    const outcomes: ScoredOutcome[] = predParticles.map((p, i) => {
-      const iou = iouOf.get(i);
-      return iou === undefined ? { score: p.score, matched: false } : { score: p.score, matched: true, iou };
-    });
-    pooled.push(...outcomes);
+    const one = evaluateMicrograph(pred?.particles ?? [], ref.particles, match, threshold);
+    pooled.push(...one.outcomes);
     totalRefs += ref.particles.length;
-    const { curve: _curve, ...m } = metricsOf(outcomes, ref.particles.length, threshold);
-    perMicrograph.push({ micrograph: refPicks.micrograph, ...m });
-    direct += result.pairs.length;
+    perMicrograph.push({ micrograph: refPicks.micrograph, ...one.metrics });
     const height = ref.height ?? pred?.height ?? options.heights?.get(key);
-    if (height !== undefined && predParticles.length > 0) {
-      const flippedPred = flipParticlesY(predParticles, height);
-      flipped = (flipped ?? 0) + matchParticles(flippedPred, ref.particles, { ...match, method: 'greedy' }).pairs.length;
+    if (height !== undefined && pred && pred.particles.length > 0) {
+      const check = flipCheck(pred.particles, ref.particles, height, match);
+      direct += check.direct;
+      flipped = (flipped ?? 0) + check.flipped;
     }
   }
   const unused = [...predByKey.keys()].filter((k) => !seen.has(k));

@@ -70,3 +70,14 @@ test('names that match nothing are reported; bad options list every problem', ()
   const refs: MicrographPicks[] = [{ micrograph: 'm', particles: [{ x: 1, y: 1, diameter: 20 }, { x: 1, y: 1, diameter: 30 }], frame: { binning: 2, yFlipped: false } }];
   assert.equal(diameterFromReferences(refs), 60);
 });
+
+test('y-flip warning is not masked by a long tail of low-score detections', () => {
+  const height = 1000;
+  const ref = grid(20, 120, 40);
+  const flippedPreds = ref.map((p, i) => ({ x: p.x, y: height - 1 - p.y, score: 10 + i }));
+  // dense junk everywhere at low scores would match most references either way
+  const junk: Particle[] = [];
+  for (let y = 0; y < height; y += 8) for (let x = 0; x < 700; x += 8) junk.push({ x, y, score: -5 });
+  const report = evaluatePicks([{ micrograph: 'm', particles: [...flippedPreds, ...junk], frame: FRAME, height }], [{ micrograph: 'm', particles: ref, frame: FRAME }], { diameterPx: 60 });
+  assert.ok(report.warnings.some((w) => /y-flipped/.test(w)), report.warnings.join('; '));
+});
