@@ -3,7 +3,7 @@
 // the picks into the downsampled frame. Everything stays in memory for the whole run.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UserError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
 import { micrographKey, type MicrographPicks, type Particle } from '../io/coords.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
@@ -20,6 +20,15 @@ export interface LoadOptions {
   readonly onLoaded?: (done: number, total: number) => void;
   /** Keep micrographs without picks (as unlabelled data); default false. */
   readonly keepUnlabelled?: boolean;
+  /** Aborting stops loading with an InterruptedError (nothing has been trained yet). */
+  readonly signal?: AbortSignal;
+}
+
+/** Ctrl+C while micrographs were still being loaded: nothing to export. */
+export class InterruptedError extends UserError {
+  constructor(what: string) {
+    super('EINTERRUPTED', `interrupted while ${what}; nothing was trained or written`);
+  }
 }
 
 /** Expands folders into the micrograph files they hold (sorted); files are kept as given. */
@@ -77,6 +86,7 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
   }
   const out: LabelledMicrograph[] = [];
   for (const [i, path] of selected.entries()) {
+    if (o.signal?.aborted) throw new InterruptedError('loading micrographs');
     const raw = await readMicrograph(path);
     const { image, factorX, factorY } = await o.preprocess(raw, path);
     const scaled = (picks.get(micrographKey(path)) ?? []).map((p) => ({ x: (p.x * o.picksBinning) / factorX, y: (p.y * o.picksBinning) / factorY }))

@@ -125,3 +125,11 @@ test('tune hooks: per-step lr scheduler, held-out AUPRC per epoch, early stoppin
   assert.equal(r.epochs.find((e) => e.epoch === r.bestEpoch)?.heldOutAuprc, best);
   if (r.stoppedEarly) assert.ok(r.epochs.length < 6);
 });
+
+test('abort while loading micrographs stops with a one-line user error', async () => {
+  const set = await makeTinySet({ count: 2, size: 48, particles: 4, sigma: 2, labelled: 1, seed: 11 });
+  const ctl = new AbortController();
+  ctl.abort();
+  await assert.rejects(trainPicker(base(set.micrographs, set.picks), { outDir: join(set.dir, 'out'), signal: ctl.signal }), /interrupted while loading micrographs/);
+  assert.ok(!existsSync(join(set.dir, 'out', 'model.onnx')));
+});
