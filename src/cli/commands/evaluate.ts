@@ -62,7 +62,7 @@ async function readAll(paths: readonly string[], format: CoordinateFormat | unde
 export function register(program: Command): void {
   program
     .command('evaluate')
-    .description('Compare predicted picks with reference picks: precision, recall, F1, AP, mean IoU, PR curve')
+    .description('Compare predicted picks with reference picks: precision, recall, F1, best F1, AP (step-wise area under the PR curve, as scikit-learn average_precision_score), mean IoU, PR curve')
     .requiredOption('--pred <paths...>', 'predicted coordinate files or folders (any format cryopick reads), or a `cryopick pick` output folder')
     .requiredOption('--ref <paths...>', 'reference coordinate files or folders')
     .option('--pred-format <format>', `format of --pred (default: from the extension): ${COORDINATE_FORMATS.join(', ')}`)
