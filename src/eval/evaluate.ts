@@ -18,6 +18,12 @@ export interface EvaluateOptions {
   readonly method?: MatchMethod;
   /** Operating threshold for P/R/F1; default −Infinity (every prediction). */
   readonly threshold?: number;
+  /**
+   * Which micrographs count: 'references' (default, Topaz's 'target'): every micrograph with
+   * reference picks, those without predictions counting as all missed; 'common': only those
+   * present in both sets (e.g. references for a whole dataset, picks of a test subset).
+   */
+  readonly micrographs?: 'references' | 'common';
   /** Micrograph heights (original px) by micrographKey, for the y-flip check when picks lack them. */
   readonly heights?: ReadonlyMap<string, number>;
 }
@@ -137,10 +143,15 @@ export function evaluatePicks(predictions: readonly MicrographPicks[], reference
   let direct = 0; // matches of the top-scored predictions, as given and y-flipped (frame check)
   let flipped: number | undefined;
   const seen = new Set<string>();
+  const missing: string[] = [];
   for (const refPicks of references) {
     const key = micrographKey(refPicks.micrograph);
     if (seen.has(key)) throw new ConfigError([{ path: refPicks.micrograph, message: 'appears twice in the references' }], 'cannot compare picks');
     seen.add(key);
+    if (!predByKey.has(key)) {
+      missing.push(refPicks.micrograph);
+      if (options.micrographs === 'common') continue;
+    }
     const ref = inOriginalFrame(refPicks);
     const pred = predByKey.get(key);
     const one = evaluateMicrograph(pred?.particles ?? [], ref.particles, match, threshold);
@@ -153,6 +164,9 @@ export function evaluatePicks(predictions: readonly MicrographPicks[], reference
       direct += check.direct;
       flipped = (flipped ?? 0) + check.flipped;
     }
+  }
+  if (missing.length > 0 && options.micrographs !== 'common') {
+    warnings.push(`${missing.length} micrograph(s) with reference picks have no predictions and count as all missed (e.g. ${missing[0]}); evaluate only micrographs in both sets with --common`);
   }
   const unused = [...predByKey.keys()].filter((k) => !seen.has(k));
   if (unused.length > 0) warnings.push(`${unused.length} micrograph(s) with predictions have no reference picks and were ignored (e.g. ${unused[0]})`);

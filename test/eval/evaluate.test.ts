@@ -35,7 +35,16 @@ test('pooled and per-micrograph metrics; predictions in a binned frame are resca
   assert.equal(report.overall.ap, 8 / 14);
   assert.equal(report.macro.ap, 0.4);
   assert.equal(report.overall.bestF1?.threshold, 4.3);
-  assert.deepEqual(report.warnings, []);
+  assert.equal(report.warnings.length, 1);
+  assert.match(report.warnings[0]!, /1 micrograph\(s\) with reference picks have no predictions/);
+  // only micrographs in both sets: mic_B drops out
+  const common = evaluatePicks(
+    [{ micrograph: 'data/mic_A.mrc', particles: predA, frame: { binning: 4, yFlipped: false } }],
+    [{ micrograph: 'mic_A.star', particles: refA, frame: FRAME }, { micrograph: 'mic_B', particles: refB, frame: FRAME }],
+    { diameterPx: 80, threshold: 0, micrographs: 'common' },
+  );
+  assert.deepEqual([common.overall.micrographs, common.overall.references, common.overall.ap], [1, 10, 0.8]);
+  assert.deepEqual(common.warnings, []);
 });
 
 test('warns when y-flipped predictions match much better (frame mistake)', () => {
@@ -65,7 +74,7 @@ test('IoU criterion and greedy method are honoured and recorded', () => {
 
 test('names that match nothing are reported; bad options list every problem', () => {
   const r = evaluatePicks([{ micrograph: 'other', particles: [{ x: 1, y: 1 }], frame: FRAME }], [{ micrograph: 'm', particles: [{ x: 1, y: 1 }], frame: FRAME }], { diameterPx: 10 });
-  assert.equal(r.warnings.length, 2);
+  assert.equal(r.warnings.length, 3);
   assert.throws(() => evaluatePicks([], [], { diameterPx: -1, radiusPx: 0 }), (e: unknown) => e instanceof ConfigError && e.problems.length === 2);
   const refs: MicrographPicks[] = [{ micrograph: 'm', particles: [{ x: 1, y: 1, diameter: 20 }, { x: 1, y: 1, diameter: 30 }], frame: { binning: 2, yFlipped: false } }];
   assert.equal(diameterFromReferences(refs), 60);

@@ -29,6 +29,7 @@ interface EvaluateFlags {
   readonly json?: string;
   readonly plot?: string;
   readonly perMicrograph?: boolean;
+  readonly common?: boolean;
   readonly overwrite?: boolean;
 }
 
@@ -78,6 +79,7 @@ export function register(program: Command): void {
     .option('--json <file>', 'write the full report (overall, per micrograph, PR curve) as JSON')
     .option('--plot <file>', 'write the precision-recall curve as SVG and PNG (give either extension)')
     .option('--per-micrograph', 'also print one line per micrograph')
+    .option('--common', 'only micrographs present in both sets (default: every micrograph with references; missing predictions count as misses)')
     .option('--overwrite', 'replace existing --json / --plot files')
     .action(async (flags: EvaluateFlags) => {
       if (flags.radius !== undefined && flags.iou !== undefined) throw new UsageError('--radius and --iou are alternatives; give one');
@@ -97,6 +99,7 @@ export function register(program: Command): void {
       const options: EvaluateOptions = {
         diameterPx,
         method: flags.match,
+        ...(flags.common ? { micrographs: 'common' as const } : {}),
         ...(minIou === undefined ? { criterion: 'distance' as const } : { criterion: 'iou' as const, minIou }),
         ...(radiusPx === undefined ? {} : { radiusPx }),
         ...(threshold === undefined ? {} : { threshold }),
