@@ -102,7 +102,7 @@ export async function denseVersusPatch(budgetSeconds: number, over: Partial<Trai
   const final: Record<string, QualityResult> = {};
   const modes: [string, Partial<TrainParamsInput>][] = [
     ['dense', { mode: 'dense', cropSize: 192, cropsPerStep: 2, epochSize: 10 }],
-    ['patch', { mode: 'patch', minibatchSize: 256, epochSize: 10 }],
+    ['patch', { mode: 'patch', minibatchSize: 256, epochSize: 10, learningRate: 2e-4 }],
   ];
   for (const [name, m] of modes) {
     const q = await empiar10028({ epochs: 1000, learningRate: 1e-3, ...m, ...over }, log, AbortSignal.timeout(budgetSeconds * 1000));
@@ -152,7 +152,7 @@ export async function simulatedRealistic(over: Partial<TrainParamsInput>, log: (
 
 /** Settings for EMPIAR-10028, chosen on the valid image only (see the section text). */
 export const E28_PARAMS: Partial<TrainParamsInput> = {
-  model: 'resnet8', mode: 'dense', cropSize: 192, cropsPerStep: 2, epochs: 8, epochSize: 25, learningRate: 1e-3, finalLearningRate: 1e-4, threads: 2,
+  model: 'resnet8', mode: 'dense', cropSize: 192, cropsPerStep: 2, epochs: 16, epochSize: 25, learningRate: 1e-3, finalLearningRate: 1e-4, threads: 2,
 };
 /** Settings for the simulated realistic preset. */
 export const SIM_PARAMS: Partial<TrainParamsInput> = { ...E28_PARAMS, downsample: 8, cropSize: 160 };
