@@ -19,6 +19,8 @@ export interface DemoReportSummary {
   readonly userPicks: number;
   readonly truthParticles: number;
   readonly picked: number;
+  /** Expected particles per micrograph (the training parameter; also sets the pick threshold). */
+  readonly expectedParticles: number;
   readonly threshold: number;
   readonly ap: number;
   readonly bestF1: number;
@@ -59,6 +61,7 @@ export async function writeDemoReport(path: string, s: DemoReportSummary, d: Dem
       best: { recall: s.evaluation.overall.bestF1?.recall ?? 0, precision: s.evaluation.overall.bestF1?.precision ?? 0, label: `best F1 ${s.bestF1.toFixed(3)}` },
     }],
   });
+  const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
   const previews: ReportImage[] = [];
   for (const path of d.test) {
     const key = micrographKey(path);
@@ -69,9 +72,8 @@ export async function writeDemoReport(path: string, s: DemoReportSummary, d: Dem
       { particles: truth, color: [40, 200, 60], diameterPx: d.manifest.particleDiameterPx },
       { particles: picks, color: [230, 40, 40], diameterPx: d.manifest.particleDiameterPx * 0.7 },
     ]);
-    previews.push({ title: basename(path), caption: `green: truth (${truth.length}), red: picks at threshold ${s.threshold} (${picks.length})`, mime: 'image/png', data: preview.png });
+    previews.push({ title: basename(path), caption: `green: truth (${truth.length}), red: picks at score ≥ ${fmt(s.threshold)} (${picks.length})`, mime: 'image/png', data: preview.png });
   }
-  const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
   await writeHtmlReport(path, {
     title: 'cryopick demo',
     subtitle: `simulate → train → pick → evaluate, ${new Date().toISOString().slice(0, 19)}Z`,
@@ -88,7 +90,7 @@ export async function writeDemoReport(path: string, s: DemoReportSummary, d: Dem
           { name: 'AP', value: fmt(s.ap) },
           { name: 'AP of random picks (chance)', value: fmt(s.chanceAp) },
           { name: 'best F1', value: `${fmt(s.bestF1)} at score ${fmt(s.bestF1Threshold)}` },
-          { name: `precision / recall / F1 at threshold ${s.threshold}`, value: `${fmt(s.precision)} / ${fmt(s.recall)} / ${fmt(s.f1)}` },
+          { name: `precision / recall / F1 at score ${fmt(s.threshold)} (keeps ${s.expectedParticles} picks per micrograph)`, value: `${fmt(s.precision)} / ${fmt(s.recall)} / ${fmt(s.f1)}` },
           { name: 'particles picked', value: s.picked },
         ],
         images: [{ title: 'Precision-recall curve', mime: 'image/svg+xml', data: pr }],
