@@ -2,6 +2,7 @@
 // as many per micrograph as the picker made, evaluated exactly like the real picks.
 import type { MicrographPicks, Particle } from '../io/coords.js';
 import { evaluatePicks } from '../eval/evaluate.js';
+import { mulberry32 } from '../random.js';
 
 export interface BaselineOptions {
   readonly diameterPx: number;
@@ -10,17 +11,6 @@ export interface BaselineOptions {
   readonly seed: number;
   /** Random draws averaged (default 5). */
   readonly repeats?: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Mean AP of random pickers making the same number of picks as `predictions`. */

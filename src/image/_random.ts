@@ -1,16 +1,10 @@
 // A small seeded pseudo-random generator (mulberry32) so pixel sampling for normalisation is
 // reproducible: the same micrograph and parameters always give the same output.
+import { mulberry32 } from '../random.js';
 
 /** Returns a function giving uniform numbers in [0, 1) from a 32-bit seed. */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /**

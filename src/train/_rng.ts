@@ -1,6 +1,8 @@
 // A small seedable random number generator (mulberry32) for the samplers and the data split,
 // so a training run is repeatable from its seed.
 
+import { mulberry32 } from '../random.js';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -9,14 +11,7 @@ export interface Rng {
 }
 
 export function makeRng(seed: number): Rng {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32((seed >>> 0) ^ 0x9e3779b9);
   return { next, int: (n: number) => Math.floor(next() * n) };
 }
 

@@ -1,6 +1,8 @@
 // A small seeded PRNG (mulberry32) so that searches, folds and hyperband brackets are
 // reproducible from a seed and can be replayed exactly when a search resumes.
 
+import { mulberry32 } from '../random.js';
+
 /** A uniform [0, 1) generator; same seed → same sequence. */
 export type Rng = () => number;
 
@@ -12,14 +14,7 @@ export function createRng(...seeds: readonly number[]): Rng {
     h = (h ^ (h >>> 13)) >>> 0;
     h = Math.imul(h ^ Math.floor(s / 4294967296), 0xc2b2ae35) >>> 0;
   }
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(h);
 }
 
 /** Fisher–Yates shuffle into a new array. */
