@@ -23,6 +23,8 @@ interface PickFlags {
   readonly workers: string;
   readonly resume?: boolean;
   readonly overwrite?: boolean;
+  readonly device: string;
+  readonly threads?: string;
 }
 
 function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
@@ -55,6 +57,8 @@ export function register(program: Command): void {
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
     .option('--overwrite', 'replace an earlier run in --out')
+    .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
+    .option('--threads <n>', 'inference threads (default: all cores)')
     .action(async (inputs: string[], flags: PickFlags) => {
       const { formats, unknown } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
@@ -68,7 +72,9 @@ export function register(program: Command): void {
       const workers = parseNumber(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumber(flags.boxSize, '--box-size', positive, 'a positive number');
       const files = listMicrographs(inputs);
-      const model = await loadScoreModel(flags.model);
+      if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
+      const threads = parseNumber(flags.threads, '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+      const model = await loadScoreModel(flags.model, { provider: flags.device, ...(threads === undefined ? {} : { threads }) });
       try {
         const diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
