@@ -12,6 +12,7 @@ import { readRunPicks } from '../../pick/detections.js';
 import { evaluatePicks, diameterFromReferences, type EvaluateOptions } from '../../eval/evaluate.js';
 import { evaluationToJson, formatEvaluation } from '../../eval/format.js';
 import { renderPrCurve, writePlot } from '../../report/plots.js';
+import { parseNumberFlag } from './_options.js';
 
 interface EvaluateFlags {
   readonly pred: string[];
@@ -31,13 +32,6 @@ interface EvaluateFlags {
   readonly perMicrograph?: boolean;
   readonly common?: boolean;
   readonly overwrite?: boolean;
-}
-
-function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean = () => true, expected = 'a number'): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
-  return v;
 }
 
 function parseFormat(name: string | undefined, flag: string): CoordinateFormat | undefined {
@@ -85,13 +79,13 @@ export function register(program: Command): void {
       if (flags.radius !== undefined && flags.iou !== undefined) throw new UsageError('--radius and --iou are alternatives; give one');
       if (flags.match !== 'hungarian' && flags.match !== 'greedy') throw new UsageError(`--match: expected hungarian or greedy, got '${flags.match}'`);
       const positive = (v: number): boolean => v > 0;
-      const predBinning = parseNumber(flags.predBinning, '--pred-binning', positive, 'a positive number') as number;
-      const refBinning = parseNumber(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
-      const radiusPx = parseNumber(flags.radius, '--radius', positive, 'a positive number');
-      const minIou = parseNumber(flags.iou, '--iou', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
-      const threshold = parseNumber(flags.threshold, '--threshold');
-      const height = parseNumber(flags.imageHeight, '--image-height', positive, 'a positive number');
-      let diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number');
+      const predBinning = parseNumberFlag(flags.predBinning, '--pred-binning', positive, 'a positive number') as number;
+      const refBinning = parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
+      const radiusPx = parseNumberFlag(flags.radius, '--radius', positive, 'a positive number');
+      const minIou = parseNumberFlag(flags.iou, '--iou', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
+      const threshold = parseNumberFlag(flags.threshold, '--threshold');
+      const height = parseNumberFlag(flags.imageHeight, '--image-height', positive, 'a positive number');
+      let diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
       const predictions = await readAll(flags.pred, parseFormat(flags.predFormat, '--pred-format'), predBinning);
       const references = await readAll(flags.ref, parseFormat(flags.refFormat, '--ref-format'), refBinning);
       diameterPx ??= diameterFromReferences(references);

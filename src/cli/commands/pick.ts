@@ -8,6 +8,7 @@ import { listMicrographs } from '../../pick/inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
+import { parseNumberFlag } from './_options.js';
 
 interface PickFlags {
   readonly model: string;
@@ -25,13 +26,6 @@ interface PickFlags {
   readonly overwrite?: boolean;
   readonly device: string;
   readonly threads?: string;
-}
-
-function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
-  return v;
 }
 
 function progressLine(p: PickProgress): string {
@@ -65,20 +59,20 @@ export function register(program: Command): void {
       if (flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
       const any = (): boolean => true;
       const positive = (v: number): boolean => v > 0;
-      const threshold = parseNumber(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference);
-      const floor = parseNumber(flags.floor, '--floor', any, 'a number') as number;
+      const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference);
+      const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
       if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
-      const borderPx = parseNumber(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
-      const workers = parseNumber(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
-      const boxSizePx = parseNumber(flags.boxSize, '--box-size', positive, 'a positive number');
+      const borderPx = parseNumberFlag(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
+      const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
+      const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
       const files = listMicrographs(inputs);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
-      const threads = parseNumber(flags.threads, '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+      const threads = parseNumberFlag(flags.threads, '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
       const model = await loadScoreModel(flags.model, { provider: flags.device, ...(threads === undefined ? {} : { threads }) });
       try {
-        const diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
+        const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
-        const minDistancePx = parseNumber(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
+        const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
         const controller = new AbortController();
         const onSigint = (): void => controller.abort();
         process.once('SIGINT', onSigint);

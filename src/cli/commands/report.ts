@@ -10,6 +10,7 @@ import { MANIFEST_NAME } from '../../pick/pick-run.js';
 import { buildPickReport } from '../../report/pick-report.js';
 import { buildTrainReport } from '../../report/train-report.js';
 import { writeHtmlReport } from '../../report/html.js';
+import { parseNumberFlag } from './_options.js';
 
 interface ReportFlags {
   readonly out: string;
@@ -20,13 +21,6 @@ interface ReportFlags {
   readonly diameter?: string;
   readonly previews: string;
   readonly overwrite?: boolean;
-}
-
-function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
-  return v;
 }
 
 export function register(program: Command): void {
@@ -49,16 +43,16 @@ export function register(program: Command): void {
         if (flags.refFormat !== undefined && !(COORDINATE_FORMATS as readonly string[]).includes(flags.refFormat)) {
           throw new UsageError(`--ref-format: unknown format '${flags.refFormat}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
         }
-        const binning = parseNumber(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
+        const binning = parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
         let references: MicrographPicks[] | undefined;
         for (const p of flags.ref ?? []) {
           references ??= [];
           references.push(...(await readCoordinates(p, { frame: { binning, yFlipped: false }, ...(flags.refFormat === undefined ? {} : { format: flags.refFormat as CoordinateFormat }) })));
         }
-        const diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number');
+        const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
         report = await buildPickReport(dir, {
-          ...(flags.threshold === undefined ? {} : { threshold: parseNumber(flags.threshold, '--threshold', () => true, 'a number') as number }),
-          previews: parseNumber(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0') as number,
+          ...(flags.threshold === undefined ? {} : { threshold: parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number') as number }),
+          previews: parseNumberFlag(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0') as number,
           ...(references === undefined ? {} : { references }),
           ...(diameterPx === undefined ? {} : { diameterPx }),
         });

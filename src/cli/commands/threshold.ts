@@ -7,6 +7,7 @@ import type { MicrographPicks } from '../../io/coords.js';
 import { readManifest } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { resolveThreshold, type ThresholdRule } from '../../pick/threshold.js';
+import { parseNumberFlag } from './_options.js';
 
 interface ThresholdFlags {
   readonly out: string;
@@ -22,13 +23,6 @@ interface ThresholdFlags {
   readonly format: string;
   readonly boxSize?: string;
   readonly overwrite?: boolean;
-}
-
-function parseNumber(text: string | undefined, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
-  return v;
 }
 
 async function readReferences(paths: readonly string[], format: string | undefined, binning: number): Promise<MicrographPicks[]> {
@@ -68,23 +62,23 @@ export function register(program: Command): void {
       if (flags.match !== 'hungarian' && flags.match !== 'greedy') throw new UsageError(`--match: expected hungarian or greedy, got '${flags.match}'`);
       const positive = (v: number): boolean => v > 0;
       const manifest = await readManifest(run);
-      const diameterPx = parseNumber(flags.diameter, '--diameter', positive, 'a positive number') ?? manifest.diameterPx ?? undefined;
+      const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? manifest.diameterPx ?? undefined;
       let rule: ThresholdRule;
       if (flags.score !== undefined) {
-        rule = { kind: 'score', threshold: parseNumber(flags.score, '--score', () => true, 'a number') as number };
+        rule = { kind: 'score', threshold: parseNumberFlag(flags.score, '--score', () => true, 'a number') as number };
       } else if (flags.count !== undefined) {
-        rule = { kind: 'count', perMicrograph: parseNumber(flags.count, '--count', positive, 'a positive number') as number };
+        rule = { kind: 'count', perMicrograph: parseNumberFlag(flags.count, '--count', positive, 'a positive number') as number };
       } else {
-        const target = parseNumber(flags.precision, '--precision', (v) => v > 0 && v <= 1, 'a number in (0, 1]') as number;
+        const target = parseNumberFlag(flags.precision, '--precision', (v) => v > 0 && v <= 1, 'a number in (0, 1]') as number;
         if (!flags.ref || flags.ref.length === 0) throw new UsageError('--precision needs reference picks (--ref)');
         if (diameterPx === undefined) throw new UsageError('--precision needs --diameter (the pick run recorded none)');
-        const references = await readReferences(flags.ref, flags.refFormat, parseNumber(flags.refBinning, '--ref-binning', positive, 'a positive number') as number);
-        const radiusPx = parseNumber(flags.radius, '--radius', positive, 'a positive number');
+        const references = await readReferences(flags.ref, flags.refFormat, parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number);
+        const radiusPx = parseNumberFlag(flags.radius, '--radius', positive, 'a positive number');
         rule = { kind: 'precision', target, references, diameterPx, method: flags.match, ...(radiusPx === undefined ? {} : { radiusPx }) };
       }
       const chosen = await resolveThreshold(run, manifest.micrographs, rule);
       if (chosen.threshold < manifest.floor) process.stderr.write(`cryopick: warning: threshold ${chosen.threshold} is below the run's floor ${manifest.floor}; detections under the floor were not kept\n`);
-      const boxSizePx = parseNumber(flags.boxSize, '--box-size', positive, 'a positive number') ?? diameterPx;
+      const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number') ?? diameterPx;
       const written = await writePickOutputs(run, manifest.micrographs, chosen.threshold, formats, flags.out, {
         overwrite: flags.overwrite ?? false, ...(boxSizePx === undefined ? {} : { boxSizePx }),
       });
