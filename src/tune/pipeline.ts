@@ -26,6 +26,8 @@ export interface PipelineOptions {
   /** Separate signal for final training; default: `signal` unless it already ended the tuning. */
   readonly finalSignal?: AbortSignal;
   readonly onMessage?: (text: string) => void;
+  /** Called as each stage starts, so a CLI can route Ctrl+C to the search or to final training. */
+  readonly onStage?: (stage: 'tuning' | 'final') => void;
   /** Replace an existing run folder of the same name and restart the tuning state. */
   readonly overwrite?: boolean;
   /** Force tuning on (cryopick tune) or off. */
@@ -90,6 +92,7 @@ export async function runTrainPipeline(configPath: string, opts: PipelineOptions
   let bestTrial: TrialRecord | undefined;
   let tuningInterrupted = false;
   if (config.tuning.enabled) {
+    opts.onStage?.('tuning');
     const tr = await runTuning({
       tuning: config.tuning, base, train: data.train, dir: join(config.shared.outputDir, 'tuning'), trainFn: train,
       // the files' content (not the final-training splits) identifies the data a search may resume on
@@ -113,6 +116,7 @@ export async function runTrainPipeline(configPath: string, opts: PipelineOptions
   }
 
   // 3. final training
+  opts.onStage?.('final');
   const finalParams = parseTrainParams({ ...base, ...tuned, micrographs: [...data.train], testMicrographs: splits.validation, testFraction: 0 } as TrainParamsInput);
   const schedule = typeof tuned.learningRate === 'number' ? withBaseLr(config.lrScheduler, tuned.learningRate) : config.lrScheduler;
   await run.writeJson('final-params.json', { ...finalParams, lrScheduler: schedule });

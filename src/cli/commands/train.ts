@@ -8,6 +8,7 @@ import { trainPicker } from '../../train/trainer.js';
 import { runTrainPipeline } from '../../tune/pipeline.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
+import { installStagedInterrupt } from './_staged-interrupt.js';
 
 
 export function register(program: Command): void {
@@ -28,16 +29,24 @@ Notes:
   Autoencoder weight: about 10/N for N <= 250 labelled particles, 0 for more (conv models only).
   Forbidden: resnet with average pooling or the autoencoder; conv models with max pooling or dropout.`);
   cmd.action(async (flags: Record<string, unknown>) => {
-    const stop = installInterrupt();
-    try {
-      if (typeof flags['config'] === 'string') {
+    if (typeof flags['config'] === 'string') {
+      // search, then final training: each gets its own Ctrl+C stage
+      const staged = installStagedInterrupt();
+      try {
         const res = await runTrainPipeline(flags['config'], {
-          signal: stop.signal, onMessage: (s: string) => process.stderr.write(`${s}\n`), overwrite: flags['overwrite'] === true,
+          signal: staged.search, finalSignal: staged.final, overwrite: flags['overwrite'] === true,
+          onStage: (stage) => { if (stage === 'final') staged.searchDone(); },
+          onMessage: (s: string) => process.stderr.write(`${s}\n`),
         });
         process.stdout.write(`run folder: ${res.runDir}\n`);
         if (res.final) process.stdout.write(`model: ${res.final.modelPath} (epoch ${res.final.bestEpoch})\n`);
-        return;
+      } finally {
+        staged.dispose();
       }
+      return;
+    }
+    const stop = installInterrupt();
+    try {
       if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
         throw new UsageError('train needs --micrographs and --picks (or --config config.json)');
       }

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { runTrainPipeline } from '../../tune/pipeline.js';
 import { searchSpaceSchema } from '../../tune/space.js';
 import type { PipelineConfig } from '../../tune/config-schema.js';
+import { installStagedInterrupt } from './_staged-interrupt.js';
 
 function int(v: unknown, flag: string): number {
   const x = Number(v);
@@ -51,26 +52,16 @@ keras-tuner's variant (used by Capfinder) sizes brackets differently and promote
         if (!r.success) throw new UsageError(`--space: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         o.space = r.data as PipelineConfig['tuning']['space'];
       }
-      const search = new AbortController();
-      const fin = new AbortController();
-      let stage: 'tuning' | 'final' = 'tuning';
-      const onSigint = (): void => {
-        if (stage === 'tuning' && !search.signal.aborted) {
-          process.stderr.write('\ninterrupt: abandoning the running trial; final training will use the best parameters so far (Ctrl+C again to stop that too)\n');
-          search.abort(); stage = 'final'; return;
-        }
-        if (!fin.signal.aborted) { process.stderr.write('\ninterrupt: finishing final training with the best epoch so far (Ctrl+C again to quit at once)\n'); fin.abort(); return; }
-        process.exit(130);
-      };
-      process.on('SIGINT', onSigint);
+      const stop = installStagedInterrupt();
       try {
         const r = await runTrainPipeline(String(flags['config']), {
-          tune: true, tuningOverrides: o, signal: search.signal, finalSignal: fin.signal, overwrite: flags['overwrite'] === true,
-          onMessage: (m) => { if (m.startsWith('best trial') || m.startsWith('final model')) stage = 'final'; process.stderr.write(`${m}\n`); },
+          tune: true, tuningOverrides: o, signal: stop.search, finalSignal: stop.final, overwrite: flags['overwrite'] === true,
+          onStage: (stage) => { if (stage === 'final') stop.searchDone(); },
+          onMessage: (m) => process.stderr.write(`${m}\n`),
         });
         if (r.final) process.stdout.write(`model: ${r.final.modelPath}\nrun: ${r.runDir}\n`);
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
     });
 }
