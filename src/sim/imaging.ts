@@ -112,16 +112,7 @@ export function filterPair(
   fft2dInPlace(buf, w2, h2, false);
   applyFilter(buf, w2, h2, filter);
   fft2dInPlace(buf, w2, h2, true);
-  const outA = new Float32Array(width * height);
-  const outB = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = 2 * (y * w2 + x);
-      outA[y * width + x] = buf[i]!;
-      outB[y * width + x] = buf[i + 1]!;
-    }
-  }
-  return { a: outA, b: outB };
+  return unpackPair(buf, w2, width, height);
 }
 
 /**
@@ -141,16 +132,7 @@ export function colouredNoisePair(
   rng.fillNormal(buf);
   applyFilter(buf, w2, h2, filter);
   fft2dInPlace(buf, w2, h2, true);
-  const outA = new Float32Array(width * height);
-  const outB = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = 2 * (y * w2 + x);
-      outA[y * width + x] = buf[i]!;
-      outB[y * width + x] = buf[i + 1]!;
-    }
-  }
-  return { a: outA, b: outB };
+  return unpackPair(buf, w2, width, height);
 }
 
 /**
@@ -194,4 +176,18 @@ export function iceBackground(width: number, height: number, peakToPeak: number,
   const scale = hi > lo ? peakToPeak / (hi - lo) : 0;
   for (let i = 0; i < out.length; i++) out[i] = (out[i]! - mean) * scale;
   return out;
+}
+
+/** Splits the real and imaginary parts of the top-left width×height corner of a padded complex grid. */
+function unpackPair(buf: Float64Array, w2: number, width: number, height: number): { a: Float32Array; b: Float32Array } {
+  const a = new Float32Array(width * height);
+  const b = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = 2 * (y * w2 + x);
+      a[y * width + x] = buf[i]!;
+      b[y * width + x] = buf[i + 1]!;
+    }
+  }
+  return { a, b };
 }
