@@ -1,5 +1,6 @@
 // Seedable pseudo-random numbers for the simulator: xoshiro128** seeded through splitmix32,
 // Box–Muller normals, and sub-streams derived from (seed, label) so results never depend on order.
+import { shuffled } from '../random.js';
 
 /** splitmix32 step: a well-mixed 32-bit hash of a 32-bit state. */
 function splitmix32(state: number): number {
@@ -121,14 +122,7 @@ export class Rng {
 
   /** Fisher–Yates shuffle of a copy of `items`. */
   shuffled<T>(items: readonly T[]): T[] {
-    const a = items.slice();
-    for (let i = a.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      const tmp = a[i] as T;
-      a[i] = a[j] as T;
-      a[j] = tmp;
-    }
-    return a;
+    return shuffled(items, () => this.uniform());
   }
 }
 

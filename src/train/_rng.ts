@@ -1,7 +1,7 @@
 // A small seedable random number generator (mulberry32) for the samplers and the data split,
 // so a training run is repeatable from its seed.
 
-import { mulberry32 } from '../random.js';
+import { mulberry32, shuffled as shuffleWith } from '../random.js';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -17,12 +17,5 @@ export function makeRng(seed: number): Rng {
 
 /** Fisher–Yates shuffle of a copy. */
 export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = out[i] as T;
-    out[i] = out[j] as T;
-    out[j] = t;
-  }
-  return out;
+  return shuffleWith(items, rng.next);
 }

@@ -18,13 +18,4 @@ export function createRng(...seeds: readonly number[]): Rng {
 }
 
 /** Fisher–Yates shuffle into a new array. */
-export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const tmp = out[i] as T;
-    out[i] = out[j] as T;
-    out[j] = tmp;
-  }
-  return out;
-}
+export { shuffled } from '../random.js';
