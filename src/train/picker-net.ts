@@ -46,6 +46,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
   const rf = model.receptiveField;
   const half = Math.floor(rf / 2);
   if (p.init) await loadInit(store, p.init, p.model);
+  else initClassifierBias(store, loss.pi);
   const runtime: RuntimeOptions = p.threads > 0 ? { threads: p.threads } : {};
   const dense = p.mode === 'dense';
   let step: { key: string; ts: TrainStep; lossFeeds: ReturnType<typeof buildLossGraph>['feedsFor'] } | undefined;
@@ -112,6 +113,19 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
     },
   };
   return net;
+}
+
+/**
+ * Starts the classifier's bias at logit(prior) so that the first predictions already match the
+ * expected fraction of particle pixels (the "prior initialisation" of detection heads). From a
+ * zero bias every pixel starts at p = 0.5 and the GE penalty spends hundreds of steps pushing the
+ * whole map down before the labelled positives can teach anything (measured in the issue note).
+ */
+export function initClassifierBias(store: ParamStore, prior: number): void {
+  const e = store.entries.get('classifier.b');
+  if (!e || !(prior > 0)) return;
+  const q = Math.min(Math.max(prior, 1e-4), 0.5);
+  e.data.fill(Math.log(q / (1 - q)));
 }
 
 async function loadInit(store: ParamStore, path: string, arch: string): Promise<void> {
