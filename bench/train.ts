@@ -124,8 +124,10 @@ export async function simulatedRealistic(over: Partial<TrainParamsInput>, log: (
     await simulateDataset({ outDir: dir, params: { ...PRESETS.realistic.params, labelFraction: 0.5 }, count: 20, seed: 11, preset: 'realistic', overwrite: true });
   }
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
-    particleDiameterPx: number; micrographs: { name: string; micrograph: string; truth: string; picks: string }[];
+    particleDiameterPx: number; count: number; totals: { placed: number }; micrographs: { name: string; micrograph: string; truth: string; picks: string }[];
   };
+  // What a user would estimate: the particles placed per micrograph (the truth lists only the isolated, intact ones).
+  const expectedParticles = Math.round(manifest.totals.placed / manifest.count);
   const mics = manifest.micrographs;
   const train = mics.slice(0, 8);
   const test = mics.slice(8, 20);
@@ -136,7 +138,7 @@ export async function simulatedRealistic(over: Partial<TrainParamsInput>, log: (
   const t0 = Date.now();
   const r = await trainPicker({
     micrographs: train.map((m) => join(dir, m.micrograph)), picks: train.map((m) => join(dir, m.picks)), testFraction: 0.25,
-    particleDiameter: d, downsample: 8, expectedParticles: 150, ...over,
+    particleDiameter: d, downsample: 8, expectedParticles, ...over,
   }, { outDir, plots: false, onMessage: log, onProgress: (p) => { if (p.phase === 'evaluate') log(`epoch ${p.epoch} ${((Date.now() - t0) / 1000).toFixed(0)} s`); } });
   const trainSeconds = (Date.now() - t0) / 1000;
   // Choose the NMS distance on the two training micrographs held out for epoch selection (their

@@ -43,18 +43,19 @@ export interface DemoSummary extends DemoReportSummary {
   readonly seconds: Readonly<Record<'simulate' | 'train' | 'pick' | 'evaluate' | 'report' | 'total', number>>;
 }
 
-/**
- * Training settings of the demo: the dense trainer on a few small crops per step with a decaying
- * learning rate, sized so that training takes about three minutes on a 2-core machine. GE-KL
- * because, with these short runs on 40 % labels, its validation AUPRC rose (0.003 → 0.049) while
- * GE-binomial's stayed at chance (0.0025); see the issue note.
- */
 /** Simulation overrides of the demo (on top of the quick preset). */
 export const DEMO_SIMULATION: Partial<SimulationParams> = {};
 
+/**
+ * Training settings of the demo: the dense trainer on a few small crops per step with a decaying
+ * learning rate, sized so that training takes about three minutes on a 2-core machine. The loss
+ * is the default (GE-binomial): with the classifier bias started at the prior it learned fastest
+ * of the GE losses on separately simulated validation micrographs (held-out AUPRC 0.62 versus
+ * GE-KL's 0.40 after 200 steps).
+ */
 export const DEMO_TRAINING = {
   downsample: 2, mode: 'dense', cropSize: 160, cropsPerStep: 2, epochs: 10, epochSize: 40,
-  learningRate: 1e-3, finalLearningRate: 1e-4, loss: 'GE-KL',
+  learningRate: 1e-3, finalLearningRate: 1e-4,
 } as const;
 
 const now = (): number => performance.now() / 1000;
