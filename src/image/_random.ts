@@ -1,11 +1,5 @@
-// A small seeded pseudo-random generator (mulberry32) so pixel sampling for normalisation is
-// reproducible: the same micrograph and parameters always give the same output.
-import { mulberry32 } from '../random.js';
-
-/** Returns a function giving uniform numbers in [0, 1) from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  return mulberry32(seed);
-}
+// Pixel sampling for normalisation, drawn from a seeded generator (src/random.ts) so the same
+// micrograph and parameters always give the same output.
 
 /**
  * Draws exactly `count` of `values` without replacement, keeping their order (Knuth's selection

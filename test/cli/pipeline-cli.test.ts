@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESETS, simulateDataset } from '../../src/sim/index.js';
+import { writeTinyPipeline } from '../tune/_tiny-pipeline.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 
@@ -23,15 +23,7 @@ function run(args: readonly string[], cwd: string): Promise<{ code: number; stdo
 test('tune --config and train --config run the pipeline from the command line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cryopick-pipe-cli-'));
   try {
-    await simulateDataset({ outDir: join(dir, 'sim'), params: { ...PRESETS.quick.params, width: 256, height: 256, particlesPerMicrograph: 10, junkPerMicrograph: 0, labelFraction: 0.6 }, count: 5, seed: 5 });
-    const config = {
-      data: { micrographs: ['sim/micrographs'], picks: ['sim/picks'], testFraction: 0.2, downsample: 2, normalize: 'standard', particleDiameter: 40 },
-      tuning: { enabled: false, strategy: 'random', maxTrials: 2, epochsPerTrial: 1, validationFraction: 0.3, space: { learningRate: { type: 'log-uniform', min: 1e-4, max: 1e-3 } } },
-      training: { epochs: 1, patience: 0, validationFraction: 0.3 },
-      shared: { expectedParticles: 10, units: 8, epochSize: 2, cropSize: 80, cropsPerStep: 2, threads: 1, outputDir: 'out', runName: 'cli' },
-      lrScheduler: { kind: 'constant', lr: 5e-4 },
-    };
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    await writeTinyPipeline(dir, 5, { runName: 'cli', lrScheduler: { kind: 'constant', lr: 5e-4 } });
 
     const trained = await run(['train', '--config', 'config.json'], dir);
     assert.equal(trained.code, 0, trained.stderr);

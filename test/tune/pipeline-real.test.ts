@@ -2,25 +2,20 @@
 // 2-trial random search, final training, the ONNX model scored on the test micrographs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PRESETS, simulateDataset } from '../../src/sim/index.js';
+import { writeTinyPipeline } from './_tiny-pipeline.js';
 import { runTrainPipeline } from '../../src/tune/pipeline.js';
 
 test('real pipeline: random search → final training → test confusion matrix', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cryopick-pipe-real-'));
   try {
-    await simulateDataset({ outDir: join(dir, 'sim'), params: { ...PRESETS.quick.params, width: 256, height: 256, particlesPerMicrograph: 10, junkPerMicrograph: 0, labelFraction: 0.6 }, count: 5, seed: 3 });
-    const config = {
-      data: { micrographs: ['sim/micrographs'], picks: ['sim/picks'], testFraction: 0.2, downsample: 2, normalize: 'standard', particleDiameter: 40 },
-      tuning: { enabled: true, strategy: 'random', maxTrials: 2, epochsPerTrial: 1, validationFraction: 0.3, space: { learningRate: { type: 'log-uniform', min: 1e-4, max: 1e-3 } } },
-      training: { epochs: 1, patience: 1, validationFraction: 0.3 },
-      shared: { expectedParticles: 10, units: 8, epochSize: 2, cropSize: 80, cropsPerStep: 2, threads: 1, outputDir: 'out', runName: 'real' },
+    const configPath = await writeTinyPipeline(dir, 3, {
+      runName: 'real', tuning: { enabled: true }, training: { patience: 1 },
       lrScheduler: { kind: 'cyclic', baseLr: 1e-4, maxLr: 1e-3, stepSizeFactor: 1, mode: 'triangular' },
-    };
-    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-    const r = await runTrainPipeline(join(dir, 'config.json'));
+    });
+    const r = await runTrainPipeline(configPath);
     assert.equal(r.bestTrial?.status, 'complete');
     assert.ok(r.final && existsSync(r.final.modelPath));
     const ev = r.evaluation;
