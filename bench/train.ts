@@ -11,6 +11,7 @@ import { readCoordinates } from '../src/io/coordinate-formats.js';
 import type { MicrographPicks } from '../src/io/coords.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
 import { pickImage } from '../src/pick/pick-image.js';
+import type { TestTimeAugmentation } from '../src/pick/tta.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import { trainPicker } from '../src/train/trainer.js';
 import type { TrainParamsInput } from '../src/train/params.js';
@@ -46,13 +47,13 @@ export async function chooseMinDistance(modelPath: string, mics: readonly string
 
 /** Picks `testMics` with a trained model and scores them against `truth` at 0.25 × diameter. */
 export async function pickAndEvaluate(modelPath: string, testMics: readonly string[], truth: readonly MicrographPicks[],
-  diameterPx: number, minDistanceFraction = 0.5): Promise<{ ap: number; bestF1: number; precision: number; recall: number }> {
+  diameterPx: number, minDistanceFraction = 0.5, testTimeAugmentation: TestTimeAugmentation = 'none'): Promise<{ ap: number; bestF1: number; precision: number; recall: number }> {
   const model = await loadScoreModel(modelPath);
   const preds: MicrographPicks[] = [];
   try {
     for (const path of testMics) {
       const image = await readMicrograph(path);
-      const det = await pickImage(basename(path), image, model, { minDistancePx: minDistanceFraction * diameterPx, floor: -12, inference: 'dense' });
+      const det = await pickImage(basename(path), image, model, { minDistancePx: minDistanceFraction * diameterPx, floor: -12, inference: 'dense', testTimeAugmentation });
       preds.push({ micrograph: det.micrograph, particles: det.particles, frame: { binning: 1, yFlipped: false }, width: image.width, height: image.height });
     }
   } finally {

@@ -6,6 +6,7 @@ import { preprocessImageDetailed } from '../image/preprocess.js';
 import type { ScoreModel } from './score-model.js';
 import { extractParticles, type ScoreGrid } from './extract.js';
 import type { MicrographDetections } from './detections.js';
+import { augmentedScoreGrid, type TestTimeAugmentation } from './tta.js';
 
 export type InferenceMode = 'dense' | 'strided';
 
@@ -22,6 +23,8 @@ export interface PickImageOptions {
   readonly diameterPx?: number;
   /** Override the default refinement (on for strided, off for dense). */
   readonly refine?: boolean;
+  /** Average the scores over flips / the 8 symmetries of the square (default none). */
+  readonly testTimeAugmentation?: TestTimeAugmentation;
 }
 
 /** Margin (rf − 1) of models that return the unpadded ("valid") map, learnt on first use. */
@@ -57,13 +60,15 @@ async function denseGrid(model: ScoreModel, image: Image2D): Promise<ScoreGrid> 
 /** Picks one image; the returned detections are in original-micrograph pixels, descending score. */
 export async function pickImage(name: string, image: Image2D, model: ScoreModel, options: PickImageOptions): Promise<MicrographDetections> {
   const { image: pre, plan } = preprocessImageDetailed(image, model.preprocess);
-  let grid: ScoreGrid;
+  let score: (image: Image2D) => Promise<ScoreGrid>;
   if (options.inference === 'strided') {
-    if (!model.scoreMapStrided) throw new RangeError('this model offers no strided score map; use dense inference');
-    grid = await model.scoreMapStrided(pre);
+    const strided = model.scoreMapStrided?.bind(model);
+    if (!strided) throw new RangeError('this model offers no strided score map; use dense inference');
+    score = strided;
   } else {
-    grid = await denseGrid(model, pre);
+    score = (img) => denseGrid(model, img);
   }
+  const grid = await augmentedScoreGrid(pre, score, options.testTimeAugmentation ?? 'none');
   const particles = extractParticles(grid, {
     minDistancePx: options.minDistancePx,
     threshold: options.floor,

@@ -65,6 +65,8 @@ export interface PickManifest {
   readonly floor: number;
   readonly borderPx: number;
   readonly diameterPx: number | null;
+  /** Absent in manifests written before test-time augmentation existed (= none). */
+  readonly testTimeAugmentation?: string;
   readonly micrographs: readonly string[];
 }
 
@@ -74,7 +76,7 @@ function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptio
   return {
     kind: 'cryopick-pick-run', version: 1, modelId: o.modelId ?? '', preprocess: preprocessParamsKey(model.preprocess),
     inference: o.inference, minDistancePx: o.minDistancePx, floor: o.floor, borderPx: o.borderPx ?? 0,
-    diameterPx: o.diameterPx ?? null, micrographs: paths,
+    diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', micrographs: paths,
   };
 }
 
@@ -91,9 +93,10 @@ async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promi
   const path = join(o.outDir, MANIFEST_NAME);
   if (existsSync(path) && o.resume && !o.overwrite) {
     const old = await readManifest(o.outDir);
-    const problems = (['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx'] as const)
-      .filter((k) => old[k] !== manifest[k])
-      .map((k) => ({ path: k, message: `was ${JSON.stringify(old[k])}, now ${JSON.stringify(manifest[k])}` }));
+    const before: PickManifest = { ...old, testTimeAugmentation: old.testTimeAugmentation ?? 'none' };
+    const problems = (['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation'] as const)
+      .filter((k) => before[k] !== manifest[k])
+      .map((k) => ({ path: k, message: `was ${JSON.stringify(before[k])}, now ${JSON.stringify(manifest[k])}` }));
     if (problems.length > 0) throw new ConfigError(problems, `cannot resume ${o.outDir}: settings differ from the earlier run`);
   } else if (existsSync(path) && !o.overwrite) {
     throw new UserError('EEXIST', `${o.outDir} already holds a pick run; pass --resume to continue it or --overwrite to replace it`);

@@ -66,6 +66,9 @@ test('cryopick pick / threshold / report with a real model', async () => {
     assert.equal(await readFile(join(out, 'detections', 'm1.tsv'), 'utf8'), before);
     await assert.rejects(cli(['pick', join(dir, 'mics'), '--model', model, '--out', out]), UserError);
     await assert.rejects(cli(['pick', join(dir, 'mics'), '--model', model, '--out', out, '--format', 'pdf']), UsageError);
+    await assert.rejects(cli(['pick', join(dir, 'mics'), '--model', model, '--out', join(dir, 'tta0'), '--tta', 'rotate']), UsageError);
+    assert.match(await cli(['pick', join(dir, 'mics'), '--model', model, '--out', join(dir, 'tta'), '--tta', 'dihedral', '--threshold', '-100', '--floor', '-1000']), /picked 3 micrograph/);
+    assert.equal((await readCoordinates(join(dir, 'tta', 'relion', 'autopick.star'))).length, 3);
 
     const thr = await cli(['threshold', out, '--out', join(dir, 't'), '--count', '2', '--format', 'box', '--box-size', '32']);
     assert.match(thr, /6 particles in 3 micrograph/);

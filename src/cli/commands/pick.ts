@@ -9,6 +9,7 @@ import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
+import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 
 interface PickFlags {
   readonly model: string;
@@ -26,6 +27,7 @@ interface PickFlags {
   readonly overwrite?: boolean;
   readonly device: string;
   readonly threads?: string;
+  readonly tta: string;
 }
 
 function progressLine(p: PickProgress): string {
@@ -47,6 +49,7 @@ export function register(program: Command): void {
     .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
     .option('--border <px>', 'drop picks whose centre is closer than this to the micrograph edge (original pixels)', '0')
     .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
+    .option('--tta <mode>', 'test-time augmentation: none, flips (average the scores of 4 flipped copies) or dihedral (8 flips and rotations); costs that many passes', 'none')
     .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
@@ -57,6 +60,7 @@ export function register(program: Command): void {
       const { formats, unknown } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
       if (flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
+      if (!(TTA_MODES as readonly string[]).includes(flags.tta)) throw new UsageError(`--tta: expected ${TTA_MODES.join(', ')}, got '${flags.tta}'`);
       const any = (): boolean => true;
       const positive = (v: number): boolean => v > 0;
       const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference);
@@ -85,6 +89,7 @@ export function register(program: Command): void {
         try {
           result = await pickMicrographs(files, model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
+            testTimeAugmentation: flags.tta as TestTimeAugmentation,
             modelId: flags.model, signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
