@@ -57,27 +57,47 @@ export const TrainParamsSchema = z.object({
   balance: z.number().min(0).lt(1).default(0.0625),
   classWeight: pos().default(1),
   // optimisation
-  learningRate: pos().default(2e-4),
+  /** Default 1e-3 decaying to 1e-4 in dense mode (measured, BENCHMARKS.md), Topaz's constant 2e-4 in patch mode. */
+  learningRate: pos().optional(),
   finalLearningRate: pos().optional(),
   minibatchSize: int().min(1).default(256),
   epochs: int().min(1).default(10),
-  /** Updates per epoch; default 1000 in patch mode (Topaz) and 100 in dense mode (each step sees ~50× more labels). */
+  /** Updates per epoch; default 1000 in patch mode (Topaz) and 40 in dense mode (each step sees ~300× more labels). */
   epochSize: int().min(1).optional(),
   mode: z.enum(['dense', 'patch']).default('dense'),
-  cropSize: int().min(32).default(128),
-  cropsPerStep: int().min(1).default(16),
+  cropSize: int().min(32).default(192),
+  cropsPerStep: int().min(1).default(2),
   selectMetric: z.enum(['auprc', 'precision']).default('auprc'),
   threads: int().min(0).default(0),
   seed: int().min(0).default(0),
 });
 
 export type TrainParamsInput = z.input<typeof TrainParamsSchema>;
-/** Validated parameters with every default filled (epochSize resolved from the mode). */
-export type TrainParams = Omit<z.output<typeof TrainParamsSchema>, 'epochSize'> & { readonly epochSize: number };
+/** Validated parameters with every default filled (epochSize and the learning rates resolved from the mode). */
+export type TrainParams = Omit<z.output<typeof TrainParamsSchema>, 'epochSize' | 'learningRate'> & { readonly epochSize: number; readonly learningRate: number };
+
+type Mode = 'dense' | 'patch';
+type ModeDependent = Pick<TrainParams, 'epochSize' | 'learningRate' | 'finalLearningRate'>;
 
 /** Default updates per epoch for a training mode. */
-export function defaultEpochSize(mode: 'dense' | 'patch'): number {
-  return mode === 'dense' ? 100 : 1000;
+export function defaultEpochSize(mode: Mode): number {
+  return mode === 'dense' ? 40 : 1000;
+}
+
+/**
+ * The defaults that depend on the mode, for the values not given. Patch mode keeps Topaz's
+ * (1000 updates per epoch, constant lr 2e-4). Dense mode uses the schedule measured on validation
+ * data (BENCHMARKS.md): 40 updates per epoch, lr 1e-3 decaying linearly to 1e-4, unless a
+ * learning rate is given (then it stays constant unless a final one is given too).
+ */
+export function modeDefaults(given: { readonly [K in keyof ModeDependent]?: ModeDependent[K] | undefined }, mode: Mode): ModeDependent {
+  const decay = mode === 'dense' && given.learningRate === undefined ? 1e-4 : undefined;
+  const finalLearningRate = given.finalLearningRate ?? decay;
+  return {
+    epochSize: given.epochSize ?? defaultEpochSize(mode),
+    learningRate: given.learningRate ?? (mode === 'dense' ? 1e-3 : 2e-4),
+    ...(finalLearningRate === undefined ? {} : { finalLearningRate }),
+  };
 }
 
 /** Every default (fields without a default, like expectedParticles, are absent). */
@@ -89,7 +109,7 @@ function buildDefaults(): Partial<TrainParams> {
     const r = (field as z.ZodType).safeParse(undefined);
     if (r.success && r.data !== undefined) out[key] = r.data;
   }
-  out['epochSize'] = defaultEpochSize(out['mode'] as 'dense' | 'patch');
+  Object.assign(out, modeDefaults({}, out['mode'] as Mode));
   return out as Partial<TrainParams>;
 }
 
@@ -133,7 +153,7 @@ export function parseTrainParams(input: unknown): TrainParams {
   });
   problems.push(...combo);
   if (problems.length > 0 || !r.success) throw new ConfigError(problems, 'invalid training parameters');
-  const p: TrainParams = { ...r.data, epochSize: r.data.epochSize ?? defaultEpochSize(r.data.mode) };
+  const p: TrainParams = { ...r.data, ...modeDefaults(r.data, r.data.mode) };
   const rf = RECEPTIVE_FIELD[p.model];
   if (p.mode === 'dense' && p.cropSize < rf + 8) {
     throw new ConfigError([{ path: 'cropSize', message: `must be at least the receptive field of ${p.model} plus 8 (${rf + 8} px), got ${p.cropSize}` }], 'invalid training parameters');

@@ -8,7 +8,7 @@ import { FileExistsError } from '../io/atomic-write.js';
 import { chanceLevel, evaluateMicrographs } from './evaluate.js';
 import { diagnoseTraining } from './diagnostics.js';
 import { finishTraining } from './finish.js';
-import { defaultEpochSize, parseTrainParams, type TrainParams, type TrainParamsInput } from './params.js';
+import { modeDefaults, parseTrainParams, type TrainParams, type TrainParamsInput } from './params.js';
 import { createPickerNet, denseCapable } from './picker-net.js';
 import { trainPreprocessParams } from './preprocess-config.js';
 import { writeResults, type ResultRow } from './results.js';
@@ -26,7 +26,7 @@ import { makeRng } from './_rng.js';
 export async function trainPicker(input: TrainParams | TrainParamsInput, options: TrainOptions): Promise<TrainResult> {
   const parsed = parseTrainParams(input);
   const toPatch = parsed.mode === 'dense' && !denseCapable(parsed);
-  const p: TrainParams = toPatch ? { ...parsed, mode: 'patch', epochSize: hasEpochSize(input) ? parsed.epochSize : defaultEpochSize('patch') } : parsed;
+  const p: TrainParams = toPatch ? patchParams(parsed, input) : parsed;
   if (p !== parsed) options.onMessage?.('pooling, dropout and the autoencoder need patch training: using --mode patch');
   const start = Date.now();
   const modelPath = join(options.outDir, 'model.onnx');
@@ -155,6 +155,9 @@ export function batchPrecision(probs: Float32Array, labels: Float32Array): { pre
   return { precision: sp > 0 ? spp / sp : 0, tpr: np ? spp / np : 0, fpr: nu ? (sp - spp) / nu : 0 };
 }
 
-function hasEpochSize(input: unknown): boolean {
-  return typeof input === 'object' && input !== null && (input as { epochSize?: unknown }).epochSize !== undefined;
+/** `parsed` switched to patch mode, with patch-mode defaults for what the user did not give. */
+function patchParams(parsed: TrainParams, input: unknown): TrainParams {
+  const given = (typeof input === 'object' && input !== null ? input : {}) as Parameters<typeof modeDefaults>[0];
+  const { finalLearningRate: _dropped, ...rest } = parsed;
+  return { ...rest, mode: 'patch', ...modeDefaults(given, 'patch') };
 }

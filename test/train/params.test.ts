@@ -6,13 +6,16 @@ import { effectiveSlack, parseTrainParams, TRAIN_DEFAULTS } from '../../src/trai
 
 const base = { micrographs: ['m'], picks: ['p.star'], expectedParticles: 100 };
 
-test('defaults follow Topaz', () => {
+test('defaults follow Topaz; dense mode has its own measured schedule', () => {
   const p = parseTrainParams(base);
-  assert.equal(p.learningRate, 2e-4);
+  assert.deepEqual([p.mode, p.learningRate, p.finalLearningRate, p.epochSize, p.cropSize, p.cropsPerStep], ['dense', 1e-3, 1e-4, 40, 192, 2]);
+  const patch = parseTrainParams({ ...base, mode: 'patch' });
+  assert.deepEqual([patch.learningRate, patch.finalLearningRate, patch.epochSize], [2e-4, undefined, 1000]);
+  // a learning rate given by the user stays constant unless a final one is given too
+  assert.deepEqual([parseTrainParams({ ...base, learningRate: 5e-4 }).finalLearningRate, parseTrainParams({ ...base, learningRate: 5e-4, finalLearningRate: 1e-5 }).finalLearningRate], [undefined, 1e-5]);
+  assert.equal(parseTrainParams({ ...base, finalLearningRate: 3e-4 }).finalLearningRate, 3e-4);
   assert.equal(p.minibatchSize, 256);
   assert.equal(p.epochs, 10);
-  assert.equal(p.epochSize, 100);
-  assert.equal(parseTrainParams({ ...base, mode: 'patch' }).epochSize, 1000);
   assert.equal(parseTrainParams({ ...base, epochSize: 7 }).epochSize, 7);
   assert.equal(p.radius, 3);
   assert.equal(p.balance, 0.0625);
@@ -22,7 +25,7 @@ test('defaults follow Topaz', () => {
   assert.equal(p.units, 32);
   assert.equal(p.pixelSampling, 10);
   assert.equal(p.normIters, 100);
-  assert.equal(TRAIN_DEFAULTS.learningRate, 2e-4);
+  assert.deepEqual([TRAIN_DEFAULTS.learningRate, TRAIN_DEFAULTS.finalLearningRate, TRAIN_DEFAULTS.epochSize], [1e-3, 1e-4, 40]);
   assert.equal(TRAIN_DEFAULTS.expectedParticles, undefined);
 });
 

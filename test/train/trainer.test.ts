@@ -92,6 +92,11 @@ test('the autoencoder (conv models) trains in patch mode and logs the reconstruc
   const rows = (await readFile(join(out, 'results.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { reconError?: number });
   assert.ok(rows.length === 3 && rows.every((x) => typeof x.reconError === 'number' && x.reconError > 0));
   assert.equal(r.epochs.length, 1);
+  // switched to patch mode without a learning rate given: Topaz's constant 2e-4, not dense mode's 1e-3 → 1e-4
+  const { learningRate: _given, ...noLr } = base(set.micrographs, set.picks);
+  const r2 = await trainPicker({ ...noLr, units: 4, encoderUnits: 4, autoencoderWeight: 0.05, minibatchSize: 8, epochs: 2, epochSize: 2, testFraction: 0 },
+    { outDir: join(set.dir, 'out2'), plots: false });
+  assert.deepEqual(r2.epochs.map((e) => e.lr), [2e-4, 2e-4]);
 });
 
 test('fine-tuning: --init loads a trained model; a different architecture is refused', async () => {
