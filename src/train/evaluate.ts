@@ -1,21 +1,43 @@
 // Per-epoch evaluation on whole micrographs: the network's dense score map against the label
-// masks, giving Topaz's test metrics (loss, precision, adjusted precision, TPR, FPR, AUPRC).
+// masks, giving Topaz's test metrics (loss, precision, adjusted precision, TPR, FPR, AUPRC), and
+// the particle-level AP of the picks extracted from the same maps when the diameter is known.
 import type { LabelledMicrograph } from './dataset.js';
 import { concatF32, pixelMetrics, type PixelMetrics } from './metrics.js';
 import type { PickerNet } from './net.js';
+import { extractParticles } from '../pick/extract.js';
+import { evaluatePicks } from '../eval/evaluate.js';
+import type { MicrographPicks } from '../io/coords.js';
 
-/** Metrics over all pixels of `mics` (labels = disks of the labelling radius around picks). */
+/**
+ * Metrics over all pixels of `mics` (labels = disks of the labelling radius around picks). With
+ * `diameterPx` (in the downsampled frame), also `particleAp`: every peak of the score map after
+ * NMS at 0.5 × diameter, ranked by score and matched to the picks within 0.25 × diameter.
+ */
 export async function evaluateMicrographs(net: PickerNet, mics: readonly LabelledMicrograph[], pi: number, pObserved: number,
-  signal?: AbortSignal): Promise<PixelMetrics | undefined> {
+  signal?: AbortSignal, diameterPx?: number): Promise<(PixelMetrics & { readonly particleAp?: number }) | undefined> {
   if (mics.length === 0) return undefined;
   const scores: Float32Array[] = [];
   const labels: Float32Array[] = [];
+  const preds: MicrographPicks[] = [];
+  const refs: MicrographPicks[] = [];
   for (const m of mics) {
     if (signal?.aborted && scores.length > 0) break;
-    scores.push(await net.scoreMap(m.image));
+    const score = await net.scoreMap(m.image);
+    scores.push(score);
     labels.push(Float32Array.from(m.mask));
+    if (diameterPx === undefined) continue;
+    const { width, height } = m.image;
+    const frame = { binning: 1, yFlipped: false };
+    const particles = extractParticles({ data: score, width, height, stride: 1 }, {
+      minDistancePx: 0.5 * diameterPx, threshold: Number.NEGATIVE_INFINITY, factorX: 1, factorY: 1, originalWidth: width, originalHeight: height,
+    });
+    preds.push({ micrograph: m.name, particles, frame, width, height });
+    refs.push({ micrograph: m.name, particles: m.picks, frame, width, height });
   }
-  return pixelMetrics(concatF32(scores), concatF32(labels), pi, pObserved);
+  const metrics = pixelMetrics(concatF32(scores), concatF32(labels), pi, pObserved);
+  if (diameterPx === undefined) return metrics;
+  const report = evaluatePicks(preds, refs, { diameterPx, radiusPx: 0.25 * diameterPx });
+  return { ...metrics, particleAp: report.overall.ap ?? 0 };
 }
 
 /** Fraction of labelled pixels: the AUPRC of a random scorer. */

@@ -67,7 +67,8 @@ export const TrainParamsSchema = z.object({
   mode: z.enum(['dense', 'patch']).default('dense'),
   cropSize: int().min(32).default(192),
   cropsPerStep: int().min(1).default(2),
-  selectMetric: z.enum(['auprc', 'precision']).default('auprc'),
+  /** auprc and precision are pixel metrics (Topaz); ap is the particle AP of the picks (needs particleDiameter). */
+  selectMetric: z.enum(['auprc', 'precision', 'ap']).default('auprc'),
   threads: int().min(0).default(0),
   seed: int().min(0).default(0),
 });
@@ -152,6 +153,9 @@ export function parseTrainParams(input: unknown): TrainParams {
     dropout: pick<number>('dropout', 0, (v) => typeof v === 'number'),
   });
   problems.push(...combo);
+  if (raw['selectMetric'] === 'ap' && raw['particleDiameter'] === undefined) {
+    problems.push({ path: 'selectMetric', message: 'ap (particle-level average precision) needs the particle diameter: set particleDiameter (--particle-diameter)' });
+  }
   if (problems.length > 0 || !r.success) throw new ConfigError(problems, 'invalid training parameters');
   const p: TrainParams = { ...r.data, ...modeDefaults(r.data, r.data.mode) };
   const rf = RECEPTIVE_FIELD[p.model];

@@ -16,10 +16,11 @@ export interface ResultRow {
   readonly tpr: number;
   readonly fpr: number;
   readonly auprc?: number;
+  readonly particleAp?: number;
   readonly lr: number;
 }
 
-const COLUMNS = ['epoch', 'iter', 'split', 'loss', 'ge_penalty', 'recon_error', 'precision', 'adjusted_precision', 'tpr', 'fpr', 'auprc', 'lr'] as const;
+const COLUMNS = ['epoch', 'iter', 'split', 'loss', 'ge_penalty', 'recon_error', 'precision', 'adjusted_precision', 'tpr', 'fpr', 'auprc', 'particle_ap', 'lr'] as const;
 
 function cell(v: number | string | undefined): string {
   if (v === undefined) return '-';
@@ -31,7 +32,7 @@ function cell(v: number | string | undefined): string {
 export function renderResultsTsv(rows: readonly ResultRow[]): string {
   const lines = [COLUMNS.join('\t')];
   for (const r of rows) {
-    lines.push([r.epoch, r.iter, r.split, r.loss, r.gePenalty, r.reconError, r.precision, r.adjustedPrecision, r.tpr, r.fpr, r.auprc, r.lr]
+    lines.push([r.epoch, r.iter, r.split, r.loss, r.gePenalty, r.reconError, r.precision, r.adjustedPrecision, r.tpr, r.fpr, r.auprc, r.particleAp, r.lr]
       .map(cell).join('\t'));
   }
   return `${lines.join('\n')}\n`;

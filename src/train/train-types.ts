@@ -17,6 +17,8 @@ export interface EpochMetrics {
   readonly tpr?: number;
   readonly fpr?: number;
   readonly auprc?: number;
+  /** Particle-level AP of the picks on the test split (when the particle diameter is known). */
+  readonly particleAp?: number;
   /** AUPRC on `TrainOptions.heldOut` (cross-validation / tuning). */
   readonly heldOutAuprc?: number;
   readonly heldOutLoss?: number;

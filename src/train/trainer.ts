@@ -48,7 +48,8 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   let stoppedEarly = false;
   let sinceBest = 0;
   let globalStep = 0;
-  const monitor = options.earlyStopping?.monitor ?? (p.selectMetric === 'precision' ? 'precision' : 'auprc');
+  const monitor = options.earlyStopping?.monitor ?? p.selectMetric;
+  const diameterDs = p.particleDiameter === undefined ? undefined : p.particleDiameter / p.downsample;
   try {
     for (let epoch = 1; epoch <= p.epochs && !interrupted; epoch++) {
       const ran = await runSteps({ net, source, scheduler, options, rows, epoch, epochs: p.epochs, spe, firstStep: globalStep });
@@ -58,17 +59,20 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       if (steps === 0) break;
       if (interrupted && steps < spe) { say(`interrupted in epoch ${epoch} after ${steps} of ${spe} steps`); break; }
       options.onProgress?.({ phase: 'evaluate', epoch, epochs: p.epochs, step: spe, stepsPerEpoch: spe });
-      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved);
+      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved, undefined, diameterDs);
       const hm = data.heldOut.length ? await evaluateMicrographs(net, data.heldOut, data.prior.pi, data.prior.pObserved) : undefined;
       const em: EpochMetrics = {
         epoch, lr, trainLoss: lossSum / steps, trainPrecision: precSum / steps,
         ...(data.loss.method.startsWith('GE') ? { gePenalty: penSum / steps } : {}),
-        ...(tm ? { testLoss: tm.loss, precision: tm.precision, adjustedPrecision: tm.adjustedPrecision, tpr: tm.tpr, fpr: tm.fpr, auprc: tm.auprc } : {}),
+        ...(tm ? { testLoss: tm.loss, precision: tm.precision, adjustedPrecision: tm.adjustedPrecision, tpr: tm.tpr, fpr: tm.fpr, auprc: tm.auprc, ...(tm.particleAp === undefined ? {} : { particleAp: tm.particleAp }) } : {}),
         ...(hm ? { heldOutAuprc: hm.auprc, heldOutLoss: hm.loss } : {}),
         seconds: (Date.now() - start) / 1000,
       };
       epochs.push(em);
-      if (tm) rows.push({ epoch, iter: globalStep, split: 'test', loss: tm.loss, precision: tm.precision, adjustedPrecision: tm.adjustedPrecision, tpr: tm.tpr, fpr: tm.fpr, auprc: tm.auprc, lr });
+      if (tm) {
+        rows.push({ epoch, iter: globalStep, split: 'test', loss: tm.loss, precision: tm.precision, adjustedPrecision: tm.adjustedPrecision, tpr: tm.tpr, fpr: tm.fpr, auprc: tm.auprc,
+          ...(tm.particleAp === undefined ? {} : { particleAp: tm.particleAp }), lr });
+      }
       if (hm) rows.push({ epoch, iter: globalStep, split: 'heldout', loss: hm.loss, precision: hm.precision, adjustedPrecision: hm.adjustedPrecision, tpr: hm.tpr, fpr: hm.fpr, auprc: hm.auprc, lr });
       await net.saveCheckpoint(join(options.outDir, 'checkpoints', `epoch${epoch}.ckpt`));
       const score = monitorScore(em, monitor);
@@ -139,6 +143,7 @@ function monitorScore(e: EpochMetrics, monitor: string): number | undefined {
     case 'precision': return e.precision;
     case 'testLoss': return e.testLoss === undefined ? undefined : -e.testLoss;
     case 'heldOutAuprc': return e.heldOutAuprc;
+    case 'ap': return e.particleAp;
     default: return e.auprc;
   }
 }

@@ -9,6 +9,7 @@ import { parseModel } from '../../src/engine/onnx-serialize.js';
 import { loadPickerModel } from '../../src/models/load-picker.js';
 import { makeImage } from '../../src/image/image.js';
 import { FileExistsError } from '../../src/io/atomic-write.js';
+import { ConfigError } from '../../src/errors.js';
 import { trainPicker } from '../../src/train/trainer.js';
 import type { TrainParamsInput } from '../../src/train/params.js';
 import { makeTinySet } from './_tiny-data.js';
@@ -69,6 +70,24 @@ test('abort (Ctrl+C) finishes the step, exports the best epoch so far and writes
   assert.ok(existsSync(join(out, 'results.tsv')));
   const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { interrupted: boolean };
   assert.equal(summary.interrupted, true);
+});
+
+test('selectMetric ap: particle AP of the test picks per epoch chooses the exported epoch (needs the diameter)', async () => {
+  const set = await makeTinySet({ count: 3, size: 80, particles: 20, sigma: 2.5, labelled: 0.5, seed: 1 });
+  const out = join(set.dir, 'out');
+  const params = { ...base(set.micrographs, set.picks), epochs: 3, epochSize: 15, selectMetric: 'ap' as const };
+  await assert.rejects(trainPicker(params, { outDir: out, plots: false }), (e: unknown) => e instanceof ConfigError && /particleDiameter/.test(e.message));
+  const r = await trainPicker({ ...params, particleDiameter: 10 }, { outDir: out, plots: false });
+  const aps = r.epochs.map((e) => e.particleAp);
+  assert.ok(aps.every((a) => a !== undefined && a >= 0 && a <= 1), JSON.stringify(aps));
+  assert.equal(r.epochs.find((e) => e.epoch === r.bestEpoch)?.particleAp, Math.max(...(aps as number[])));
+  // half the particles are labelled, so precision against the labels tops out near 0.5; chance is far lower
+  assert.ok(Math.max(...(aps as number[])) > 0.1, JSON.stringify(aps));
+  const tsv = (await readFile(join(out, 'results.tsv'), 'utf8')).trim().split('\n');
+  const col = (tsv[0] as string).split('\t').indexOf('particle_ap');
+  assert.ok(col > 0);
+  const written = tsv.filter((l) => l.includes('\ttest\t')).map((l) => Number(l.split('\t')[col]));
+  assert.ok(written.length === 3 && written.every((v, i) => Math.abs(v - (aps[i] as number)) < 1e-5), JSON.stringify(written));
 });
 
 test('expected particles below the labelled mean switches to PN and says so', async () => {

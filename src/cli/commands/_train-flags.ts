@@ -54,7 +54,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   s('mode', 'mode', 'dense (crops, a logit per pixel) or patch (Topaz: one logit per patch)'),
   n('cropSize', 'crop-size', 'dense mode: crop side in downsampled pixels (default 192)'),
   n('cropsPerStep', 'crops-per-step', 'dense mode: crops per step (default 2)'),
-  s('selectMetric', 'select-metric', 'metric choosing the exported epoch: auprc (default) or precision'),
+  s('selectMetric', 'select-metric', 'metric choosing the exported epoch: auprc (default) or precision (pixel metrics, as Topaz), or ap (particle AP of the picks on the test split: NMS at 0.5 × diameter, match within 0.25 × diameter; needs the particle diameter)'),
   n('threads', 'threads', 'CPU threads (0 = all cores)'),
   n('seed', 'seed', 'random seed (default 0)'),
 ];

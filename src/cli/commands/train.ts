@@ -73,7 +73,7 @@ Notes:
       bar?.stop();
       const out = process.stdout;
       const best = result.epochs.find((e) => e.epoch === result.bestEpoch);
-      out.write(`model: ${result.modelPath} (epoch ${result.bestEpoch}${best?.auprc !== undefined ? `, test AUPRC ${best.auprc.toFixed(4)}` : ''})\n`);
+      out.write(`model: ${result.modelPath} (epoch ${result.bestEpoch}${best?.auprc !== undefined ? `, test AUPRC ${best.auprc.toFixed(4)}` : ''}${best?.particleAp !== undefined ? `, test particle AP ${best.particleAp.toFixed(3)}` : ''})\n`);
       out.write(`objective ${result.method}, π = ${result.pi.toExponential(3)}, ${result.seconds.toFixed(1)} s${result.interrupted ? ', interrupted' : ''}\n`);
       for (const d of result.diagnostics) out.write(`note: ${d}\n`);
     } finally {
