@@ -20,14 +20,20 @@ function machine(): string {
   return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}, Node ${process.version}`;
 }
 
-/** Splits BENCHMARKS.md into sections keyed by module name (`<!-- bench:NAME -->` markers). */
-function readSections(): Map<string, string> {
-  const sections = new Map<string, string>();
-  if (!existsSync(OUT)) return sections;
-  const text = readFileSync(OUT, 'utf8');
-  const re = /<!-- bench:([\w-]+) -->\n([\s\S]*?)<!-- \/bench:\1 -->/g;
-  for (const m of text.matchAll(re)) sections.set(m[1] ?? '', m[2] ?? '');
-  return sections;
+const HEADER = '# Benchmarks\n\nWritten by `npm run bench` (bench/run.ts). Each section says the command, the machine and ' +
+  'the date it was measured; timings are medians over repeated runs after warm-up on a shared, noisy machine.\n\n';
+
+/**
+ * Replaces the body of one `<!-- bench:NAME -->` section of BENCHMARKS.md, or appends the section
+ * when it is new. Everything outside the section (hand-recorded notes, other sections) is kept as
+ * it is on disk at the moment of writing, so edits made during a long run survive.
+ */
+function writeSection(name: string, body: string): void {
+  const text = existsSync(OUT) ? readFileSync(OUT, 'utf8') : HEADER;
+  const block = `<!-- bench:${name} -->\n${body}<!-- /bench:${name} -->\n`;
+  const re = new RegExp(`<!-- bench:${name} -->\\n[\\s\\S]*?<!-- /bench:${name} -->\\n?`);
+  const doc = re.test(text) ? text.replace(re, () => block) : `${text.replace(/\n*$/, '\n\n')}${block}`;
+  writeFileAtomicSync(OUT, doc, { overwrite: true });
 }
 
 async function main(): Promise<void> {
@@ -43,7 +49,6 @@ async function main(): Promise<void> {
     return;
   }
   const toRun = wanted.length > 0 ? wanted : available;
-  const sections = readSections();
   for (const name of toRun) {
     console.log(`bench ${name} ...`);
     const mod = (await import(pathToFileURL(join(here, `${name}.js`)).href)) as { run?: () => Promise<BenchSection> };
@@ -54,13 +59,8 @@ async function main(): Promise<void> {
     const body =
       `## ${s.title}\n\nCommand: \`${s.command}\` — run ${when} on ${machine()} ` +
       `(${((Date.now() - started) / 1000).toFixed(0)} s).\n\n${s.markdown.trim()}\n\n`;
-    sections.set(name, body);
     console.log(body);
-    const doc =
-      '# Benchmarks\n\nWritten by `npm run bench` (bench/run.ts). Each section says the command, the machine and ' +
-      'the date it was measured; timings are medians over repeated runs after warm-up on a shared, noisy machine.\n\n' +
-      [...sections.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `<!-- bench:${k} -->\n${v}<!-- /bench:${k} -->\n`).join('\n');
-    writeFileAtomicSync(OUT, doc, { overwrite: true });
+    writeSection(name, body);
   }
 }
 
