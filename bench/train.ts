@@ -10,7 +10,7 @@ import { readMicrograph } from '../src/io/micrograph.js';
 import { readCoordinates } from '../src/io/coordinate-formats.js';
 import type { MicrographPicks } from '../src/io/coords.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
-import { pickImage } from '../src/pick/pick-image.js';
+import { detectionsOf, scoreImage, type ScoredImage } from '../src/pick/pick-image.js';
 import type { TestTimeAugmentation } from '../src/pick/tta.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import { trainPicker } from '../src/train/trainer.js';
@@ -20,6 +20,8 @@ import type { TrainResult } from '../src/train/train-types.js';
 const REAL = join(process.cwd(), '..', 'shared', 'realdata');
 const E28 = join(REAL, 'prompt-sam-cryoppp', 'dataset', '10028');
 const E28_LABELS = join(REAL, 'derived', 'empiar10028_from_promptsam_labels');
+
+type PickQuality = { readonly ap: number; readonly bestF1: number; readonly precision: number; readonly recall: number };
 
 export interface QualityResult {
   readonly ap: number;
@@ -32,46 +34,64 @@ export interface QualityResult {
   readonly minDistance: number;
   readonly train: TrainResult;
   /** The same model picked with `--tta flips` (NMS distance chosen again on the validation micrographs). */
-  readonly flips?: { readonly ap: number; readonly bestF1: number; readonly precision: number; readonly recall: number; readonly minDistance: number };
+  readonly flips?: PickQuality & { readonly minDistance: number };
 }
 
 const DISTANCES = [0.3, 0.4, 0.5, 0.6, 0.7];
 
-/** The NMS distance (× diameter) with the best AP on validation micrographs (never the test set). */
-export async function chooseMinDistance(modelPath: string, mics: readonly string[], truth: readonly MicrographPicks[], d: number,
-  tta: TestTimeAugmentation = 'none'): Promise<number> {
-  let best = { f: 0.5, ap: -1 };
-  for (const f of DISTANCES) {
-    const q = await pickAndEvaluate(modelPath, mics, truth, d, f, tta);
-    if (q.ap > best.ap) best = { f, ap: q.ap };
-  }
-  return best.f;
-}
+interface Scored { readonly name: string; readonly scored: ScoredImage }
 
-/** Picks `testMics` with a trained model and scores them against `truth` at 0.25 × diameter. */
-export async function pickAndEvaluate(modelPath: string, testMics: readonly string[], truth: readonly MicrographPicks[],
-  diameterPx: number, minDistanceFraction = 0.5, testTimeAugmentation: TestTimeAugmentation = 'none'): Promise<{ ap: number; bestF1: number; precision: number; recall: number }> {
+/** The score maps of `mics` under a model, computed once so that every NMS distance reuses them. */
+async function scoreAll(modelPath: string, mics: readonly string[], testTimeAugmentation: TestTimeAugmentation): Promise<Scored[]> {
   const model = await loadScoreModel(modelPath);
-  const preds: MicrographPicks[] = [];
+  const out: Scored[] = [];
   try {
-    for (const path of testMics) {
-      const image = await readMicrograph(path);
-      const det = await pickImage(basename(path), image, model, { minDistancePx: minDistanceFraction * diameterPx, floor: -12, inference: 'dense', testTimeAugmentation });
-      preds.push({ micrograph: det.micrograph, particles: det.particles, frame: { binning: 1, yFlipped: false }, width: image.width, height: image.height });
-    }
+    for (const path of mics) out.push({ name: basename(path), scored: await scoreImage(await readMicrograph(path), model, { inference: 'dense', testTimeAugmentation }) });
   } finally {
     await model.release?.();
   }
+  return out;
+}
+
+/** Picks at NMS distance `minDistanceFraction` × diameter and scores against `truth` at 0.25 × diameter. */
+function evaluateScored(set: readonly Scored[], truth: readonly MicrographPicks[], diameterPx: number, minDistanceFraction: number): PickQuality {
+  const preds: MicrographPicks[] = set.map(({ name, scored }) => ({
+    micrograph: name, particles: detectionsOf(name, scored, { minDistancePx: minDistanceFraction * diameterPx, floor: -12 }).particles,
+    frame: { binning: 1, yFlipped: false }, width: scored.width, height: scored.height,
+  }));
   const rep = evaluatePicks(preds, truth, { diameterPx, radiusPx: 0.25 * diameterPx });
   const b = rep.overall.bestF1;
   return { ap: rep.overall.ap ?? 0, bestF1: b?.f1 ?? 0, precision: b?.precision ?? 0, recall: b?.recall ?? 0 };
 }
 
-/** The test scores of `--tta flips`, its NMS distance chosen on the validation micrographs. */
-async function withFlips(modelPath: string, valid: readonly string[], validTruth: readonly MicrographPicks[],
-  test: readonly string[], truth: readonly MicrographPicks[], d: number): Promise<NonNullable<QualityResult['flips']>> {
-  const minDistance = await chooseMinDistance(modelPath, valid, validTruth, d, 'flips');
-  return { ...(await pickAndEvaluate(modelPath, test, truth, d, minDistance, 'flips')), minDistance };
+/** The NMS distance (× diameter) with the best AP on validation micrographs (never the test set). */
+function bestDistance(valid: readonly Scored[], truth: readonly MicrographPicks[], d: number): number {
+  let best = { f: 0.5, ap: -1 };
+  for (const f of DISTANCES) {
+    const q = evaluateScored(valid, truth, d, f);
+    if (q.ap > best.ap) best = { f, ap: q.ap };
+  }
+  return best.f;
+}
+
+/** Picks `testMics` with a trained model (dense inference) and scores them against `truth` at 0.25 × diameter. */
+export async function pickAndEvaluate(modelPath: string, testMics: readonly string[], truth: readonly MicrographPicks[],
+  diameterPx: number, minDistanceFraction = 0.5, testTimeAugmentation: TestTimeAugmentation = 'none'): Promise<PickQuality> {
+  return evaluateScored(await scoreAll(modelPath, testMics, testTimeAugmentation), truth, diameterPx, minDistanceFraction);
+}
+
+/**
+ * Test quality of a model, plain and with `--tta flips`; for each, the NMS distance is chosen on
+ * the validation micrographs.
+ */
+async function testQuality(modelPath: string, valid: readonly string[], validTruth: readonly MicrographPicks[],
+  test: readonly string[], truth: readonly MicrographPicks[], d: number): Promise<PickQuality & { minDistance: number; flips: PickQuality & { minDistance: number } }> {
+  const at = async (tta: TestTimeAugmentation): Promise<PickQuality & { minDistance: number }> => {
+    const minDistance = bestDistance(await scoreAll(modelPath, valid, tta), validTruth, d);
+    return { ...evaluateScored(await scoreAll(modelPath, test, tta), truth, d, minDistance), minDistance };
+  };
+  const plain = await at('none');
+  return { ...plain, flips: await at('flips') };
 }
 
 async function pngs(dir: string): Promise<string[]> {
@@ -96,10 +116,8 @@ export async function empiar10028(over: Partial<TrainParamsInput>, log: (s: stri
   }, { outDir, plots: false, onMessage: log, ...(signal ? { signal } : {}),
     onProgress: (p) => { if (p.phase === 'evaluate') log(`epoch ${p.epoch} ${((Date.now() - t0) / 1000).toFixed(0)} s`); } });
   const trainSeconds = (Date.now() - t0) / 1000;
-  const minDistance = await chooseMinDistance(r.modelPath, valid, validTruth, 56);
-  const q = await pickAndEvaluate(r.modelPath, test, truth, 56, minDistance);
-  const flips = await withFlips(r.modelPath, valid, validTruth, test, truth, 56);
-  return { ...q, trainSeconds, bestEpoch: r.bestEpoch, minDistance, train: r, flips };
+  const q = await testQuality(r.modelPath, valid, validTruth, test, truth, 56);
+  return { ...q, trainSeconds, bestEpoch: r.bestEpoch, train: r };
 }
 
 export interface CurvePoint { readonly mode: string; readonly epoch: number; readonly seconds: number; readonly auprc: number }
@@ -161,10 +179,12 @@ export async function simulatedRealistic(over: Partial<TrainParamsInput>, log: (
   for (const m of held) heldTruth.push(...(await readCoordinates(join(dir, m.picks))));
   const heldPaths = held.map((m) => join(dir, m.micrograph));
   const testPaths = test.map((m) => join(dir, m.micrograph));
-  const minDistance = held.length ? await chooseMinDistance(r.modelPath, heldPaths, heldTruth, d) : 0.5;
-  const q = await pickAndEvaluate(r.modelPath, testPaths, truth, d, minDistance);
-  const flips = held.length ? await withFlips(r.modelPath, heldPaths, heldTruth, testPaths, truth, d) : undefined;
-  return { ...q, trainSeconds, bestEpoch: r.bestEpoch, minDistance, train: r, ...(flips ? { flips } : {}) };
+  if (held.length === 0) {
+    const q = await pickAndEvaluate(r.modelPath, testPaths, truth, d);
+    return { ...q, trainSeconds, bestEpoch: r.bestEpoch, minDistance: 0.5, train: r };
+  }
+  const q = await testQuality(r.modelPath, heldPaths, heldTruth, testPaths, truth, d);
+  return { ...q, trainSeconds, bestEpoch: r.bestEpoch, train: r };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Picks one micrograph: replay the model's preprocessing, compute the (dense or strided) score
-// map, extract every detection above the floor in original pixels.
+// map, extract every detection above the floor in original pixels. Scoring and extraction are
+// separate steps so one score map can be extracted at several settings.
 import type { Image2D } from '../image/image.js';
 import { ShapeError } from '../errors.js';
 import { preprocessImageDetailed } from '../image/preprocess.js';
@@ -57,8 +58,18 @@ async function denseGrid(model: ScoreModel, image: Image2D): Promise<ScoreGrid> 
   throw new ShapeError(`the model returned ${data.length} scores for a ${width}x${height} image; expected ${width * height}`);
 }
 
-/** Picks one image; the returned detections are in original-micrograph pixels, descending score. */
-export async function pickImage(name: string, image: Image2D, model: ScoreModel, options: PickImageOptions): Promise<MicrographDetections> {
+/** A micrograph's score map with what is needed to map it back to original pixels. */
+export interface ScoredImage {
+  readonly grid: ScoreGrid;
+  /** Original pixels per score-map input pixel (the downsampling plan). */
+  readonly factorX: number;
+  readonly factorY: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Preprocesses `image` as the model was trained and computes its (dense or strided, optionally augmented) score map. */
+export async function scoreImage(image: Image2D, model: ScoreModel, options: Pick<PickImageOptions, 'inference' | 'testTimeAugmentation'>): Promise<ScoredImage> {
   const { image: pre, plan } = preprocessImageDetailed(image, model.preprocess);
   let score: (image: Image2D) => Promise<ScoreGrid>;
   if (options.inference === 'strided') {
@@ -69,16 +80,26 @@ export async function pickImage(name: string, image: Image2D, model: ScoreModel,
     score = (img) => denseGrid(model, img);
   }
   const grid = await augmentedScoreGrid(pre, score, options.testTimeAugmentation ?? 'none');
-  const particles = extractParticles(grid, {
+  return { grid, factorX: plan.factorX, factorY: plan.factorY, width: image.width, height: image.height };
+}
+
+/** The detections of a scored micrograph (NMS, floor, border), in original pixels, descending score. */
+export function detectionsOf(name: string, scored: ScoredImage, options: Omit<PickImageOptions, 'inference' | 'testTimeAugmentation'>): MicrographDetections {
+  const particles = extractParticles(scored.grid, {
     minDistancePx: options.minDistancePx,
     threshold: options.floor,
-    factorX: plan.factorX,
-    factorY: plan.factorY,
-    originalWidth: image.width,
-    originalHeight: image.height,
+    factorX: scored.factorX,
+    factorY: scored.factorY,
+    originalWidth: scored.width,
+    originalHeight: scored.height,
     ...(options.borderPx === undefined ? {} : { borderPx: options.borderPx }),
     ...(options.refine === undefined ? {} : { refine: options.refine }),
     ...(options.diameterPx === undefined ? {} : { diameterPx: options.diameterPx }),
   });
-  return { micrograph: name, width: image.width, height: image.height, floor: options.floor, particles };
+  return { micrograph: name, width: scored.width, height: scored.height, floor: options.floor, particles };
+}
+
+/** Picks one image; the returned detections are in original-micrograph pixels, descending score. */
+export async function pickImage(name: string, image: Image2D, model: ScoreModel, options: PickImageOptions): Promise<MicrographDetections> {
+  return detectionsOf(name, await scoreImage(image, model, options), options);
 }

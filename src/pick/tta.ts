@@ -16,12 +16,6 @@ export interface GridTransform {
   readonly flipY: boolean;
 }
 
-export interface Grid {
-  readonly data: Float32Array;
-  readonly width: number;
-  readonly height: number;
-}
-
 /** The transforms one augmentation mode averages over; the identity comes first. */
 export function transformsOf(mode: TestTimeAugmentation): GridTransform[] {
   const flips: GridTransform[] = [false, true].flatMap((flipY) => [false, true].map((flipX) => ({ transpose: false, flipX, flipY })));
@@ -30,14 +24,14 @@ export function transformsOf(mode: TestTimeAugmentation): GridTransform[] {
   return [...flips, ...flips.map((t) => ({ ...t, transpose: true }))];
 }
 
-function transposed(g: Grid): Grid {
+function transposed(g: Image2D): Image2D {
   const { width: w, height: h, data } = g;
   const out = new Float32Array(w * h);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[x * h + y] = data[y * w + x] as number;
   return { data: out, width: h, height: w };
 }
 
-function flipped(g: Grid, flipX: boolean, flipY: boolean): Grid {
+function flipped(g: Image2D, flipX: boolean, flipY: boolean): Image2D {
   if (!flipX && !flipY) return g;
   const { width: w, height: h, data } = g;
   const out = new Float32Array(w * h);
@@ -49,12 +43,12 @@ function flipped(g: Grid, flipX: boolean, flipY: boolean): Grid {
 }
 
 /** Applies `t` (transpose, then flips). */
-export function applyTransform(g: Grid, t: GridTransform): Grid {
+export function applyTransform(g: Image2D, t: GridTransform): Image2D {
   return flipped(t.transpose ? transposed(g) : g, t.flipX, t.flipY);
 }
 
 /** Undoes `t`: applyTransform followed by invertTransform gives back the input. */
-export function invertTransform(g: Grid, t: GridTransform): Grid {
+export function invertTransform(g: Image2D, t: GridTransform): Image2D {
   const unflipped = flipped(g, t.flipX, t.flipY);
   return t.transpose ? transposed(unflipped) : unflipped;
 }
@@ -86,7 +80,7 @@ export async function augmentedScoreGrid(image: Image2D, score: (image: Image2D)
   const base = padded(image, alignedLength(image.width, stride, offset), alignedLength(image.height, stride, offset));
   const sum = Float64Array.from(first.data);
   for (const t of transforms) {
-    const grid = await score(applyTransform(base, t) as Image2D);
+    const grid = await score(applyTransform(base, t));
     if (grid.stride !== stride || (grid.offset ?? 0) !== offset) {
       throw new ShapeError(`test-time augmentation: a transformed pass returned stride ${grid.stride}/offset ${grid.offset ?? 0}, expected ${stride}/${offset}`);
     }

@@ -96,9 +96,9 @@ test('with a real (untrained, not symmetric) network the dihedral average is equ
       const dense = async (img: Image2D): Promise<ScoreGrid> => ({ data: await model.scoreMap(img), width: img.width, height: img.height, stride: 1 });
       const flipX = transformsOf('flips')[1] as (ReturnType<typeof transformsOf>)[number];
       const direct = await augmentedScoreGrid(image, dense, 'dihedral');
-      const viaFlip = invertTransform(await augmentedScoreGrid(applyTransform(image, flipX) as Image2D, dense, 'dihedral'), flipX);
+      const viaFlip = invertTransform(await augmentedScoreGrid(applyTransform(image, flipX), dense, 'dihedral'), flipX);
       const plain = await augmentedScoreGrid(image, dense, 'none');
-      const viaFlipPlain = invertTransform(await augmentedScoreGrid(applyTransform(image, flipX) as Image2D, dense, 'none'), flipX);
+      const viaFlipPlain = invertTransform(await augmentedScoreGrid(applyTransform(image, flipX), dense, 'none'), flipX);
       const maxDiff = (a: Float32Array, b: Float32Array): number => a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] as number))), 0);
       assert.ok(maxDiff(direct.data, viaFlip.data) < 1e-3, `augmented: ${maxDiff(direct.data, viaFlip.data)}`);
       assert.ok(maxDiff(plain.data, viaFlipPlain.data) > 1e-2, 'the untrained network itself is not flip-equivariant');
