@@ -14,14 +14,13 @@ import type { MicrographPicks } from '../io/coords.js';
  * NMS at 0.5 × diameter, ranked by score and matched to the picks within 0.25 × diameter.
  */
 export async function evaluateMicrographs(net: PickerNet, mics: readonly LabelledMicrograph[], pi: number, pObserved: number,
-  signal?: AbortSignal, diameterPx?: number): Promise<(PixelMetrics & { readonly particleAp?: number }) | undefined> {
+  diameterPx?: number): Promise<(PixelMetrics & { readonly particleAp?: number }) | undefined> {
   if (mics.length === 0) return undefined;
   const scores: Float32Array[] = [];
   const labels: Float32Array[] = [];
   const preds: MicrographPicks[] = [];
   const refs: MicrographPicks[] = [];
   for (const m of mics) {
-    if (signal?.aborted && scores.length > 0) break;
     const score = await net.scoreMap(m.image);
     scores.push(score);
     labels.push(Float32Array.from(m.mask));

@@ -59,7 +59,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       if (steps === 0) break;
       if (interrupted && steps < spe) { say(`interrupted in epoch ${epoch} after ${steps} of ${spe} steps`); break; }
       options.onProgress?.({ phase: 'evaluate', epoch, epochs: p.epochs, step: spe, stepsPerEpoch: spe });
-      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved, undefined, diameterDs);
+      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved, diameterDs);
       const hm = data.heldOut.length ? await evaluateMicrographs(net, data.heldOut, data.prior.pi, data.prior.pObserved) : undefined;
       const em: EpochMetrics = {
         epoch, lr, trainLoss: lossSum / steps, trainPrecision: precSum / steps,
