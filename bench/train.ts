@@ -10,7 +10,8 @@ import { readMicrograph } from '../src/io/micrograph.js';
 import { readCoordinates } from '../src/io/coordinate-formats.js';
 import type { MicrographPicks } from '../src/io/coords.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
-import { detectionsOf, scoreImage, type ScoredImage } from '../src/pick/pick-image.js';
+import { detectionsOf, scoreImage, smoothScored, type ScoredImage } from '../src/pick/pick-image.js';
+import { DEFAULT_SMOOTHING } from '../src/pick/smooth.js';
 import type { TestTimeAugmentation } from '../src/pick/tta.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import { trainPicker } from '../src/train/trainer.js';
@@ -35,18 +36,24 @@ export interface QualityResult {
   readonly train: TrainResult;
   /** The same model picked with `--tta flips` (NMS distance chosen again on the validation micrographs). */
   readonly flips?: PickQuality & { readonly minDistance: number };
+  /** The same model picked with `--smooth 0` (raw peak logits; NMS distance chosen again). */
+  readonly raw?: PickQuality & { readonly minDistance: number };
 }
 
 const DISTANCES = [0.3, 0.4, 0.5, 0.6, 0.7];
 
 interface Scored { readonly name: string; readonly scored: ScoredImage }
 
-/** The score maps of `mics` under a model, computed once so that every NMS distance reuses them. */
-async function scoreAll(modelPath: string, mics: readonly string[], testTimeAugmentation: TestTimeAugmentation): Promise<Scored[]> {
+/**
+ * The score maps of `mics` under a model, smoothed by `smoothing` × diameter as `cryopick pick` does,
+ * computed once so that every NMS distance reuses them.
+ */
+async function scoreAll(modelPath: string, mics: readonly string[], testTimeAugmentation: TestTimeAugmentation,
+  smoothingPx: number): Promise<Scored[]> {
   const model = await loadScoreModel(modelPath);
   const out: Scored[] = [];
   try {
-    for (const path of mics) out.push({ name: basename(path), scored: await scoreImage(await readMicrograph(path), model, { inference: 'dense', testTimeAugmentation }) });
+    for (const path of mics) out.push({ name: basename(path), scored: await scoreImage(await readMicrograph(path), model, { inference: 'dense', testTimeAugmentation, smoothingPx }) });
   } finally {
     await model.release?.();
   }
@@ -74,24 +81,34 @@ function bestDistance(valid: readonly Scored[], truth: readonly MicrographPicks[
   return best.f;
 }
 
-/** Picks `testMics` with a trained model (dense inference) and scores them against `truth` at 0.25 × diameter. */
+/**
+ * Picks `testMics` with a trained model (dense inference, smoothed by `smoothing` × diameter, the
+ * pick default unless given) and scores them against `truth` at 0.25 × diameter.
+ */
 export async function pickAndEvaluate(modelPath: string, testMics: readonly string[], truth: readonly MicrographPicks[],
-  diameterPx: number, minDistanceFraction = 0.5, testTimeAugmentation: TestTimeAugmentation = 'none'): Promise<PickQuality> {
-  return evaluateScored(await scoreAll(modelPath, testMics, testTimeAugmentation), truth, diameterPx, minDistanceFraction);
+  diameterPx: number, minDistanceFraction = 0.5, testTimeAugmentation: TestTimeAugmentation = 'none', smoothing = DEFAULT_SMOOTHING): Promise<PickQuality> {
+  return evaluateScored(await scoreAll(modelPath, testMics, testTimeAugmentation, smoothing * diameterPx), truth, diameterPx, minDistanceFraction);
 }
 
+type Measured = PickQuality & { minDistance: number };
+
 /**
- * Test quality of a model, plain and with `--tta flips`; for each, the NMS distance is chosen on
- * the validation micrographs.
+ * Test quality of a model as `cryopick pick` ranks by default (smoothed), with `--tta flips`, and
+ * with `--smooth 0`; for each, the NMS distance is chosen on the validation micrographs.
  */
 async function testQuality(modelPath: string, valid: readonly string[], validTruth: readonly MicrographPicks[],
-  test: readonly string[], truth: readonly MicrographPicks[], d: number): Promise<PickQuality & { minDistance: number; flips: PickQuality & { minDistance: number } }> {
-  const at = async (tta: TestTimeAugmentation): Promise<PickQuality & { minDistance: number }> => {
-    const minDistance = bestDistance(await scoreAll(modelPath, valid, tta), validTruth, d);
-    return { ...evaluateScored(await scoreAll(modelPath, test, tta), truth, d, minDistance), minDistance };
+  test: readonly string[], truth: readonly MicrographPicks[], d: number): Promise<Measured & { flips: Measured; raw: Measured }> {
+  const at = async (tta: TestTimeAugmentation): Promise<{ smooth: Measured; raw: Measured }> => {
+    const [v, t] = [await scoreAll(modelPath, valid, tta, 0), await scoreAll(modelPath, test, tta, 0)];
+    const measure = (smoothingPx: number): Measured => {
+      const smooth = (set: readonly Scored[]): Scored[] => set.map(({ name, scored }) => ({ name, scored: smoothScored(scored, smoothingPx) }));
+      const minDistance = bestDistance(smooth(v), validTruth, d);
+      return { ...evaluateScored(smooth(t), truth, d, minDistance), minDistance };
+    };
+    return { smooth: measure(DEFAULT_SMOOTHING * d), raw: measure(0) };
   };
   const plain = await at('none');
-  return { ...plain, flips: await at('flips') };
+  return { ...plain.smooth, raw: plain.raw, flips: (await at('flips')).smooth };
 }
 
 async function pngs(dir: string): Promise<string[]> {
@@ -197,8 +214,9 @@ export const SIM_PARAMS: Partial<TrainParamsInput> = { ...E28_PARAMS, downsample
 
 function qualityRow(name: string, q: QualityResult, cpuSeconds: number): string {
   const f = q.flips;
+  const r = q.raw;
   return `| ${name} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} (P ${q.precision.toFixed(3)}, R ${q.recall.toFixed(3)}) | ` +
-    (f ? `${f.ap.toFixed(3)} / ${f.bestF1.toFixed(3)} | ` : '— | ') +
+    (f ? `${f.ap.toFixed(3)} / ${f.bestF1.toFixed(3)} | ` : '— | ') + (r ? `${r.ap.toFixed(3)} / ${r.bestF1.toFixed(3)} | ` : '— | ') +
     `${q.trainSeconds.toFixed(0)} s (CPU ${cpuSeconds.toFixed(0)} s) | ${q.bestEpoch} | ${q.minDistance}${f ? ` (flips ${f.minDistance})` : ''} |`;
 }
 
@@ -212,14 +230,15 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; cpu: number }>
 export async function run(): Promise<BenchSection> {
   const out: string[] = [];
   const load0 = os.loadavg()[0] ?? 0;
-  out.push('Quality on held-out micrographs (matching radius 0.25 × diameter, Hungarian matching, every pick above logit −12 ranked by score).',
+  out.push('Quality on held-out micrographs (matching radius 0.25 × diameter, Hungarian matching, every pick above −12 ranked by score).',
+    `Scores as \`cryopick pick\` ranks by default: the logit map smoothed by a Gaussian of σ = ${DEFAULT_SMOOTHING} × diameter; the \`--smooth 0\` column ranks raw peak logits.`,
     'Epoch chosen by pixel AUPRC on the validation micrographs; the NMS distance (× diameter) chosen on them too. Never trained or tuned on test images.', '',
-    '| data | test AP | best F1 | with `--tta flips`: AP / best F1 | train wall time | best epoch | NMS distance |', '|---|---|---|---|---|---|---|');
+    '| data | test AP | best F1 | with `--tta flips`: AP / best F1 | with `--smooth 0`: AP / best F1 | train wall time | best epoch | NMS distance |', '|---|---|---|---|---|---|---|---|');
   if (existsSync(E28)) {
     const r = await timed(() => empiar10028(E28_PARAMS));
     out.push(qualityRow('EMPIAR-10028: 4 train, 1 valid, 5 test; training defaults with ds 3', r.value, r.cpu));
   } else {
-    out.push('| EMPIAR-10028 | skipped: ../shared/realdata absent | | | | | |');
+    out.push('| EMPIAR-10028 | skipped: ../shared/realdata absent | | | | | | |');
   }
   const r2 = await timed(() => simulatedRealistic(SIM_PARAMS));
   out.push(qualityRow('simulated realistic: 8 train (50% picks, 2 for epoch choice), 12 test; training defaults with ds 8, crops 160²', r2.value, r2.cpu));

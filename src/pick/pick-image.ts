@@ -8,6 +8,7 @@ import type { ScoreModel } from './score-model.js';
 import { extractParticles, type ScoreGrid } from './extract.js';
 import type { MicrographDetections } from './detections.js';
 import { augmentedScoreGrid, type TestTimeAugmentation } from './tta.js';
+import { smoothScoreGrid } from './smooth.js';
 
 export type InferenceMode = 'dense' | 'strided';
 
@@ -26,6 +27,8 @@ export interface PickImageOptions {
   readonly refine?: boolean;
   /** Average the scores over flips / the 8 symmetries of the square (default none). */
   readonly testTimeAugmentation?: TestTimeAugmentation;
+  /** σ in original pixels of the Gaussian that smooths the score map before peak finding (default 0 = none). */
+  readonly smoothingPx?: number;
 }
 
 /** Margin (rf − 1) of models that return the unpadded ("valid") map, learnt on first use. */
@@ -68,8 +71,13 @@ export interface ScoredImage {
   readonly height: number;
 }
 
-/** Preprocesses `image` as the model was trained and computes its (dense or strided, optionally augmented) score map. */
-export async function scoreImage(image: Image2D, model: ScoreModel, options: Pick<PickImageOptions, 'inference' | 'testTimeAugmentation'>): Promise<ScoredImage> {
+type ScoreOptions = Pick<PickImageOptions, 'inference' | 'testTimeAugmentation' | 'smoothingPx'>;
+
+/**
+ * Preprocesses `image` as the model was trained and computes its (dense or strided, optionally
+ * augmented, optionally smoothed) score map.
+ */
+export async function scoreImage(image: Image2D, model: ScoreModel, options: ScoreOptions): Promise<ScoredImage> {
   const { image: pre, plan } = preprocessImageDetailed(image, model.preprocess);
   let score: (image: Image2D) => Promise<ScoreGrid>;
   if (options.inference === 'strided') {
@@ -80,11 +88,18 @@ export async function scoreImage(image: Image2D, model: ScoreModel, options: Pic
     score = (img) => denseGrid(model, img);
   }
   const grid = await augmentedScoreGrid(pre, score, options.testTimeAugmentation ?? 'none');
-  return { grid, factorX: plan.factorX, factorY: plan.factorY, width: image.width, height: image.height };
+  return smoothScored({ grid, factorX: plan.factorX, factorY: plan.factorY, width: image.width, height: image.height }, options.smoothingPx ?? 0);
+}
+
+/** The scored micrograph with its map smoothed by a Gaussian of σ `smoothingPx` original pixels (0 = unchanged). */
+export function smoothScored(scored: ScoredImage, smoothingPx: number): ScoredImage {
+  if (smoothingPx === 0) return scored;
+  const factor = (scored.factorX + scored.factorY) / 2;
+  return { ...scored, grid: smoothScoreGrid(scored.grid, smoothingPx / (factor * scored.grid.stride)) };
 }
 
 /** The detections of a scored micrograph (NMS, floor, border), in original pixels, descending score. */
-export function detectionsOf(name: string, scored: ScoredImage, options: Omit<PickImageOptions, 'inference' | 'testTimeAugmentation'>): MicrographDetections {
+export function detectionsOf(name: string, scored: ScoredImage, options: Omit<PickImageOptions, keyof ScoreOptions>): MicrographDetections {
   const particles = extractParticles(scored.grid, {
     minDistancePx: options.minDistancePx,
     threshold: options.floor,

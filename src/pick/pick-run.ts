@@ -67,6 +67,8 @@ export interface PickManifest {
   readonly diameterPx: number | null;
   /** Absent in manifests written before test-time augmentation existed (= none). */
   readonly testTimeAugmentation?: string;
+  /** σ in original pixels of the score-map smoothing; absent in manifests written before it existed (= 0). */
+  readonly smoothingPx?: number;
   readonly micrographs: readonly string[];
 }
 
@@ -76,7 +78,7 @@ function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptio
   return {
     kind: 'cryopick-pick-run', version: 1, modelId: o.modelId ?? '', preprocess: preprocessParamsKey(model.preprocess),
     inference: o.inference, minDistancePx: o.minDistancePx, floor: o.floor, borderPx: o.borderPx ?? 0,
-    diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', micrographs: paths,
+    diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', smoothingPx: o.smoothingPx ?? 0, micrographs: paths,
   };
 }
 
@@ -93,8 +95,8 @@ async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promi
   const path = join(o.outDir, MANIFEST_NAME);
   if (existsSync(path) && o.resume && !o.overwrite) {
     const old = await readManifest(o.outDir);
-    const before: PickManifest = { ...old, testTimeAugmentation: old.testTimeAugmentation ?? 'none' };
-    const problems = (['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation'] as const)
+    const before: PickManifest = { ...old, testTimeAugmentation: old.testTimeAugmentation ?? 'none', smoothingPx: old.smoothingPx ?? 0 };
+    const problems = (['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation', 'smoothingPx'] as const)
       .filter((k) => before[k] !== manifest[k])
       .map((k) => ({ path: k, message: `was ${JSON.stringify(before[k])}, now ${JSON.stringify(manifest[k])}` }));
     if (problems.length > 0) throw new ConfigError(problems, `cannot resume ${o.outDir}: settings differ from the earlier run`);

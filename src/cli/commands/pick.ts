@@ -10,6 +10,7 @@ import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../..
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
+import { DEFAULT_SMOOTHING } from '../../pick/smooth.js';
 
 interface PickFlags {
   readonly model: string;
@@ -28,6 +29,7 @@ interface PickFlags {
   readonly device: string;
   readonly threads?: string;
   readonly tta: string;
+  readonly smooth: string;
 }
 
 function progressLine(p: PickProgress): string {
@@ -43,13 +45,14 @@ export function register(program: Command): void {
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <logit>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided)`)
+    .option('--threshold <logit>', `keep picks with score >= this (the mean logit under the --smooth Gaussian; default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided)`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
     .option('--diameter <px>', 'particle diameter in original pixels (default: recorded in the model)')
     .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
     .option('--border <px>', 'drop picks whose centre is closer than this to the micrograph edge (original pixels)', '0')
     .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
     .option('--tta <mode>', 'test-time augmentation: none, flips (average the scores of 4 flipped copies) or dihedral (8 flips and rotations); costs that many passes', 'none')
+    .option('--smooth <fraction>', 'before finding peaks, average each score over a Gaussian of σ = this × the particle diameter (0 = off)', String(DEFAULT_SMOOTHING))
     .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
@@ -68,6 +71,7 @@ export function register(program: Command): void {
       if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
       const borderPx = parseNumberFlag(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
+      const smoothing = parseNumberFlag(flags.smooth, '--smooth', (v) => v >= 0 && v <= 1, 'a fraction of the diameter between 0 and 1') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
       const files = listMicrographs(inputs);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
@@ -89,7 +93,7 @@ export function register(program: Command): void {
         try {
           result = await pickMicrographs(files, model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
-            testTimeAugmentation: flags.tta as TestTimeAugmentation,
+            testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             modelId: flags.model, signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
