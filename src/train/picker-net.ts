@@ -20,7 +20,8 @@ import { featuresOf, reconstructionError, withAutoencoder } from './autoencoder.
 import type { LossSettings } from './loss-reference.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
-import { encodeCheckpoint } from './checkpoint.js';
+import { checkpointWeights, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+import { FormatError } from '../errors.js';
 
 /** The engine's model configuration for the training parameters. */
 export function modelConfig(p: Pick<TrainParams, 'model' | 'units' | 'unitScaling' | 'batchNorm' | 'dropout' | 'pooling'>): PickerModelConfig {
@@ -50,6 +51,8 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
   const runtime: RuntimeOptions = p.threads > 0 ? { threads: p.threads } : {};
   const dense = p.mode === 'dense';
   let step: { key: string; ts: TrainStep; lossFeeds: ReturnType<typeof buildLossGraph>['feedsFor'] } | undefined;
+  // Adam's state from a resumed checkpoint, applied when the train step is compiled.
+  let pendingOptimizer: { step: number; slots: Map<string, Float32Array> } | undefined;
   const evals = new Map<string, CompiledForward>();
 
   const net: PickerNet = {
@@ -73,6 +76,15 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
           runtime,
         });
         step = { key, ts, lossFeeds: lg.feedsFor };
+        if (pendingOptimizer) {
+          for (const [k, v] of ts.state.slots) {
+            const saved = pendingOptimizer.slots.get(k);
+            if (!saved || saved.length !== v.length) throw new FormatError({ path: 'checkpoint' }, `optimizer state ${k} is missing or has the wrong size`);
+            ts.state.slots.set(k, Float32Array.from(saved));
+          }
+          ts.state.step = pendingOptimizer.step;
+          pendingOptimizer = undefined;
+        }
       }
       const feeds: Record<string, Float32Array> = { x, labels };
       for (const [k, v] of step.lossFeeds(labels)) feeds[k] = v.data;
@@ -100,8 +112,20 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
     },
     snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
     restore: (w) => store.load(w),
-    async saveCheckpoint(path) {
-      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state), { overwrite: true });
+    async saveCheckpoint(path, rngState) {
+      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, rngState), { overwrite: true });
+    },
+    async loadCheckpoint(path) {
+      const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
+      try {
+        store.load(checkpointWeights(c));
+      } catch (err) {
+        throw new FormatError({ path }, `does not fit this model: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const slots = new Map<string, Float32Array>();
+      for (const [k, v] of c.tensors) if (k.startsWith('opt:')) slots.set(k.slice(4), v);
+      pendingOptimizer = { step: c.step, slots };
+      return c.rngState === undefined ? {} : { rngState: c.rngState };
     },
     async exportOnnx(path, weights, metadata) {
       store.load(weights);

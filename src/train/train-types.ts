@@ -48,6 +48,11 @@ export interface TrainOptions {
   /** Output folder: model.onnx, checkpoints/, results.tsv/.jsonl, epochs.jsonl, plots, summary.json. */
   readonly outDir: string;
   readonly overwrite?: boolean;
+  /**
+   * Continue the interrupted run in outDir from its last finished epoch (same parameters; the
+   * thread count may differ). The result equals an uninterrupted run's.
+   */
+  readonly resume?: boolean;
   /** Abort = finish the current step, export the best model so far, write results, resolve. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: TrainProgress) => void;

@@ -4,14 +4,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileExistsError } from '../io/atomic-write.js';
+import { FileExistsError, writeFileAtomic } from '../io/atomic-write.js';
 import { chanceLevel, evaluateMicrographs } from './evaluate.js';
 import { diagnoseTraining } from './diagnostics.js';
 import { finishTraining } from './finish.js';
 import { modeDefaults, parseTrainParams, type TrainParams, type TrainParamsInput } from './params.js';
 import { createPickerNet, denseCapable } from './picker-net.js';
 import { trainPreprocessParams } from './preprocess-config.js';
-import { writeResults, type ResultRow } from './results.js';
+import { renderJsonLines, writeResults, type ResultRow } from './results.js';
+import { checkpointPath, resumeTraining, writeRunRecord } from './resume.js';
 import { makeBatchSource, makeScheduler, prepareData, type BatchSource } from './train-setup.js';
 import type { LrScheduler } from './lr-schedule.js';
 import type { PickerNet } from './net.js';
@@ -30,7 +31,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   if (p !== parsed) options.onMessage?.('pooling, dropout and the autoencoder need patch training: using --mode patch');
   const start = Date.now();
   const modelPath = join(options.outDir, 'model.onnx');
-  if (!options.overwrite && existsSync(modelPath)) throw new FileExistsError(modelPath);
+  if (!options.overwrite && !options.resume && existsSync(modelPath)) throw new FileExistsError(modelPath);
   await mkdir(join(options.outDir, 'checkpoints'), { recursive: true });
   const pre = trainPreprocessParams(p);
   const data = await prepareData(p, pre, options);
@@ -48,10 +49,25 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   let stoppedEarly = false;
   let sinceBest = 0;
   let globalStep = 0;
+  let secondsBefore = 0; // wall time of the epochs finished before a resume
   const monitor = options.earlyStopping?.monitor ?? p.selectMetric;
   const diameterDs = p.particleDiameter === undefined ? undefined : p.particleDiameter / p.downsample;
   try {
-    for (let epoch = 1; epoch <= p.epochs && !interrupted; epoch++) {
+    const resumed = options.resume ? await resumeTraining(options.outDir, p, net, (e) => monitorScore(e, monitor)) : undefined;
+    if (resumed) {
+      rng.setState(resumed.rngState);
+      epochs.push(...resumed.epochs);
+      rows.push(...resumed.rows);
+      ({ best, sinceBest } = resumed);
+      for (const e of resumed.epochs) scheduler.endEpoch(e.epoch - 1, e.testLoss ?? e.heldOutLoss ?? e.trainLoss);
+      globalStep = epochs.length * spe;
+      secondsBefore = epochs.at(-1)?.seconds ?? 0;
+      say(epochs.length < p.epochs ? `resuming after epoch ${epochs.length} of ${p.epochs}` : `all ${p.epochs} epochs were done; exporting the best again`);
+    } else {
+      if (options.resume) say('no finished epoch to resume from: starting from the beginning');
+      await writeRunRecord(options.outDir, p);
+    }
+    for (let epoch = epochs.length + 1; epoch <= p.epochs && !interrupted; epoch++) {
       const ran = await runSteps({ net, source, scheduler, options, rows, epoch, epochs: p.epochs, spe, firstStep: globalStep });
       globalStep += ran.steps;
       interrupted = ran.interrupted;
@@ -66,7 +82,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
         ...(data.loss.method.startsWith('GE') ? { gePenalty: penSum / steps } : {}),
         ...(tm ? { testLoss: tm.loss, precision: tm.precision, adjustedPrecision: tm.adjustedPrecision, tpr: tm.tpr, fpr: tm.fpr, auprc: tm.auprc, ...(tm.particleAp === undefined ? {} : { particleAp: tm.particleAp }) } : {}),
         ...(hm ? { heldOutAuprc: hm.auprc, heldOutLoss: hm.loss } : {}),
-        seconds: (Date.now() - start) / 1000,
+        seconds: secondsBefore + (Date.now() - start) / 1000,
       };
       epochs.push(em);
       if (tm) {
@@ -74,7 +90,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
           ...(tm.particleAp === undefined ? {} : { particleAp: tm.particleAp }), lr });
       }
       if (hm) rows.push({ epoch, iter: globalStep, split: 'heldout', loss: hm.loss, precision: hm.precision, adjustedPrecision: hm.adjustedPrecision, tpr: hm.tpr, fpr: hm.fpr, auprc: hm.auprc, lr });
-      await net.saveCheckpoint(join(options.outDir, 'checkpoints', `epoch${epoch}.ckpt`));
+      await net.saveCheckpoint(checkpointPath(options.outDir, epoch), rng.getState());
       const score = monitorScore(em, monitor);
       if (score === undefined || best === undefined || score > best.score) {
         best = { epoch, score: score ?? epoch, weights: net.snapshot() };
@@ -84,6 +100,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       }
       scheduler.endEpoch(epoch - 1, em.testLoss ?? em.heldOutLoss ?? em.trainLoss);
       await writeResults(options.outDir, rows);
+      await writeFileAtomic(join(options.outDir, 'epochs.jsonl'), renderJsonLines(epochs), { overwrite: true });
       if (options.earlyStopping && sinceBest >= options.earlyStopping.patience && epoch < p.epochs) {
         say(`early stopping after epoch ${epoch}: ${monitor} did not improve for ${sinceBest} epochs`);
         stoppedEarly = true;

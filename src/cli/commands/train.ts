@@ -18,6 +18,7 @@ export function register(program: Command): void {
     .option('--config <file>', 'run the config-driven pipeline (preprocess → optional tuning → final training) from a JSON config')
     .option('-o, --out <dir>', 'output folder (model.onnx, results.tsv/.jsonl, plots, checkpoints)', 'cryopick-train')
     .option('--overwrite', 'replace an existing model in --out')
+    .option('--resume', 'continue an interrupted training in --out from its last finished epoch (same parameters)')
     .option('--quiet', 'no progress bar');
   for (const f of TRAIN_FLAGS) {
     if (f.negate) cmd.option(`--no-${f.flag}`, f.help);
@@ -58,7 +59,7 @@ Notes:
       let started = false;
       let lastEpoch = 0;
       const result = await trainPicker(params, {
-        outDir: String(flags['out']), overwrite: flags['overwrite'] === true, signal: stop.signal,
+        outDir: String(flags['out']), overwrite: flags['overwrite'] === true, resume: flags['resume'] === true, signal: stop.signal,
         onMessage: (s) => { bar?.stop(); started = false; process.stderr.write(`${s}\n`); },
         onProgress: (p) => {
           if (!bar) {
@@ -76,6 +77,7 @@ Notes:
       out.write(`model: ${result.modelPath} (epoch ${result.bestEpoch}${best?.auprc !== undefined ? `, test AUPRC ${best.auprc.toFixed(4)}` : ''}${best?.particleAp !== undefined ? `, test particle AP ${best.particleAp.toFixed(3)}` : ''})\n`);
       out.write(`objective ${result.method}, π = ${result.pi.toExponential(3)}, ${result.seconds.toFixed(1)} s${result.interrupted ? ', interrupted' : ''}\n`);
       for (const d of result.diagnostics) out.write(`note: ${d}\n`);
+      if (result.interrupted) out.write(`to continue from the last finished epoch: the same command with --resume\n`);
     } finally {
       stop.dispose();
     }
