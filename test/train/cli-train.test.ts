@@ -55,6 +55,14 @@ test('a tiny run from the command line writes the model', async () => {
   assert.ok(existsSync(join(out, 'model.onnx')));
   assert.ok(existsSync(join(out, 'precision.svg')) && existsSync(join(out, 'precision.png')));
   assert.ok(existsSync(join(out, 'loss.svg')) && existsSync(join(out, 'lr.png')));
+  const flags = ['train', '--micrographs', ...set.micrographs, '--picks', set.picks, '-n', '10', '--downsample', '1',
+    '--model', 'conv31', '--units', '4', '--crop-size', '48', '--crops-per-step', '2', '--epochs', '1', '--epoch-size', '3', '--quiet'];
+  const resumed = await capture([...flags, '--threads', '2', '--resume', '-o', out]);
+  assert.equal(resumed.code, 0, resumed.err);
+  assert.match(resumed.err, /all 1 epochs were done/);
+  const changed = await capture([...flags, '--epoch-size', '4', '--resume', '-o', out]);
+  assert.equal(changed.code, 1);
+  assert.match(changed.err, /cannot resume .*parameters differ[\s\S]*epochSize: was 3, now 4/);
 });
 
 test('--config runs the pipeline: a bad config is a one-line error, exit 1', async () => {
