@@ -13,13 +13,16 @@ export const DEFAULT_SMOOTHING = 0.15;
 function gaussianTaps(sigma: number): Float64Array {
   const r = Math.max(1, Math.ceil(3 * sigma));
   const taps = new Float64Array(2 * r + 1);
-  for (let i = -r; i <= r; i++) taps[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
-  return taps;
+  let total = 0;
+  for (let i = -r; i <= r; i++) total += taps[i + r] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  return taps.map((t) => t / total);
 }
 
 /**
- * One separable pass along rows (step 1) or columns (step width). Near an edge only the taps that
- * fall inside the map count, re-normalised, so border scores are not pulled towards zero.
+ * One separable pass along rows or columns. Beyond an edge the edge score is repeated (scipy's
+ * "nearest" mode): on held-out simulated micrographs this ranked particles better than averaging
+ * only the taps inside the map (AP 0.751 against 0.715 at 0.15 × d; equal on EMPIAR-10028 valid),
+ * because the network's scores fall towards the edges and an inside-only mean lifts edge peaks.
  */
 function pass(src: Float32Array, dst: Float32Array, width: number, height: number, taps: Float64Array, alongX: boolean): void {
   const r = (taps.length - 1) / 2;
@@ -29,16 +32,12 @@ function pass(src: Float32Array, dst: Float32Array, width: number, height: numbe
   for (let line = 0; line < lines; line++) {
     const base = alongX ? line * width : line;
     for (let k = 0; k < n; k++) {
-      const lo = Math.max(0, k - r);
-      const hi = Math.min(n - 1, k + r);
       let sum = 0;
-      let weight = 0;
-      for (let j = lo; j <= hi; j++) {
-        const w = taps[j - k + r] as number;
-        sum += w * (src[base + j * step] as number);
-        weight += w;
+      for (let j = -r; j <= r; j++) {
+        const at = Math.min(n - 1, Math.max(0, k + j));
+        sum += (taps[j + r] as number) * (src[base + at * step] as number);
       }
-      dst[base + k * step] = sum / weight;
+      dst[base + k * step] = sum;
     }
   }
 }

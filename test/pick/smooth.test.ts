@@ -1,4 +1,4 @@
-// Score-map smoothing: a weighted mean that keeps constants and mass, scales with the downsampling
+// Score-map smoothing: a weighted mean that keeps constants and mass, repeats edge scores outward, scales with the downsampling
 // and stride, ranks a broad particle response above a one-pixel spike, is recorded by pick runs
 // and rejects impossible values.
 import { test } from 'node:test';
@@ -29,6 +29,12 @@ test('a constant map stays constant, edges included; an impulse spreads symmetri
   assert.ok(Math.abs(at(13, 15) - at(17, 15)) < 1e-7 && Math.abs(at(15, 13) - at(13, 15)) < 1e-7);
   // Gaussian profile: the value 2 px out is exp(−1/2) of the centre's along an axis.
   assert.ok(Math.abs(at(17, 15) / at(15, 15) - Math.exp(-0.5)) < 1e-3);
+  // beyond an edge the edge value repeats: a step up at the border keeps the border pixel above the mean of its inside neighbours
+  const edge = smoothScoreGrid(grid(20, 1, (x) => (x === 0 ? 8 : 0)), 1);
+  const total = 1 + 2 * Math.exp(-0.5) + 2 * Math.exp(-2) + 2 * Math.exp(-4.5);
+  // x = 0 sees taps at −3…0 (all the edge value 8) and 1…3 (zeros)
+  const expected = (8 * (1 + Math.exp(-0.5) + Math.exp(-2) + Math.exp(-4.5))) / total;
+  assert.ok(Math.abs((edge.data[0] as number) - expected) < 1e-5, `edge ${edge.data[0]} vs ${expected}`);
 });
 
 test('a broad response outranks a taller one-pixel spike once smoothed', () => {
