@@ -11,6 +11,7 @@ import { renderPickPreview } from '../../src/report/preview.js';
 import { buildPickReport } from '../../src/report/pick-report.js';
 import { buildTrainReport } from '../../src/report/train-report.js';
 import { pickMicrographs } from '../../src/pick/pick-run.js';
+import { DEFAULT_THRESHOLDS } from '../../src/pick/threshold.js';
 import { makeImage } from '../../src/image/image.js';
 import { blobImage, fakeModel } from '../pick/_fake-model.js';
 
@@ -57,6 +58,11 @@ test('pick report: counts, evaluation with PR curve, previews; train report from
     assert.ok(report.sections[0]?.metrics?.some((m) => m.name.startsWith('particles') && m.value === 4));
     const evaluation = report.sections.find((s) => s.title.startsWith('Evaluation'));
     assert.ok(evaluation?.metrics?.some((m) => m.name === 'AP' && m.value === '1.000'));
+    // a run picked with smoothing is cut at the default for smoothed scores, which sits lower
+    const smoothed = join(root, 'smoothed');
+    await pickMicrographs(names, fakeModel(2), { outDir: smoothed, minDistancePx: 40, floor: -6, inference: 'dense', diameterPx: 40, readImage, smoothingPx: 6 });
+    const sm = await buildPickReport(smoothed, { previews: 0, readImage });
+    assert.ok(sm.sections[0]?.metrics?.some((m) => m.name.startsWith('particles') && m.name.includes(String(DEFAULT_THRESHOLDS.dense))), JSON.stringify(sm.sections[0]?.metrics));
 
     const train = join(root, 'train');
     await mkdir(train);

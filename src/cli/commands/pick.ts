@@ -7,7 +7,7 @@ import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../pick/inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
-import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
+import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, RAW_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING } from '../../pick/smooth.js';
@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <logit>', `keep picks with score >= this (the mean logit under the --smooth Gaussian; default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided)`)
+    .option('--threshold <logit>', `keep picks with score >= this (the mean logit under the --smooth Gaussian; default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth 0, ${RAW_THRESHOLDS.dense} / ${RAW_THRESHOLDS.strided})`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
     .option('--diameter <px>', 'particle diameter in original pixels (default: recorded in the model)')
     .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
@@ -66,12 +66,12 @@ export function register(program: Command): void {
       if (!(TTA_MODES as readonly string[]).includes(flags.tta)) throw new UsageError(`--tta: expected ${TTA_MODES.join(', ')}, got '${flags.tta}'`);
       const any = (): boolean => true;
       const positive = (v: number): boolean => v > 0;
-      const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference);
+      const smoothing = parseNumberFlag(flags.smooth, '--smooth', (v) => v >= 0 && v <= 1, 'a fraction of the diameter between 0 and 1') as number;
+      const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference, smoothing > 0);
       const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
       if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
       const borderPx = parseNumberFlag(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
-      const smoothing = parseNumberFlag(flags.smooth, '--smooth', (v) => v >= 0 && v <= 1, 'a fraction of the diameter between 0 and 1') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
       const files = listMicrographs(inputs);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
