@@ -19,32 +19,70 @@ function gaussianTaps(sigma: number): Float64Array {
 }
 
 /**
- * One separable pass along rows or columns. Beyond an edge the edge score is repeated (scipy's
- * "nearest" mode): on held-out simulated micrographs this ranked particles better than averaging
+ * Applies `filter` to every row (alongX) or column. Each line is copied into a buffer padded by
+ * `pad` on both sides with its edge values: beyond the map's edge the edge score repeats (scipy's
+ * "nearest" mode). On held-out simulated micrographs this ranked particles better than averaging
  * only the taps inside the map (AP 0.751 against 0.715 at 0.15 × d; equal on EMPIAR-10028 valid),
  * because the network's scores fall towards the edges and an inside-only mean lifts edge peaks.
  */
-function pass(src: Float32Array, dst: Float32Array, width: number, height: number, taps: Float64Array, alongX: boolean): void {
-  const r = (taps.length - 1) / 2;
+function filterLines(src: Float32Array, width: number, height: number, alongX: boolean, pad: number,
+  filter: (padded: Float64Array, out: Float64Array) => void): Float32Array {
+  const dst = new Float32Array(src.length);
   const n = alongX ? width : height;
   const lines = alongX ? height : width;
   const step = alongX ? 1 : width;
+  const padded = new Float64Array(n + 2 * pad);
+  const out = new Float64Array(n);
   for (let line = 0; line < lines; line++) {
     const base = alongX ? line * width : line;
-    for (let k = 0; k < n; k++) {
-      let sum = 0;
-      for (let j = -r; j <= r; j++) {
-        const at = Math.min(n - 1, Math.max(0, k + j));
-        sum += (taps[j + r] as number) * (src[base + at * step] as number);
-      }
-      dst[base + k * step] = sum;
-    }
+    for (let k = 0; k < n; k++) padded[pad + k] = src[base + k * step] as number;
+    padded.fill(padded[pad] as number, 0, pad);
+    padded.fill(padded[pad + n - 1] as number, pad + n);
+    filter(padded, out);
+    for (let k = 0; k < n; k++) dst[base + k * step] = out[k] as number;
   }
+  return dst;
 }
+
+/** Convolution with normalised taps (length 2r + 1) of a line padded by r. */
+const convolveTaps = (taps: Float64Array) => (padded: Float64Array, out: Float64Array): void => {
+  for (let k = 0; k < out.length; k++) {
+    let sum = 0;
+    for (let j = 0; j < taps.length; j++) sum += (taps[j] as number) * (padded[k + j] as number);
+    out[k] = sum;
+  }
+};
+
+/** Mean over a window of 2b + 1 of a line padded by b (running sum). */
+const boxMean = (b: number) => (padded: Float64Array, out: Float64Array): void => {
+  let sum = 0;
+  for (let j = 0; j < 2 * b + 1; j++) sum += padded[j] as number;
+  for (let k = 0; k < out.length; k++) {
+    out[k] = sum / (2 * b + 1);
+    if (k + 1 < out.length) sum += (padded[k + 2 * b + 1] as number) - (padded[k] as number);
+  }
+};
+
+/**
+ * Radii of three box filters whose variances ((w² − 1) / 12 each, w = 2b + 1) add up to about σ²:
+ * m boxes of the largest odd width below the ideal one and 3 − m of the next odd width.
+ */
+function boxRadii(sigma: number): number[] {
+  const ideal = Math.sqrt(4 * sigma * sigma + 1);
+  let wl = Math.floor(ideal);
+  if (wl % 2 === 0) wl--;
+  const m = Math.round((12 * sigma * sigma - 3 * wl * wl - 12 * wl - 9) / (-4 * wl - 4));
+  return [0, 1, 2].map((i) => (i < m ? wl - 1 : wl + 1) / 2);
+}
+
+/** Above this σ (map pixels) three box passes of matching variance replace the exact Gaussian. */
+const EXACT_GAUSSIAN_MAX_SIGMA = 8;
 
 /**
  * The score map smoothed by a Gaussian of σ `sigmaPx` map pixels (σ ≤ 0.25 returns the map unchanged:
- * the taps would be a delta). Non-finite scores are rejected.
+ * the taps would be a delta). Up to σ = 8 the Gaussian is exact (truncated at 3σ); above, where
+ * exact taps would cost seconds per micrograph, three box filters of the same variance approximate
+ * it in time independent of σ. Non-finite scores are rejected.
  * @throws RangeError on a negative or non-finite σ or a non-finite score.
  */
 export function smoothScoreGrid(grid: ScoreGrid, sigmaPx: number): ScoreGrid {
@@ -52,10 +90,14 @@ export function smoothScoreGrid(grid: ScoreGrid, sigmaPx: number): ScoreGrid {
   if (sigmaPx <= 0.25) return grid;
   const { width, height, data } = grid;
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) throw new RangeError(`score map value ${i} is ${data[i]}; expected a finite logit`);
-  const taps = gaussianTaps(sigmaPx);
-  const rows = new Float32Array(data.length);
-  const out = new Float32Array(data.length);
-  pass(data, rows, width, height, taps, true);
-  pass(rows, out, width, height, taps, false);
+  let out = data;
+  if (sigmaPx <= EXACT_GAUSSIAN_MAX_SIGMA) {
+    const taps = gaussianTaps(sigmaPx);
+    const r = (taps.length - 1) / 2;
+    for (const alongX of [true, false]) out = filterLines(out, width, height, alongX, r, convolveTaps(taps));
+  } else {
+    const radii = boxRadii(sigmaPx);
+    for (const alongX of [true, false]) for (const b of radii) out = filterLines(out, width, height, alongX, b, boxMean(b));
+  }
   return { ...grid, data: out };
 }

@@ -37,6 +37,24 @@ test('a constant map stays constant, edges included; an impulse spreads symmetri
   assert.ok(Math.abs((edge.data[0] as number) - expected) < 1e-5, `edge ${edge.data[0]} vs ${expected}`);
 });
 
+test('above σ = 8 three box passes stand in for the Gaussian: same mass, variance within 3 %, constants kept', () => {
+  const n = 201;
+  for (const sigma of [8, 8.5, 12, 20]) {
+    const out = smoothScoreGrid(grid(n, n, (x, y) => (x === 100 && y === 100 ? 1 : 0)), sigma);
+    let mass = 0;
+    let second = 0;
+    for (let i = 0; i < out.data.length; i++) {
+      const v = out.data[i] as number;
+      mass += v;
+      second += v * ((i % n) - 100) ** 2;
+    }
+    assert.ok(Math.abs(mass - 1) < 1e-4, `σ ${sigma}: mass ${mass}`);
+    assert.ok(Math.abs(Math.sqrt(second / mass) / sigma - 1) < 0.03, `σ ${sigma}: measured σ ${Math.sqrt(second / mass)}`);
+  }
+  const flat = smoothScoreGrid(grid(40, 30, () => 2.5), 15);
+  for (const v of flat.data) assert.ok(Math.abs(v - 2.5) < 1e-5);
+});
+
 test('a broad response outranks a taller one-pixel spike once smoothed', () => {
   const g = grid(60, 30, (x, y) => {
     const broad = 4 - 0.1 * ((x - 15) ** 2 + (y - 15) ** 2);
