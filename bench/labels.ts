@@ -124,7 +124,7 @@ export async function run(): Promise<BenchSection> {
   }
   return {
     title, command, markdown: [
-      `Model ${modelPath}, picked as \`cryopick pick --inference dense\` does by default (smoothing ${DEFAULT_SMOOTHING} × d, NMS 0.5 d), cut at the`,
+      `Model ${modelPath}, picked as \`cryopick pick --inference dense\` does by default (raw peak scores, NMS 0.5 d), cut at the`,
       'best-F1 threshold of each split (match 0.25 d, Hungarian). Contrast = mean grey in the ring 0.57–0.71 d minus the mean inside',
       '0.36 d, in micrograph standard deviations (particles are dark, so a particle scores high). Nothing here chooses a parameter.', '',
       '| split | group | n | median contrast | above background 95th pct | above true positives\' 10th pct |', '|---|---|---|---|---|---|',

@@ -119,7 +119,7 @@ export async function qualityE28(modelPath: string | undefined): Promise<string 
     '',
     '',
     `EMPIAR-10028 (1024² CryoPPP PNGs, ground truth from the masks, diameter 56 px), model ${modelPath}. The defaults`,
-    `(inference mode, threshold per mode, smoothing σ = ${DEFAULT_SMOOTHING} × d) were chosen on the valid micrograph; the test rows are reported only.`,
+    `(inference mode, threshold per mode; raw peak scores, smoothing ${DEFAULT_SMOOTHING}) were chosen on the valid micrograph; the test rows are reported only.`,
     `Machine load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}.`,
     '',
     '| split (micrographs) | inference | AP (r = 0.25 d) | AP (r = 0.5 d) | best F1 @ threshold | F1 @ default threshold | ms per micrograph |',

@@ -3,11 +3,19 @@
 import type { ScoreGrid } from './extract.js';
 
 /**
- * Default σ of the smoothing as a fraction of the particle diameter. Chosen on validation
- * micrographs only (EMPIAR-10028 `valid` and held-out simulated micrographs; BENCHMARKS.md):
- * the best σ lay between 0.12 and 0.21 × diameter for every model and downsampling tried.
+ * σ of the smoothing as a fraction of the particle diameter when it is used (`--smooth 0.15`):
+ * on the EMPIAR-10028 `valid` micrograph and two held-out simulated micrographs the best σ lay
+ * between 0.10 and 0.21 × diameter for every model and downsampling tried (BENCHMARKS.md).
  */
-export const DEFAULT_SMOOTHING = 0.15;
+export const SMOOTHING_OPTION = 0.15;
+
+/**
+ * Default: off. At 0.15 × d smoothing raised particle AP on `valid` (+0.04 over five models) and
+ * on the simulated pair (+0.10), but in a 4-fold check on the four EMPIAR `train` micrographs
+ * (train on three, score the fourth) it changed AP by −0.006, −0.042, +0.018, −0.003 and best F1
+ * by −0.002 … +0.005: no consistent gain on real data, so raw peak logits stay the default score.
+ */
+export const DEFAULT_SMOOTHING = 0;
 
 /** Normalised 1-D Gaussian taps for σ (map pixels), truncated at 3σ. */
 function gaussianTaps(sigma: number): Float64Array {

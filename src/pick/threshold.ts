@@ -9,43 +9,41 @@ import type { MatchMethod } from '../eval/match.js';
 import { detectionsPath, readDetections, selectByScore } from './detections.js';
 
 /**
- * Default operating thresholds on the score `cryopick pick` ranks by: the logit map smoothed by its
- * default Gaussian (σ = 0.15 × diameter, smooth.ts), which runs well below the raw peak logit. Each is
- * the median over five trainings of the best-F1 threshold on VALIDATION data, rounded to 0.1: the
- * EMPIAR-10028 CryoPPP `valid` micrograph 065 only (87 particles; centre match ≤ 0.25 d = 14 px,
- * Hungarian), for the five ResNet8 models trained at downsampling 3 with the default loss on the 4
- * `train` micrographs 061–064 (seeds 0/1, 10–24 epochs, epoch also selected on 065). Best-F1
- * thresholds: dense −3.71, −3.22, −3.33, −3.65, −3.77; strided −3.94, −4.01, −3.57, −3.99, −4.01.
- * The rounded values lose 0.009 F1 (dense) and 0.006 (strided) on average against each model's own
- * best. The test micrographs were not used. With `--smooth 0` the raw peak logits are ranked and
- * RAW_THRESHOLDS apply. `cryopick threshold` is the better way whenever labelled micrographs of
- * your own data are available.
+ * Default operating thresholds (logits) for raw peak scores (the default, `--smooth 0`): the
+ * median over five trainings of the best-F1 threshold on VALIDATION data, rounded to 0.1. Chosen
+ * on the EMPIAR-10028 CryoPPP `valid` micrograph 065 only (87 particles; centre match ≤ 0.25 d =
+ * 14 px, Hungarian), for ResNet8 models trained with the default loss on the 4 `train`
+ * micrographs 061–064 (seeds 0/1, downsampling 3/4, epoch also selected on 065). Best-F1
+ * thresholds: dense 0.47, 2.07, 0.20, 0.77, 0.28; strided −0.45, −0.33, −0.67, 0.07, −0.35. The
+ * rounded values lose 0.006 F1 (dense) and 0.016 (strided) on average against each model's own
+ * best. The test micrographs were not used. Strided scores run lower (the grid samples beside,
+ * not on, most particle centres). Re-threshold with `cryopick threshold` when labelled
+ * micrographs of your own data are available.
  */
-export const DEFAULT_THRESHOLDS = { dense: -3.7, strided: -4.0 } as const;
+export const DEFAULT_THRESHOLDS = { dense: 0.5, strided: -0.4 } as const;
 
 /**
- * Default thresholds for raw peak logits (`--smooth 0`, and runs written before smoothing existed):
- * chosen the same way on the same image, over five ResNet8 trainings at downsampling 3/4 (best-F1
- * thresholds dense 0.47, 2.07, 0.20, 0.77, 0.28; strided −0.45, −0.33, −0.67, 0.07, −0.35; the
- * rounded values lose 0.006 and 0.016 F1 on average). Strided maps score lower because the grid
- * samples beside, not on, most particle centres.
+ * Thresholds for scores smoothed at `--smooth 0.15` (smooth.ts), which run well below raw peak
+ * logits: chosen the same way on the same image over the five ResNet8 models trained at
+ * downsampling 3 (best-F1 thresholds dense −3.71, −3.22, −3.33, −3.65, −3.77; strided −3.94,
+ * −4.01, −3.57, −3.99, −4.01; the rounded values lose 0.009 and 0.006 F1 on average). For
+ * another σ, choose one with `cryopick threshold`.
  */
-export const RAW_THRESHOLDS = { dense: 0.5, strided: -0.4 } as const;
+export const SMOOTHED_THRESHOLDS = { dense: -3.7, strided: -4.0 } as const;
 
 /**
  * The default threshold for an inference mode, for smoothed scores (the default) or raw peak
  * logits. For a smoothing other than the default σ, choose one with `cryopick threshold`.
  */
-export function defaultThreshold(inference: 'dense' | 'strided', smoothed = true): number {
-  return (smoothed ? DEFAULT_THRESHOLDS : RAW_THRESHOLDS)[inference];
+export function defaultThreshold(inference: 'dense' | 'strided', smoothed = false): number {
+  return (smoothed ? SMOOTHED_THRESHOLDS : DEFAULT_THRESHOLDS)[inference];
 }
 
 /**
  * Default inference mode, chosen on the same validation data by the rule "strided if its AP is
  * within 0.01 of dense (or better) and it is faster": mean AP (r = 14 px) on valid 065 over the
- * same five models, smoothed as by default, strided 0.900 vs dense 0.910 (per model −0.019 … −0.003),
- * at 3–4× less time per micrograph. `--inference dense` (and `--tta flips`) trade that time for the
- * last 0.01 AP.
+ * same five models strided 0.854 vs dense 0.864 (per model −0.022 … 0.000), at 3–4× less time
+ * per micrograph. `--inference dense` (and `--tta flips`) trade that time for the last 0.01 AP.
  */
 export const DEFAULT_INFERENCE = 'strided' as const;
 /** Default floor of the detection store: logit −6 (p ≈ 0.0025, Topaz's extraction default). */

@@ -69,10 +69,10 @@ test('cryopick pick / threshold / report with a real model', async () => {
     await assert.rejects(cli(['pick', join(dir, 'mics'), '--model', model, '--out', join(dir, 'tta0'), '--tta', 'rotate']), UsageError);
     assert.match(await cli(['pick', join(dir, 'mics'), '--model', model, '--out', join(dir, 'tta'), '--tta', 'dihedral', '--threshold', '-100', '--floor', '-1000']), /picked 3 micrograph/);
     assert.equal((await readCoordinates(join(dir, 'tta', 'relion', 'autopick.star'))).length, 3);
-    await assert.rejects(cli(['pick', join(dir, 'mics'), '--model', model, '--out', join(dir, 's0'), '--smooth', '-0.1']), /--smooth/);
-    assert.match(await cli(['pick', join(dir, 'mics'), '--model', model, '--out', join(dir, 's0'), '--smooth', '0', '--threshold', '-100', '--floor', '-1000']), /picked 3 micrograph/);
-    assert.equal(JSON.parse(await readFile(join(dir, 's0', 'pick-run.json'), 'utf8')).smoothingPx, 0);
-    assert.ok(JSON.parse(await readFile(join(out, 'pick-run.json'), 'utf8')).smoothingPx > 0, 'the default smooths');
+    await assert.rejects(cli(['pick', join(dir, 'mics'), '--model', model, '--out', join(dir, 's1'), '--smooth', '-0.1']), /--smooth/);
+    assert.match(await cli(['pick', join(dir, 'mics'), '--model', model, '--out', join(dir, 's1'), '--smooth', '0.15', '--threshold', '-100', '--floor', '-1000']), /picked 3 micrograph/);
+    assert.equal(JSON.parse(await readFile(join(dir, 's1', 'pick-run.json'), 'utf8')).smoothingPx, 0.15 * 32);
+    assert.equal(JSON.parse(await readFile(join(out, 'pick-run.json'), 'utf8')).smoothingPx, 0, 'raw peak scores by default');
 
     const thr = await cli(['threshold', out, '--out', join(dir, 't'), '--count', '2', '--format', 'box', '--box-size', '32']);
     assert.match(thr, /6 particles in 3 micrograph/);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, RAW_THRESHOLDS, defaultThreshold, resolveThreshold } from '../../src/pick/threshold.js';
+import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, defaultThreshold, resolveThreshold } from '../../src/pick/threshold.js';
 import { DEFAULT_SMOOTHING } from '../../src/pick/smooth.js';
 import { ConfigError } from '../../src/errors.js';
 import { loadScoreModel } from '../../src/pick/score-model.js';
@@ -17,9 +17,10 @@ import { missingReason, realFile } from '../_paths.js';
 test('defaults: one threshold per mode for smoothed and for raw scores, strided below dense, floor below both', () => {
   assert.equal(defaultThreshold('dense'), DEFAULT_THRESHOLDS.dense);
   assert.equal(defaultThreshold('strided'), DEFAULT_THRESHOLDS.strided);
-  assert.equal(defaultThreshold('dense', false), RAW_THRESHOLDS.dense);
-  assert.equal(defaultThreshold('strided', false), RAW_THRESHOLDS.strided);
-  assert.ok(DEFAULT_THRESHOLDS.dense < RAW_THRESHOLDS.dense, 'smoothing lowers peak scores');
+  assert.equal(defaultThreshold('dense', true), SMOOTHED_THRESHOLDS.dense);
+  assert.equal(defaultThreshold('strided', true), SMOOTHED_THRESHOLDS.strided);
+  assert.ok(SMOOTHED_THRESHOLDS.dense < DEFAULT_THRESHOLDS.dense, 'smoothing lowers peak scores');
+  assert.ok(DEFAULT_FLOOR < Math.min(SMOOTHED_THRESHOLDS.dense, SMOOTHED_THRESHOLDS.strided), 'the store keeps smoothed picks below their threshold');
   assert.ok(DEFAULT_THRESHOLDS.strided < DEFAULT_THRESHOLDS.dense, 'strided maps score particle centres lower');
   assert.ok(DEFAULT_FLOOR < Math.min(DEFAULT_THRESHOLDS.dense, DEFAULT_THRESHOLDS.strided), 'the store must keep picks below the default threshold');
   assert.ok((['dense', 'strided'] as string[]).includes(DEFAULT_INFERENCE));

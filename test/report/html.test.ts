@@ -11,7 +11,7 @@ import { renderPickPreview } from '../../src/report/preview.js';
 import { buildPickReport } from '../../src/report/pick-report.js';
 import { buildTrainReport } from '../../src/report/train-report.js';
 import { pickMicrographs } from '../../src/pick/pick-run.js';
-import { DEFAULT_THRESHOLDS } from '../../src/pick/threshold.js';
+import { SMOOTHED_THRESHOLDS } from '../../src/pick/threshold.js';
 import { makeImage } from '../../src/image/image.js';
 import { blobImage, fakeModel } from '../pick/_fake-model.js';
 
@@ -62,7 +62,7 @@ test('pick report: counts, evaluation with PR curve, previews; train report from
     const smoothed = join(root, 'smoothed');
     await pickMicrographs(names, fakeModel(2), { outDir: smoothed, minDistancePx: 40, floor: -6, inference: 'dense', diameterPx: 40, readImage, smoothingPx: 6 });
     const sm = await buildPickReport(smoothed, { previews: 0, readImage });
-    assert.ok(sm.sections[0]?.metrics?.some((m) => m.name.startsWith('particles') && m.name.includes(String(DEFAULT_THRESHOLDS.dense))), JSON.stringify(sm.sections[0]?.metrics));
+    assert.ok(sm.sections[0]?.metrics?.some((m) => m.name.startsWith('particles') && m.name.includes(String(SMOOTHED_THRESHOLDS.dense))), JSON.stringify(sm.sections[0]?.metrics));
 
     const train = join(root, 'train');
     await mkdir(train);

@@ -7,10 +7,10 @@ import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../pick/inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
-import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, RAW_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
+import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
-import { DEFAULT_SMOOTHING } from '../../pick/smooth.js';
+import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
 
 interface PickFlags {
   readonly model: string;
@@ -45,14 +45,14 @@ export function register(program: Command): void {
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <logit>', `keep picks with score >= this (the mean logit under the --smooth Gaussian; default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth 0, ${RAW_THRESHOLDS.dense} / ${RAW_THRESHOLDS.strided})`)
+    .option('--threshold <logit>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided})`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
     .option('--diameter <px>', 'particle diameter in original pixels (default: recorded in the model)')
     .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
     .option('--border <px>', 'drop picks whose centre is closer than this to the micrograph edge (original pixels)', '0')
     .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
     .option('--tta <mode>', 'test-time augmentation: none, flips (average the scores of 4 flipped copies) or dihedral (8 flips and rotations); costs that many passes', 'none')
-    .option('--smooth <fraction>', 'before finding peaks, average each score over a Gaussian of σ = this × the particle diameter (0 = off)', String(DEFAULT_SMOOTHING))
+    .option('--smooth <fraction>', `before finding peaks, average each score over a Gaussian of σ = this × the particle diameter (0 = off; ${SMOOTHING_OPTION} was the best σ where it helped)`, String(DEFAULT_SMOOTHING))
     .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
