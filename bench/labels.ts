@@ -11,7 +11,6 @@ import { readCoordinates } from '../src/io/coordinate-formats.js';
 import type { Particle } from '../src/io/coords.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
 import { pickImage } from '../src/pick/pick-image.js';
-import { DEFAULT_SMOOTHING } from '../src/pick/smooth.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import { matchParticles } from '../src/eval/match.js';
 import { mulberry32 } from '../src/random.js';
@@ -59,7 +58,7 @@ async function audit(modelPath: string, split: keyof typeof SPLITS): Promise<Gro
   try {
     for (const name of SPLITS[split]) {
       const img = await readMicrograph(join(E28, split, 'images', `${name}.png`));
-      const picks = (await pickImage(name, img, model, { minDistancePx: 0.5 * D, floor: -12, inference: 'dense', smoothingPx: DEFAULT_SMOOTHING * D })).particles;
+      const picks = (await pickImage(name, img, model, { minDistancePx: 0.5 * D, floor: -12, inference: 'dense' })).particles;
       const truth = (await readCoordinates(join(LABELS, `${name}.csv`)))[0]?.particles ?? [];
       mics.push({ img, sd: stdOf(img), picks: [...picks], truth });
     }

@@ -19,7 +19,6 @@ import { readCoordinates } from '../src/io/coordinate-formats.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import type { MicrographPicks } from '../src/io/coords.js';
 import { defaultThreshold } from '../src/pick/threshold.js';
-import { DEFAULT_SMOOTHING } from '../src/pick/smooth.js';
 import { realFile } from '../test/_paths.js';
 
 const SIZE = 4096;
@@ -47,7 +46,7 @@ async function child(dir: string, inference: 'dense' | 'strided'): Promise<Child
   const stamps: number[] = [];
   const t0 = performance.now();
   const r = await pickMicrographs(files, model, {
-    outDir: out, minDistancePx: 100, floor: -6, inference, diameterPx: 200, concurrency: 2, overwrite: true, smoothingPx: DEFAULT_SMOOTHING * 200,
+    outDir: out, minDistancePx: 100, floor: -6, inference, diameterPx: 200, concurrency: 2, overwrite: true,
     onProgress: () => stamps.push(performance.now()),
   });
   await writePickOutputs(out, files, 0, ['star'], out, { overwrite: true });
@@ -94,7 +93,7 @@ export async function qualityE28(modelPath: string | undefined): Promise<string 
   const rows: string[] = [];
   // warm-up: the first inference of each mode pays for session set-up
   const first = await readMicrograph(join(root, 'valid', 'images', '065_10028.png'));
-  for (const inference of ['dense', 'strided'] as const) await pickImage('warm-up', first, model, { minDistancePx: 28, floor: -12, inference, diameterPx: 56, smoothingPx: DEFAULT_SMOOTHING * 56 });
+  for (const inference of ['dense', 'strided'] as const) await pickImage('warm-up', first, model, { minDistancePx: 28, floor: -12, inference, diameterPx: 56 });
   for (const { split, names } of E28) {
     const refs: MicrographPicks[] = [];
     for (const n of names) refs.push(...(await readCoordinates(join(labels, `${n}.csv`))).map((m) => ({ ...m, micrograph: n })));
@@ -104,7 +103,7 @@ export async function qualityE28(modelPath: string | undefined): Promise<string 
       for (const n of names) {
         const image = await readMicrograph(join(root, split, 'images', `${n}.png`));
         const t = performance.now();
-        const d = await pickImage(n, image, model, { minDistancePx: 28, floor: -12, inference, diameterPx: 56, smoothingPx: DEFAULT_SMOOTHING * 56 });
+        const d = await pickImage(n, image, model, { minDistancePx: 28, floor: -12, inference, diameterPx: 56 });
         ms += performance.now() - t;
         preds.push({ micrograph: n, particles: d.particles, frame: { binning: 1, yFlipped: false } });
       }
@@ -119,7 +118,7 @@ export async function qualityE28(modelPath: string | undefined): Promise<string 
     '',
     '',
     `EMPIAR-10028 (1024² CryoPPP PNGs, ground truth from the masks, diameter 56 px), model ${modelPath}. The defaults`,
-    `(inference mode, threshold per mode; raw peak scores, smoothing ${DEFAULT_SMOOTHING}) were chosen on the valid micrograph; the test rows are reported only.`,
+    '(inference mode, threshold per mode; raw peak scores) were chosen on the valid micrograph; the test rows are reported only.',
     `Machine load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}.`,
     '',
     '| split (micrographs) | inference | AP (r = 0.25 d) | AP (r = 0.5 d) | best F1 @ threshold | F1 @ default threshold | ms per micrograph |',

@@ -44,21 +44,20 @@ const DISTANCES = [0.3, 0.4, 0.5, 0.6, 0.7];
 
 interface Scored { readonly name: string; readonly scored: ScoredImage }
 
-/**
- * The score maps of `mics` under a model, smoothed by `smoothing` × diameter as `cryopick pick` does,
- * computed once so that every NMS distance reuses them.
- */
-async function scoreAll(modelPath: string, mics: readonly string[], testTimeAugmentation: TestTimeAugmentation,
-  smoothingPx: number): Promise<Scored[]> {
+/** The raw score maps of `mics` under a model, computed once so that every NMS distance and smoothing reuses them. */
+async function scoreAll(modelPath: string, mics: readonly string[], testTimeAugmentation: TestTimeAugmentation): Promise<Scored[]> {
   const model = await loadScoreModel(modelPath);
   const out: Scored[] = [];
   try {
-    for (const path of mics) out.push({ name: basename(path), scored: await scoreImage(await readMicrograph(path), model, { inference: 'dense', testTimeAugmentation, smoothingPx }) });
+    for (const path of mics) out.push({ name: basename(path), scored: await scoreImage(await readMicrograph(path), model, { inference: 'dense', testTimeAugmentation }) });
   } finally {
     await model.release?.();
   }
   return out;
 }
+
+/** The score maps smoothed by a Gaussian of σ `smoothingPx` original pixels, as `cryopick pick --smooth` does. */
+const smoothAll = (set: readonly Scored[], smoothingPx: number): Scored[] => set.map(({ name, scored }) => ({ name, scored: smoothScored(scored, smoothingPx) }));
 
 /** Picks at NMS distance `minDistanceFraction` × diameter and scores against `truth` at 0.25 × diameter. */
 function evaluateScored(set: readonly Scored[], truth: readonly MicrographPicks[], diameterPx: number, minDistanceFraction: number): PickQuality {
@@ -82,12 +81,12 @@ function bestDistance(valid: readonly Scored[], truth: readonly MicrographPicks[
 }
 
 /**
- * Picks `testMics` with a trained model (dense inference, smoothed by `smoothing` × diameter, the
- * pick default unless given) and scores them against `truth` at 0.25 × diameter.
+ * Picks `testMics` with a trained model (dense inference; scores smoothed by `smoothing` × diameter,
+ * by default as `cryopick pick` does) and scores them against `truth` at 0.25 × diameter.
  */
 export async function pickAndEvaluate(modelPath: string, testMics: readonly string[], truth: readonly MicrographPicks[],
   diameterPx: number, minDistanceFraction = 0.5, testTimeAugmentation: TestTimeAugmentation = 'none', smoothing = DEFAULT_SMOOTHING): Promise<PickQuality> {
-  return evaluateScored(await scoreAll(modelPath, testMics, testTimeAugmentation, smoothing * diameterPx), truth, diameterPx, minDistanceFraction);
+  return evaluateScored(smoothAll(await scoreAll(modelPath, testMics, testTimeAugmentation), smoothing * diameterPx), truth, diameterPx, minDistanceFraction);
 }
 
 type Measured = PickQuality & { minDistance: number };
@@ -99,11 +98,10 @@ type Measured = PickQuality & { minDistance: number };
 async function testQuality(modelPath: string, valid: readonly string[], validTruth: readonly MicrographPicks[],
   test: readonly string[], truth: readonly MicrographPicks[], d: number): Promise<Measured & { flips: Measured; smoothed: Measured }> {
   const at = async (tta: TestTimeAugmentation): Promise<{ plain: Measured; smoothed: Measured }> => {
-    const [v, t] = [await scoreAll(modelPath, valid, tta, 0), await scoreAll(modelPath, test, tta, 0)];
+    const [v, t] = [await scoreAll(modelPath, valid, tta), await scoreAll(modelPath, test, tta)];
     const measure = (smoothingPx: number): Measured => {
-      const smooth = (set: readonly Scored[]): Scored[] => set.map(({ name, scored }) => ({ name, scored: smoothScored(scored, smoothingPx) }));
-      const minDistance = bestDistance(smooth(v), validTruth, d);
-      return { ...evaluateScored(smooth(t), truth, d, minDistance), minDistance };
+      const minDistance = bestDistance(smoothAll(v, smoothingPx), validTruth, d);
+      return { ...evaluateScored(smoothAll(t, smoothingPx), truth, d, minDistance), minDistance };
     };
     return { plain: measure(DEFAULT_SMOOTHING * d), smoothed: measure(SMOOTHING_OPTION * d) };
   };

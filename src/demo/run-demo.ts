@@ -9,7 +9,6 @@ import { pickMicrographs, type PickProgress } from '../pick/pick-run.js';
 import { writePickOutputs } from '../pick/outputs.js';
 import { readDetections, detectionsPath, selectByScore } from '../pick/detections.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, resolveThreshold } from '../pick/threshold.js';
-import { DEFAULT_SMOOTHING } from '../pick/smooth.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
 import type { MicrographPicks } from '../io/coords.js';
 import { evaluatePicks } from '../eval/evaluate.js';
@@ -121,7 +120,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   try {
     await pickMicrographs(testPaths, model, {
       outDir: pickDir, minDistancePx: diameterPx * 0.6, floor: DEFAULT_FLOOR, inference: DEFAULT_INFERENCE, diameterPx,
-      borderPx: Math.round(diameterPx / 4), smoothingPx: DEFAULT_SMOOTHING * diameterPx,
+      borderPx: Math.round(diameterPx / 4),
       ...(options.onPickProgress ? { onProgress: options.onPickProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });

@@ -6,7 +6,7 @@ import { FormatError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { OptimizerConfig } from './optimizers.js';
 import type { ParamStore } from './params.js';
-import type { TrainStep } from './train-step.js';
+import type { OptimizerState, TrainStep } from './train-step.js';
 
 const MAGIC = 'CRYOCKPT';
 const VERSION = 1;
@@ -99,21 +99,31 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   return decodeCheckpoint(new Uint8Array(await readFile(path)), path);
 }
 
-/** Restores parameters into the store and optimizer state into the step (if given). @throws FormatError */
-export function restoreCheckpoint(c: Checkpoint, store: ParamStore, step?: TrainStep, path = 'checkpoint'): void {
+/** Loads checkpointed parameters into the store. @throws FormatError when they do not fit the model. */
+export function restoreParams(store: ParamStore, params: ReadonlyMap<string, Float32Array>, path = 'checkpoint'): void {
   try {
-    store.load(c.params);
+    store.load(params);
   } catch (err) {
     throw new FormatError({ path }, `does not fit this model: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** Copies saved optimizer slots and the step count into a train step's state. @throws FormatError on a missing or mis-sized slot. */
+export function restoreOptimizerState(state: OptimizerState, slots: ReadonlyMap<string, Float32Array>, step: number, path = 'checkpoint'): void {
+  for (const k of state.slots.keys()) {
+    const v = slots.get(k);
+    if (!v || v.length !== state.slots.get(k)?.length) throw new FormatError({ path }, `optimizer state ${k} is missing or has the wrong size`);
+    state.slots.set(k, Float32Array.from(v));
+  }
+  state.step = step;
+}
+
+/** Restores parameters into the store and optimizer state into the step (if given). @throws FormatError */
+export function restoreCheckpoint(c: Checkpoint, store: ParamStore, step?: TrainStep, path = 'checkpoint'): void {
+  restoreParams(store, c.params, path);
   if (!step) return;
   if (JSON.stringify(c.optimizer) !== JSON.stringify(step.optimizer)) {
     throw new FormatError({ path }, `optimizer ${JSON.stringify(c.optimizer)} differs from the train step's ${JSON.stringify(step.optimizer)}`);
   }
-  for (const k of step.state.slots.keys()) {
-    const v = c.slots.get(k);
-    if (!v || v.length !== step.state.slots.get(k)?.length) throw new FormatError({ path }, `optimizer state ${k} is missing or has the wrong size`);
-    step.state.slots.set(k, Float32Array.from(v));
-  }
-  step.state.step = c.step;
+  restoreOptimizerState(step.state, c.slots, c.step, path);
 }

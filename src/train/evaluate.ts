@@ -5,15 +5,13 @@ import type { LabelledMicrograph } from './dataset.js';
 import { concatF32, pixelMetrics, type PixelMetrics } from './metrics.js';
 import type { PickerNet } from './net.js';
 import { extractParticles } from '../pick/extract.js';
-import { DEFAULT_SMOOTHING, smoothScoreGrid } from '../pick/smooth.js';
 import { evaluatePicks } from '../eval/evaluate.js';
 import type { MicrographPicks } from '../io/coords.js';
 
 /**
  * Metrics over all pixels of `mics` (labels = disks of the labelling radius around picks). With
  * `diameterPx` (in the downsampled frame), also `particleAp`: every peak of the score map after
- * NMS at 0.5 × diameter, ranked by score and matched to the picks within 0.25 × diameter (the map
- * smoothed as `cryopick pick` does by default).
+ * NMS at 0.5 × diameter, ranked by score and matched to the picks within 0.25 × diameter.
  */
 export async function evaluateMicrographs(net: PickerNet, mics: readonly LabelledMicrograph[], pi: number, pObserved: number,
   diameterPx?: number): Promise<(PixelMetrics & { readonly particleAp?: number }) | undefined> {
@@ -29,8 +27,7 @@ export async function evaluateMicrographs(net: PickerNet, mics: readonly Labelle
     if (diameterPx === undefined) continue;
     const { width, height } = m.image;
     const frame = { binning: 1, yFlipped: false };
-    const grid = smoothScoreGrid({ data: score, width, height, stride: 1 }, DEFAULT_SMOOTHING * diameterPx);
-    const particles = extractParticles(grid, {
+    const particles = extractParticles({ data: score, width, height, stride: 1 }, {
       minDistancePx: 0.5 * diameterPx, threshold: Number.NEGATIVE_INFINITY, factorX: 1, factorY: 1, originalWidth: width, originalHeight: height,
     });
     preds.push({ micrograph: m.name, particles, frame, width, height });

@@ -21,7 +21,7 @@ import type { LossSettings } from './loss-reference.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
 import { checkpointWeights, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
-import { FormatError } from '../errors.js';
+import { restoreOptimizerState, restoreParams } from '../engine/checkpoint.js';
 
 /** The engine's model configuration for the training parameters. */
 export function modelConfig(p: Pick<TrainParams, 'model' | 'units' | 'unitScaling' | 'batchNorm' | 'dropout' | 'pooling'>): PickerModelConfig {
@@ -52,7 +52,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
   const dense = p.mode === 'dense';
   let step: { key: string; ts: TrainStep; lossFeeds: ReturnType<typeof buildLossGraph>['feedsFor'] } | undefined;
   // Adam's state from a resumed checkpoint, applied when the train step is compiled.
-  let pendingOptimizer: { step: number; slots: Map<string, Float32Array> } | undefined;
+  let pendingOptimizer: { step: number; slots: Map<string, Float32Array>; path: string } | undefined;
   const evals = new Map<string, CompiledForward>();
 
   const net: PickerNet = {
@@ -77,12 +77,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
         });
         step = { key, ts, lossFeeds: lg.feedsFor };
         if (pendingOptimizer) {
-          for (const [k, v] of ts.state.slots) {
-            const saved = pendingOptimizer.slots.get(k);
-            if (!saved || saved.length !== v.length) throw new FormatError({ path: 'checkpoint' }, `optimizer state ${k} is missing or has the wrong size`);
-            ts.state.slots.set(k, Float32Array.from(saved));
-          }
-          ts.state.step = pendingOptimizer.step;
+          restoreOptimizerState(ts.state, pendingOptimizer.slots, pendingOptimizer.step, pendingOptimizer.path);
           pendingOptimizer = undefined;
         }
       }
@@ -117,14 +112,10 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
     },
     async loadCheckpoint(path) {
       const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
-      try {
-        store.load(checkpointWeights(c));
-      } catch (err) {
-        throw new FormatError({ path }, `does not fit this model: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      restoreParams(store, checkpointWeights(c), path);
       const slots = new Map<string, Float32Array>();
       for (const [k, v] of c.tensors) if (k.startsWith('opt:')) slots.set(k.slice(4), v);
-      pendingOptimizer = { step: c.step, slots };
+      pendingOptimizer = { step: c.step, slots, path };
       return c.rngState === undefined ? {} : { rngState: c.rngState };
     },
     async exportOnnx(path, weights, metadata) {

@@ -55,9 +55,6 @@ export interface ResumePoint {
   /** Results rows of the finished epochs (rows of a partly run epoch are dropped: it is re-run). */
   readonly rows: ResultRow[];
   readonly rngState: number;
-  /** The best finished epoch by `score` with its weights, and the epochs since it. */
-  readonly best: { epoch: number; score: number; weights: Map<string, Float32Array> };
-  readonly sinceBest: number;
 }
 
 /**
@@ -66,8 +63,7 @@ export interface ResumePoint {
  * @throws UserError when `outDir` holds no training run; ConfigError listing every parameter that
  *   differs from the interrupted run's; FormatError for a damaged checkpoint or table.
  */
-export async function resumeTraining(outDir: string, p: TrainParams, net: PickerNet,
-  score: (e: EpochMetrics) => number | undefined): Promise<ResumePoint | undefined> {
+export async function resumeTraining(outDir: string, p: TrainParams, net: PickerNet): Promise<ResumePoint | undefined> {
   const recordPath = join(outDir, RUN_RECORD);
   if (!existsSync(recordPath)) throw new UserError('ENOENT', `${outDir} holds no training run to resume (no ${RUN_RECORD}); start it without --resume`);
   const record = JSON.parse(await readFile(recordPath, 'utf8')) as RunRecord;
@@ -85,21 +81,13 @@ export async function resumeTraining(outDir: string, p: TrainParams, net: Picker
   if (!existsSync(path)) throw new UserError('ENOENT', `cannot resume ${outDir}: the checkpoint of epoch ${last} (${path}) is missing`);
   const { rngState } = await net.loadCheckpoint(path);
   if (rngState === undefined) throw new FormatError({ path }, 'this checkpoint has no sampler state (written before --resume existed); the run cannot be continued exactly');
-  let best: { epoch: number; score: number } | undefined;
-  let sinceBest = 0;
-  for (const e of epochs) {
-    const s = score(e);
-    if (s === undefined || best === undefined || s > best.score) {
-      best = { epoch: e.epoch, score: s ?? e.epoch };
-      sinceBest = 0;
-    } else {
-      sinceBest++;
-    }
-  }
-  const chosen = best as { epoch: number; score: number };
-  const bestPath = checkpointPath(outDir, chosen.epoch);
-  if (!existsSync(bestPath)) throw new UserError('ENOENT', `cannot resume ${outDir}: the checkpoint of the best epoch ${chosen.epoch} (${bestPath}) is missing`);
-  const weights = checkpointWeights(decodeCheckpoint(new Uint8Array(await readFile(bestPath)), bestPath));
   const rows = (await readJsonLines<ResultRow>(join(outDir, 'results.jsonl'))).filter((r) => r.epoch <= last);
-  return { epochs, rows, rngState, best: { ...chosen, weights }, sinceBest };
+  return { epochs, rows, rngState };
+}
+
+/** The weights checkpointed at `epoch` of the run in `outDir` (a finished epoch chosen as the best). */
+export async function epochWeights(outDir: string, epoch: number): Promise<Map<string, Float32Array>> {
+  const path = checkpointPath(outDir, epoch);
+  if (!existsSync(path)) throw new UserError('ENOENT', `cannot resume ${outDir}: the checkpoint of the best epoch ${epoch} (${path}) is missing`);
+  return checkpointWeights(decodeCheckpoint(new Uint8Array(await readFile(path)), path));
 }

@@ -12,7 +12,7 @@ import { modeDefaults, parseTrainParams, type TrainParams, type TrainParamsInput
 import { createPickerNet, denseCapable } from './picker-net.js';
 import { trainPreprocessParams } from './preprocess-config.js';
 import { renderJsonLines, writeResults, type ResultRow } from './results.js';
-import { checkpointPath, resumeTraining, writeRunRecord } from './resume.js';
+import { checkpointPath, epochWeights, resumeTraining, writeRunRecord } from './resume.js';
 import { makeBatchSource, makeScheduler, prepareData, type BatchSource } from './train-setup.js';
 import type { LrScheduler } from './lr-schedule.js';
 import type { PickerNet } from './net.js';
@@ -44,7 +44,8 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   const scheduler = makeScheduler(p, options, spe);
   const rows: ResultRow[] = [];
   const epochs: EpochMetrics[] = [];
-  let best: { epoch: number; score: number; weights: Map<string, Float32Array> } | undefined;
+  // weights stay undefined only while finished epochs are replayed on resume (loaded right after)
+  let best: { epoch: number; score: number; weights: Map<string, Float32Array> | undefined } | undefined;
   let interrupted = false;
   let stoppedEarly = false;
   let sinceBest = 0;
@@ -52,14 +53,25 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   let secondsBefore = 0; // wall time of the epochs finished before a resume
   const monitor = options.earlyStopping?.monitor ?? p.selectMetric;
   const diameterDs = p.particleDiameter === undefined ? undefined : p.particleDiameter / p.downsample;
+  /** Best-epoch tracking and the scheduler's end of epoch, for a new epoch or one replayed on resume. */
+  const closeEpoch = (em: EpochMetrics, weights: () => Map<string, Float32Array> | undefined): void => {
+    const score = monitorScore(em, monitor);
+    if (score === undefined || best === undefined || score > best.score) {
+      best = { epoch: em.epoch, score: score ?? em.epoch, weights: weights() };
+      sinceBest = 0;
+    } else {
+      sinceBest++;
+    }
+    scheduler.endEpoch(em.epoch - 1, em.testLoss ?? em.heldOutLoss ?? em.trainLoss);
+  };
   try {
-    const resumed = options.resume ? await resumeTraining(options.outDir, p, net, (e) => monitorScore(e, monitor)) : undefined;
+    const resumed = options.resume ? await resumeTraining(options.outDir, p, net) : undefined;
     if (resumed) {
       rng.setState(resumed.rngState);
       epochs.push(...resumed.epochs);
       rows.push(...resumed.rows);
-      ({ best, sinceBest } = resumed);
-      for (const e of resumed.epochs) scheduler.endEpoch(e.epoch - 1, e.testLoss ?? e.heldOutLoss ?? e.trainLoss);
+      for (const e of resumed.epochs) closeEpoch(e, () => undefined);
+      if (best) best.weights = await epochWeights(options.outDir, best.epoch);
       globalStep = epochs.length * spe;
       secondsBefore = epochs.at(-1)?.seconds ?? 0;
       say(epochs.length < p.epochs ? `resuming after epoch ${epochs.length} of ${p.epochs}` : `all ${p.epochs} epochs were done; exporting the best again`);
@@ -91,14 +103,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       }
       if (hm) rows.push({ epoch, iter: globalStep, split: 'heldout', loss: hm.loss, precision: hm.precision, adjustedPrecision: hm.adjustedPrecision, tpr: hm.tpr, fpr: hm.fpr, auprc: hm.auprc, lr });
       await net.saveCheckpoint(checkpointPath(options.outDir, epoch), rng.getState());
-      const score = monitorScore(em, monitor);
-      if (score === undefined || best === undefined || score > best.score) {
-        best = { epoch, score: score ?? epoch, weights: net.snapshot() };
-        sinceBest = 0;
-      } else {
-        sinceBest++;
-      }
-      scheduler.endEpoch(epoch - 1, em.testLoss ?? em.heldOutLoss ?? em.trainLoss);
+      closeEpoch(em, () => net.snapshot());
       await writeResults(options.outDir, rows);
       await writeFileAtomic(join(options.outDir, 'epochs.jsonl'), renderJsonLines(epochs), { overwrite: true });
       if (options.earlyStopping && sinceBest >= options.earlyStopping.patience && epoch < p.epochs) {
@@ -108,7 +113,8 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       }
     }
     const restoreBest = options.earlyStopping ? options.earlyStopping.restoreBest : true;
-    const chosen = best && restoreBest ? best : { epoch: epochs.length, weights: net.snapshot() };
+    const kept = restoreBest ? best : undefined;
+    const chosen = kept?.weights ? { epoch: kept.epoch, weights: kept.weights } : { epoch: epochs.length, weights: net.snapshot() };
     const diagnostics = diagnoseTraining({
       epochs, chanceAuprc: chanceLevel(data.test), hasTestSplit: data.test.length > 0, learningRate: p.learningRate, epochCount: p.epochs,
     });

@@ -14,7 +14,6 @@ import { ORIGINAL_FRAME, micrographKey, type MicrographPicks } from '../io/coord
 import { readMicrograph } from '../io/micrograph.js';
 import { loadScoreModel } from '../pick/score-model.js';
 import { pickImage } from '../pick/pick-image.js';
-import { DEFAULT_SMOOTHING } from '../pick/smooth.js';
 
 /** Rows = truth (particle, background), columns = prediction at the threshold. */
 export interface ConfusionMatrix {
@@ -90,7 +89,7 @@ async function particleMetrics(modelPath: string, micrographs: readonly string[]
   try {
     for (const path of micrographs) {
       const image = await readMicrograph(path);
-      const det = await pickImage(basename(path), image, model, { minDistancePx: diameterPx / 2, floor: Math.min(threshold, -12), inference: 'dense', smoothingPx: DEFAULT_SMOOTHING * diameterPx });
+      const det = await pickImage(basename(path), image, model, { minDistancePx: diameterPx / 2, floor: Math.min(threshold, -12), inference: 'dense' });
       preds.push({ micrograph: det.micrograph, particles: det.particles, frame: ORIGINAL_FRAME, width: image.width, height: image.height });
     }
   } finally {

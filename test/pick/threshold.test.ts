@@ -4,7 +4,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, defaultThreshold, resolveThreshold } from '../../src/pick/threshold.js';
-import { DEFAULT_SMOOTHING } from '../../src/pick/smooth.js';
 import { ConfigError } from '../../src/errors.js';
 import { loadScoreModel } from '../../src/pick/score-model.js';
 import { pickImage } from '../../src/pick/pick-image.js';
@@ -48,7 +47,7 @@ test('defaults hold on the EMPIAR-10028 validation micrograph (not the test set)
     const refs = (await readCoordinates(realFile(LABELS) as string)).map((m) => ({ ...m, micrograph: VALID }));
     const ap: Record<string, number> = {};
     for (const inference of ['dense', 'strided'] as const) {
-      const d = await pickImage(VALID, image, model, { minDistancePx: 28, floor: -12, inference, diameterPx: 56, smoothingPx: DEFAULT_SMOOTHING * 56 });
+      const d = await pickImage(VALID, image, model, { minDistancePx: 28, floor: -12, inference, diameterPx: 56 });
       const preds: MicrographPicks[] = [{ micrograph: VALID, particles: d.particles, frame: { binning: 1, yFlipped: false } }];
       const all = evaluatePicks(preds, refs, { diameterPx: 56 });
       const atDefault = evaluatePicks(preds, refs, { diameterPx: 56, threshold: defaultThreshold(inference) });
