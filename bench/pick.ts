@@ -19,6 +19,7 @@ import { readCoordinates } from '../src/io/coordinate-formats.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import type { MicrographPicks } from '../src/io/coords.js';
 import { defaultThreshold } from '../src/pick/threshold.js';
+import { smoothScoreGrid } from '../src/pick/smooth.js';
 import { realFile } from '../test/_paths.js';
 
 const SIZE = 4096;
@@ -127,6 +128,24 @@ export async function qualityE28(modelPath: string | undefined): Promise<string 
   ].join('\n');
 }
 
+/** `--smooth` cost: median of 5 timings (after 2 warm-ups) of smoothing one score map. */
+function smoothingCost(): string {
+  const cases = [{ side: 512, sigma: 4.5, note: 'a 4096² micrograph at ×8, σ = 0.15 × 30 px (exact Gaussian)' },
+    { side: 4096, sigma: 30, note: 'a 4096² micrograph unbinned, σ = 0.15 × 200 px (three box passes)' }];
+  const rows = cases.map(({ side, sigma, note }) => {
+    const grid = { width: side, height: side, stride: 1, data: Float32Array.from({ length: side * side }, (_, i) => Math.sin(i)) };
+    const ms: number[] = [];
+    for (let k = 0; k < 7; k++) {
+      const t = performance.now();
+      smoothScoreGrid(grid, sigma);
+      if (k >= 2) ms.push(performance.now() - t);
+    }
+    return `| ${side}² | ${sigma} | ${median(ms).toFixed(0)} | ${note} |`;
+  });
+  return ['', '', 'Score smoothing (`--smooth`, off by default), one thread, median of 5 after 2 warm-ups:', '',
+    '| score map | σ (map px) | ms | case |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 export async function run(): Promise<BenchSection> {
   const dir = await mkdtemp(join(tmpdir(), 'cryopick-bench-pick-'));
   try {
@@ -151,7 +170,7 @@ export async function run(): Promise<BenchSection> {
       '| inference | micrographs/s (median) | s per micrograph | overall micrographs/s | peak RSS (MiB) | detections ≥ −6 |',
       '| --- | --- | --- | --- | --- | --- |',
       ...rows,
-    ].join('\n') + ((await qualityE28(process.env['CRYOPICK_BENCH_E28_MODEL'])) ?? '\n\nDense vs strided AP on EMPIAR-10028: set CRYOPICK_BENCH_E28_MODEL to a trained model to include it.');
+    ].join('\n') + smoothingCost() + ((await qualityE28(process.env['CRYOPICK_BENCH_E28_MODEL'])) ?? '\n\nDense vs strided AP on EMPIAR-10028: set CRYOPICK_BENCH_E28_MODEL to a trained model to include it.');
     return { title: 'Picking at scale (4096² MRC, ResNet8, ×8)', command: 'npm run bench -- pick', markdown };
   } finally {
     await rm(dir, { recursive: true, force: true });
