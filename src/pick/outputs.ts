@@ -35,12 +35,15 @@ export interface OutputResult {
  */
 export async function writePickOutputs(runDir: string, micrographs: readonly string[], threshold: number, formats: readonly PickOutputFormat[], outDir: string, options: OutputOptions = {}): Promise<OutputResult> {
   const picks: MicrographPicks[] = [];
-  let particles = 0;
-  for (const m of micrographs) {
-    const selected = selectByScore(await readDetections(detectionsPath(runDir, m)), threshold);
-    picks.push(selected);
-    particles += selected.particles.length;
-  }
+  for (const m of micrographs) picks.push(selectByScore(await readDetections(detectionsPath(runDir, m)), threshold));
+  return writeFormattedPicks(picks, formats, outDir, options);
+}
+
+/**
+ * Writes picks (original pixels) in each requested format under `outDir`, in the layout of a pick
+ * run's outputs (relion/autopick.star, particles.cs, box/, cbox/, particles.txt).
+ */
+export async function writeFormattedPicks(picks: readonly MicrographPicks[], formats: readonly PickOutputFormat[], outDir: string, options: OutputOptions = {}): Promise<OutputResult> {
   const files: string[] = [];
   for (const f of [...new Set(formats)]) {
     const layout = LAYOUT[f];
@@ -51,7 +54,12 @@ export async function writePickOutputs(runDir: string, micrographs: readonly str
     });
     files.push(...written);
   }
-  return { files, particles, micrographs: picks.length };
+  return { files, particles: picks.reduce((n, m) => n + m.particles.length, 0), micrographs: picks.length };
+}
+
+/** Path of each format's output inside an output folder (for messages). */
+export function pickOutputPath(outDir: string, format: PickOutputFormat): string {
+  return join(outDir, LAYOUT[format].path);
 }
 
 /** Parses a comma-separated format list. @returns the formats, or the unknown names. */

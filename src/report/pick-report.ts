@@ -6,6 +6,7 @@ import { micrographKey, toFrame, ORIGINAL_FRAME } from '../io/coords.js';
 import { readMicrograph } from '../io/micrograph.js';
 import { readManifest } from '../pick/pick-run.js';
 import { defaultThreshold } from '../pick/threshold.js';
+import { readSavedThreshold } from '../pick/saved-threshold.js';
 import { detectionsPath, readDetections, selectByScore } from '../pick/detections.js';
 import { evaluatePicks } from '../eval/evaluate.js';
 import type { MatchMethod } from '../eval/match.js';
@@ -14,7 +15,7 @@ import { renderPickPreview } from './preview.js';
 import type { HtmlReport, ReportImage, ReportSection } from './html.js';
 
 export interface PickReportOptions {
-  /** Score threshold of the picks shown (default: the run's inference mode default). */
+  /** Score threshold of the picks shown (default: the run's saved threshold, else the inference mode's default). */
   readonly threshold?: number;
   readonly references?: readonly MicrographPicks[];
   /** Diameter in original pixels for matching and circles (default: the run's). */
@@ -94,7 +95,7 @@ async function previewImages(micrographs: readonly string[], all: readonly Micro
 /** Reads a pick run folder and assembles its report (library: no printing). */
 export async function buildPickReport(runDir: string, options: PickReportOptions = {}): Promise<HtmlReport> {
   const manifest = await readManifest(runDir);
-  const threshold = options.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0);
+  const threshold = options.threshold ?? (await readSavedThreshold(runDir))?.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0);
   const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
   const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
   const previewCount = options.previews ?? 4;

@@ -13,8 +13,9 @@ import { register as crossValidate } from './cross-validate.js';
 import { register as tune } from './tune.js';
 import { register as createTrainConfig } from './create-train-config.js';
 import { register as demo } from './demo.js';
+import { register as view } from './view.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  demo, simulate, preprocess, train, pick, threshold, evaluate, report,
+  demo, simulate, preprocess, train, pick, threshold, view, evaluate, report,
   crossValidate, tune, createTrainConfig, convert, mrcInfo,
 ];

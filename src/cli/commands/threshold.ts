@@ -7,6 +7,7 @@ import type { MicrographPicks } from '../../io/coords.js';
 import { readManifest } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { resolveThreshold, type ThresholdRule } from '../../pick/threshold.js';
+import { readSavedThreshold, SAVED_THRESHOLD_NAME } from '../../pick/saved-threshold.js';
 import { parseNumberFlag } from './_options.js';
 
 interface ThresholdFlags {
@@ -14,6 +15,7 @@ interface ThresholdFlags {
   readonly score?: string;
   readonly count?: string;
   readonly precision?: string;
+  readonly saved?: boolean;
   readonly ref?: string[];
   readonly refFormat?: string;
   readonly refBinning: string;
@@ -45,6 +47,7 @@ export function register(program: Command): void {
     .option('--score <logit>', 'keep picks with score >= logit')
     .option('--count <n>', 'keep the best picks so that micrographs have n particles on average (one global threshold)')
     .option('--precision <p>', 'lowest threshold whose precision on the labelled micrographs (--ref) is >= p')
+    .option('--saved', 'use the threshold saved with the run by `cryopick view` (threshold.json)')
     .option('--ref <paths...>', 'reference picks of some micrographs (for --precision)')
     .option('--ref-format <format>', 'format of --ref (default: from the extension)')
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
@@ -55,8 +58,8 @@ export function register(program: Command): void {
     .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
     .option('--overwrite', 'replace existing files in --out')
     .action(async (run: string, flags: ThresholdFlags) => {
-      const given = [flags.score, flags.count, flags.precision].filter((v) => v !== undefined).length;
-      if (given !== 1) throw new UsageError('give exactly one of --score, --count, --precision');
+      const given = [flags.score, flags.count, flags.precision, flags.saved].filter((v) => v !== undefined).length;
+      if (given !== 1) throw new UsageError('give exactly one of --score, --count, --precision, --saved');
       const { formats, unknown } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
       if (flags.match !== 'hungarian' && flags.match !== 'greedy') throw new UsageError(`--match: expected hungarian or greedy, got '${flags.match}'`);
@@ -64,7 +67,11 @@ export function register(program: Command): void {
       const manifest = await readManifest(run);
       const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? manifest.diameterPx ?? undefined;
       let rule: ThresholdRule;
-      if (flags.score !== undefined) {
+      if (flags.saved) {
+        const saved = await readSavedThreshold(run);
+        if (saved === undefined) throw new UsageError(`--saved: ${run} has no saved threshold (${SAVED_THRESHOLD_NAME}); save one in cryopick view`);
+        rule = { kind: 'score', threshold: saved.threshold };
+      } else if (flags.score !== undefined) {
         rule = { kind: 'score', threshold: parseNumberFlag(flags.score, '--score', () => true, 'a number') as number };
       } else if (flags.count !== undefined) {
         rule = { kind: 'count', perMicrograph: parseNumberFlag(flags.count, '--count', positive, 'a positive number') as number };
