@@ -1,9 +1,10 @@
 // Display images and thumbnails for the viewer, rendered on demand from the micrograph files:
-// Fourier-cropped to display size (image module), optional Gaussian lowpass, contrast stretched
+// binned and Fourier-cropped to display size (image module), optional Gaussian lowpass, contrast stretched
 // between percentiles, PNG. Bounded LRU caches keep recent ones; never the whole set in memory.
 import { LRUCache } from 'lru-cache';
 import type { Image2D } from '../image/image.js';
 import { fourierCrop } from '../image/fourier-crop.js';
+import { binImage } from '../image/downsample.js';
 import { lowpassResponse } from '../image/filter.js';
 import { readMicrograph } from '../io/micrograph.js';
 import { encodePng } from '../io/raster.js';
@@ -22,9 +23,12 @@ export interface RenderedImage {
   readonly png: Buffer;
   readonly width: number;
   readonly height: number;
-  /** Original pixels per display pixel along x and y (display pixel j is at original j × scale). */
+  /** Original pixels per display pixel along x and y: display pixel j is centred at original j × scale + offset. */
   readonly scaleX: number;
   readonly scaleY: number;
+  readonly offset: number;
+  readonly originalWidth: number;
+  readonly originalHeight: number;
   readonly pixelSizeA?: number;
 }
 
@@ -40,6 +44,10 @@ export interface DisplayImagesOptions {
 
 interface Base {
   readonly image: Image2D;
+  /** Original pixel of display pixel 0's centre (binning by b puts it at (b − 1) / 2), and original px per display px. */
+  readonly offset: number;
+  readonly scaleX: number;
+  readonly scaleY: number;
   readonly originalWidth: number;
   readonly originalHeight: number;
   readonly pixelSizeA?: number;
@@ -72,6 +80,22 @@ export function stretchToBytes(data: Float32Array, lowPercentile: number, highPe
   return out;
 }
 
+/**
+ * Shrinks an image so its longest side is at most `side`: block-average binning by the integer
+ * part of the factor (cheap), then Fourier cropping for the rest. Binned pixel j is centred at
+ * original j·b + (b − 1)/2, and Fourier-cropped samples sit on the input grid, so display pixel k
+ * is at original k × scale + offset.
+ */
+export function shrink(image: Image2D, side: number): { image: Image2D; offset: number; scaleX: number; scaleY: number } {
+  const size = fitSize(image.width, image.height, side);
+  const b = Math.max(1, Math.floor(Math.min(image.width / size.width, image.height / size.height)));
+  const binned = b > 1 ? binImage(image, b) : image;
+  const w = Math.min(size.width, binned.width);
+  const h = Math.min(size.height, binned.height);
+  const out = w === binned.width && h === binned.height ? binned : fourierCrop(binned, w, h);
+  return { image: out, offset: (b - 1) / 2, scaleX: (b * binned.width) / out.width, scaleY: (b * binned.height) / out.height };
+}
+
 export class DisplayImages {
   private readonly displaySize: number;
   private readonly thumbnailSize: number;
@@ -96,8 +120,7 @@ export class DisplayImages {
     if (hit) return hit;
     const base = await this.base(path);
     const { image } = base;
-    const scaleX = base.originalWidth / image.width;
-    const scaleY = base.originalHeight / image.height;
+    const { scaleX, scaleY } = base;
     let shown = image;
     if (settings.lowpassPx > 0) {
       // cut-off in cycles per display pixel: (1 / period) cycles per original pixel × original px per display px
@@ -107,7 +130,8 @@ export class DisplayImages {
     }
     const grey = stretchToBytes(shown.data, settings.lowPercentile, settings.highPercentile);
     const rendered: RenderedImage = {
-      png: encodePng(image.width, image.height, grey, 1), width: image.width, height: image.height, scaleX, scaleY,
+      png: encodePng(image.width, image.height, grey, 1), width: image.width, height: image.height, scaleX, scaleY, offset: base.offset,
+      originalWidth: base.originalWidth, originalHeight: base.originalHeight,
       ...(base.pixelSizeA === undefined ? {} : { pixelSizeA: base.pixelSizeA }),
     };
     this.pngs.set(key, rendered);
@@ -123,12 +147,14 @@ export class DisplayImages {
     const source = base?.image ?? (await this.read(path));
     const originalWidth = base?.originalWidth ?? source.width;
     const originalHeight = base?.originalHeight ?? source.height;
-    const size = fitSize(source.width, source.height, this.thumbnailSize);
-    const small = size.width === source.width && size.height === source.height ? source : fourierCrop(source, size.width, size.height);
-    const grey = stretchToBytes(small.data, DEFAULT_DISPLAY.lowPercentile, DEFAULT_DISPLAY.highPercentile);
+    const small = shrink(source, this.thumbnailSize);
+    const grey = stretchToBytes(small.image.data, DEFAULT_DISPLAY.lowPercentile, DEFAULT_DISPLAY.highPercentile);
+    // composed with the base image's mapping when the thumbnail is made from it
+    const bx = base?.scaleX ?? 1;
+    const by = base?.scaleY ?? 1;
     const rendered: RenderedImage = {
-      png: encodePng(small.width, small.height, grey, 1), width: small.width, height: small.height,
-      scaleX: originalWidth / small.width, scaleY: originalHeight / small.height,
+      png: encodePng(small.image.width, small.image.height, grey, 1), width: small.image.width, height: small.image.height,
+      scaleX: small.scaleX * bx, scaleY: small.scaleY * by, offset: (base?.offset ?? 0) + small.offset * bx, originalWidth, originalHeight,
     };
     this.pngs.set(key, rendered);
     return rendered;
@@ -142,9 +168,8 @@ export class DisplayImages {
     if (running) return running;
     const job = (async (): Promise<Base> => {
       const full = await this.read(path);
-      const size = fitSize(full.width, full.height, this.displaySize);
-      const image = size.width === full.width && size.height === full.height ? full : fourierCrop(full, size.width, size.height);
-      const base: Base = { image, originalWidth: full.width, originalHeight: full.height, ...(full.pixelSizeA === undefined ? {} : { pixelSizeA: full.pixelSizeA }) };
+      const { image, offset, scaleX, scaleY } = shrink(full, this.displaySize);
+      const base: Base = { image, offset, scaleX, scaleY, originalWidth: full.width, originalHeight: full.height, ...(full.pixelSizeA === undefined ? {} : { pixelSizeA: full.pixelSizeA }) };
       this.bases.set(path, base);
       return base;
     })();

@@ -111,12 +111,12 @@ function classify(s: ViewSession, i: number, filter: PickFilter): unknown {
   return { picks, references: Array.from(r.refToPred, (v) => v >= 0) };
 }
 
-function png(r: { png: Buffer; width: number; height: number; scaleX: number; scaleY: number; pixelSizeA?: number }): ApiReply {
+function png(r: { png: Buffer; width: number; height: number; scaleX: number; scaleY: number; offset: number; pixelSizeA?: number }, width: number, height: number): ApiReply {
   return {
     kind: 'png', body: r.png,
     headers: {
-      'x-scale-x': String(r.scaleX), 'x-scale-y': String(r.scaleY),
-      'x-original-width': String(Math.round(r.width * r.scaleX)), 'x-original-height': String(Math.round(r.height * r.scaleY)),
+      'x-scale-x': String(r.scaleX), 'x-scale-y': String(r.scaleY), 'x-offset': String(r.offset),
+      'x-original-width': String(width), 'x-original-height': String(height),
       ...(r.pixelSizeA === undefined ? {} : { 'x-pixel-size': String(r.pixelSizeA) }),
     },
   };
@@ -158,9 +158,9 @@ export async function handleApi(c: ApiContext, method: string, path: string, que
     case 'GET thumb': {
       if (m.path === undefined) return json({ error: `the image of ${m.name} was not given` }, 404);
       const r = route === 'GET image' ? await c.images.display(m.path, displaySettings(query)) : await c.images.thumbnail(m.path);
-      m.width ??= Math.round(r.width * r.scaleX);
-      m.height ??= Math.round(r.height * r.scaleY);
-      return png(r);
+      m.width ??= r.originalWidth;
+      m.height ??= r.originalHeight;
+      return png(r, r.originalWidth, r.originalHeight);
     }
     default:
       return json({ error: `no such API route: ${method} ${path}` }, 404);

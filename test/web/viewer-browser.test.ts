@@ -104,8 +104,9 @@ test('viewer: threshold count = cryopick threshold; add at a known pixel, delete
     // 3. delete the best-scoring detection: select it, press Delete
     const d = await readDetections(detectionsPath(f.run, f.micrographs[0] as string));
     const target = d.particles[0] as Particle;
-    const view = JSON.parse((await canvas.getAttribute('data-view'))!) as { zoom: number; offsetX: number; offsetY: number; scaleX: number; scaleY: number };
-    await page.mouse.click(cbox.x + view.offsetX + (target.x / view.scaleX + 0.5) * view.zoom, cbox.y + view.offsetY + (target.y / view.scaleY + 0.5) * view.zoom);
+    const view = JSON.parse((await canvas.getAttribute('data-view'))!) as { zoom: number; offsetX: number; offsetY: number; scaleX: number; scaleY: number; imageOffset: number };
+    const at = (v: number, s: number): number => ((v - view.imageOffset) / s + 0.5) * view.zoom;
+    await page.mouse.click(cbox.x + view.offsetX + at(target.x, view.scaleX), cbox.y + view.offsetY + at(target.y, view.scaleY));
     await page.keyboard.press('Delete');
     assert.equal(await countChange(page, '#kept', here + 1), here);
 

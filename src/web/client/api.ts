@@ -13,9 +13,10 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
 
 export interface DisplayImage {
   readonly bitmap: ImageBitmap;
-  /** Original pixels per display pixel. */
+  /** Display pixel j is centred at original j × scale + offset. */
   readonly scaleX: number;
   readonly scaleY: number;
+  readonly offset: number;
   readonly originalWidth: number;
   readonly originalHeight: number;
   readonly pixelSizeA: number | null;
@@ -58,7 +59,7 @@ export const api = {
     const h = (k: string): number => Number(res.headers.get(k));
     const pixel = res.headers.get('x-pixel-size');
     return {
-      bitmap: await createImageBitmap(await res.blob()), scaleX: h('x-scale-x'), scaleY: h('x-scale-y'),
+      bitmap: await createImageBitmap(await res.blob()), scaleX: h('x-scale-x'), scaleY: h('x-scale-y'), offset: h('x-offset'),
       originalWidth: h('x-original-width'), originalHeight: h('x-original-height'), pixelSizeA: pixel === null ? null : Number(pixel),
     };
   },

@@ -50,17 +50,20 @@ export class PickCanvas {
 
   get scaleX(): number { return this.image?.scaleX ?? 1; }
   get scaleY(): number { return this.image?.scaleY ?? 1; }
+  get imageOffset(): number { return this.image?.offset ?? 0; }
   private get displayWidth(): number { return this.image?.bitmap.width ?? this.size.width; }
   private get displayHeight(): number { return this.image?.bitmap.height ?? this.size.height; }
 
-  /** Original pixel → canvas position (display pixel j, centred at original j × scale). */
+  /** Original pixel → canvas position (display pixel j, drawn over [j, j + 1) × zoom, is centred at original j × scale + offset). */
   toScreen(x: number, y: number): [number, number] {
-    return [this.offsetX + (x / this.scaleX + 0.5) * this.zoom, this.offsetY + (y / this.scaleY + 0.5) * this.zoom];
+    const o = this.imageOffset;
+    return [this.offsetX + ((x - o) / this.scaleX + 0.5) * this.zoom, this.offsetY + ((y - o) / this.scaleY + 0.5) * this.zoom];
   }
 
   /** Canvas position → original pixel. */
   toOriginal(sx: number, sy: number): [number, number] {
-    return [((sx - this.offsetX) / this.zoom - 0.5) * this.scaleX, ((sy - this.offsetY) / this.zoom - 0.5) * this.scaleY];
+    const o = this.imageOffset;
+    return [((sx - this.offsetX) / this.zoom - 0.5) * this.scaleX + o, ((sy - this.offsetY) / this.zoom - 0.5) * this.scaleY + o];
   }
 
   resize(): void {
@@ -177,8 +180,8 @@ export class PickCanvas {
 
   draw(): void {
     const c = this.ctx;
-    // the view transform, for tools and tests: canvas px = offset + (original / scale + 0.5) × zoom
-    this.canvas.dataset['view'] = JSON.stringify({ zoom: this.zoom, offsetX: this.offsetX, offsetY: this.offsetY, scaleX: this.scaleX, scaleY: this.scaleY });
+    // the view transform, for tools and tests: canvas px = offset + ((original − imageOffset) / scale + 0.5) × zoom
+    this.canvas.dataset['view'] = JSON.stringify({ zoom: this.zoom, offsetX: this.offsetX, offsetY: this.offsetY, scaleX: this.scaleX, scaleY: this.scaleY, imageOffset: this.imageOffset });
     c.setTransform(1, 0, 0, 1, 0, 0);
     c.fillStyle = '#000';
     c.fillRect(0, 0, this.canvas.width, this.canvas.height);
