@@ -11,6 +11,7 @@ export * from './ops/conv.js';
 export * from './ops/norm.js';
 export * from './ops/pool.js';
 export * from './ops/misc.js';
+export * from './ops/composite.js';
 export { gradients } from './backward.js';
 export { gradRules } from './grad/table.js';
 export { ParamStore, Rng, initialize } from './params.js';
