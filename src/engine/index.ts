@@ -14,6 +14,7 @@ export * from './ops/misc.js';
 export * from './ops/losses.js';
 export * from './ops/recurrent.js';
 export * from './ops/attention.js';
+export * from './ops/composite.js';
 export { gradients } from './backward.js';
 export { gradRules } from './grad/table.js';
 export { ParamStore, Rng, initialize } from './params.js';
