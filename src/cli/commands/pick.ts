@@ -39,10 +39,9 @@ function progressLine(p: PickProgress): string {
   return `${p.done}/${p.total} micrographs, ${p.micrographsPerSecond.toFixed(2)} micrographs/s, ETA ${eta}, ${p.detections} detections`;
 }
 
-export function register(program: Command): void {
-  program
-    .command('pick')
-    .description('Pick particles in micrographs with a trained model (resumable; all formats, always with scores)')
+/** The arguments and options of `cryopick pick`, shared with `cryopick slurm pick`. */
+export function addPickOptions(command: Command): Command {
+  return command
     .argument('<micrographs...>', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
@@ -61,7 +60,13 @@ export function register(program: Command): void {
     .option('--overwrite', 'replace an earlier run in --out')
     .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
-    .option('--threads <n>', 'inference threads (default: all cores)')
+    .option('--threads <n>', 'inference threads (default: all cores)');
+}
+
+export function register(program: Command): void {
+  addPickOptions(program
+    .command('pick')
+    .description('Pick particles in micrographs with a trained model (resumable; all formats, always with scores)'))
     .action(async (inputs: string[], flags: PickFlags) => {
       const { formats, unknown } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
