@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { acquireRunLock } from '../io/run-lock.js';
 import { loadScoreModel } from '../pick/score-model.js';
 import { listMicrographs } from '../pick/inputs.js';
 import { MANIFEST_NAME, pickMicrographs, type PickProgress } from '../pick/pick-run.js';
@@ -21,17 +22,22 @@ export async function pickTrainingRun(runDir: string, inputs: TrainRunInputs, o:
   const files = listMicrographs(inputs.micrographs);
   const outDir = join(runDir, TRAIN_VIEW_PICKS);
   if (existsSync(join(outDir, MANIFEST_NAME)) && files.every((f) => existsSync(detectionsPath(outDir, f)))) return { picksRun: outDir, files };
-  const model = await loadScoreModel(inputs.model);
+  const lock = acquireRunLock(outDir, 'view (picking the training micrographs)');
   try {
-    const diameterPx = o.diameterPx ?? inputs.diameterPx ?? model.particleDiameterPx;
-    if (diameterPx === undefined) throw new UsageError('--diameter is needed: the training run records no particle diameter');
-    await pickMicrographs(files, model, {
-      outDir, inference: DEFAULT_INFERENCE, minDistancePx: 0.5 * diameterPx, floor: DEFAULT_FLOOR, diameterPx,
-      modelId: inputs.model, resume: existsSync(join(outDir, MANIFEST_NAME)), concurrency: 1,
-      ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
-    });
+    const model = await loadScoreModel(inputs.model);
+    try {
+      const diameterPx = o.diameterPx ?? inputs.diameterPx ?? model.particleDiameterPx;
+      if (diameterPx === undefined) throw new UsageError('--diameter is needed: the training run records no particle diameter');
+      await pickMicrographs(files, model, {
+        outDir, inference: DEFAULT_INFERENCE, minDistancePx: 0.5 * diameterPx, floor: DEFAULT_FLOOR, diameterPx,
+        modelId: inputs.model, resume: existsSync(join(outDir, MANIFEST_NAME)), concurrency: 1,
+        ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
+      });
+    } finally {
+      await model.release?.();
+    }
   } finally {
-    await model.release?.();
+    lock.release();
   }
   return { picksRun: outDir, files };
 }

@@ -10,6 +10,7 @@ import { ViewSession } from '../../web/view-session.js';
 import { coordinateSource, pickRunSource, readTrainRunInputs, trainRunSource, type CoordinateInput, type ViewSource } from '../../web/view-sources.js';
 import { readViewState } from '../../web/view-state.js';
 import { pickTrainingRun } from '../../web/train-run-picks.js';
+import { withRunLock } from '../../io/run-lock.js';
 import { parseNumberFlag } from './_options.js';
 
 interface ViewFlags {
@@ -87,6 +88,7 @@ export function register(program: Command): void {
         save: {
           formats, ...(outDir === undefined ? {} : { outDir }), ...(source.pickRun === undefined ? {} : { pickRun: source.pickRun }),
           ...(boxSizePx === undefined ? {} : { boxSizePx }),
+          withRunLock: (dir, write) => withRunLock(dir, 'view', () => write()),
         },
       }, { host: flags.host, port, ...(token === undefined ? {} : { token }), onError: (err) => process.stderr.write(`cryopick view: internal error: ${err instanceof Error ? err.stack : String(err)}\n`) });
       for (const m of source.messages) process.stderr.write(`cryopick: warning: ${m}\n`);
