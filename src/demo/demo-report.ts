@@ -1,5 +1,6 @@
 // The demo's single-file HTML report: what was simulated, how training went, how the picks on
-// held-out micrographs compare with the truth (metrics, PR curve, previews with circles).
+// held-out micrographs compare with the truth (metrics, PR curve, a gallery with true/false
+// positives and misses, scores on hover).
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SimulationManifest } from '../sim/index.js';
@@ -9,7 +10,7 @@ import { micrographKey } from '../io/coords.js';
 import { readMicrograph } from '../io/micrograph.js';
 import type { EvaluationReport } from '../eval/evaluate.js';
 import { renderPrCurve } from '../report/plots.js';
-import { renderPickPreview } from '../report/preview.js';
+import { classifyPicks, renderGalleryFigure, renderLegend, renderPagedGallery } from '../report/gallery.js';
 import { writeHtmlReport, type ReportImage } from '../report/html.js';
 
 /** What the demo measured (the chance level is the AP of uniformly random picks). */
@@ -62,17 +63,15 @@ export async function writeDemoReport(path: string, s: DemoReportSummary, d: Dem
     }],
   });
   const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
-  const previews: ReportImage[] = [];
+  const figures: string[] = [];
   for (const path of d.test) {
     const key = micrographKey(path);
     const image = await readMicrograph(path);
     const truth = d.references.find((r) => micrographKey(r.micrograph) === key)?.particles ?? [];
     const picks = (d.predictions.find((p) => micrographKey(p.micrograph) === key)?.particles ?? []).filter((p) => (p.score ?? 0) >= s.threshold);
-    const preview = renderPickPreview(image, [
-      { particles: truth, color: [40, 200, 60], diameterPx: d.manifest.particleDiameterPx },
-      { particles: picks, color: [230, 40, 40], diameterPx: d.manifest.particleDiameterPx * 0.7 },
-    ]);
-    previews.push({ title: basename(path), caption: `green: truth (${truth.length}), red: picks at score ≥ ${fmt(s.threshold)} (${picks.length})`, mime: 'image/png', data: preview.png });
+    const marks = classifyPicks(picks, truth, d.manifest.particleDiameterPx);
+    const n = (k: string): number => marks.filter((m) => m.kind === k).length;
+    figures.push(renderGalleryFigure(basename(path), `${picks.length} picks at score ≥ ${fmt(s.threshold)}: ${n('tp')} true, ${n('fp')} false positives; ${n('miss')} of ${truth.length} true particles missed`, image, marks));
   }
   await writeHtmlReport(path, {
     title: 'cryopick demo',
@@ -104,7 +103,7 @@ export async function writeDemoReport(path: string, s: DemoReportSummary, d: Dem
         }],
       },
       { title: 'Training', text: [...s.training.diagnostics], images: trainingPlots(s.training.outDir) },
-      { title: 'Picks on held-out micrographs', images: previews },
+      { title: 'Picks on held-out micrographs', html: `${renderLegend(['tp', 'fp', 'miss'])}\n${renderPagedGallery('micrographs', figures)}` },
     ],
   });
 }

@@ -81,3 +81,17 @@ export function encodePng(width: number, height: number, pixels: Uint8Array, cha
 export async function writePng(path: string, width: number, height: number, pixels: Uint8Array, channels: 1 | 3 | 4, options: WriteOptions = {}): Promise<void> {
   await writeFileAtomic(path, encodePng(width, height, pixels, channels), options);
 }
+
+/** Encodes 8-bit grey pixels (row 0 at the top) as a baseline JPEG of the given quality (1–100). */
+export function encodeJpegGrey(width: number, height: number, grey: Uint8Array, quality = 80): Buffer {
+  if (grey.length !== width * height) throw new RangeError(`JPEG pixels: expected ${width}x${height} = ${width * height} bytes, got ${grey.length}`);
+  const rgba = Buffer.alloc(width * height * 4);
+  for (let i = 0, j = 0; i < grey.length; i++, j += 4) {
+    const g = grey[i] as number;
+    rgba[j] = g;
+    rgba[j + 1] = g;
+    rgba[j + 2] = g;
+    rgba[j + 3] = 255;
+  }
+  return jpeg.encode({ data: rgba, width, height }, quality).data;
+}

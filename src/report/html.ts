@@ -22,6 +22,8 @@ export interface ReportSection {
   readonly metrics?: readonly { readonly name: string; readonly value: string | number | undefined }[];
   readonly tables?: readonly ReportTable[];
   readonly images?: readonly ReportImage[];
+  /** Trusted HTML built by report modules (e.g. the micrograph gallery), placed after the images. */
+  readonly html?: string;
 }
 
 export interface HtmlReport {
@@ -69,9 +71,28 @@ function section(s: ReportSection): string {
     const figs = s.images.map((im) => `<figure><img alt="${escapeHtml(im.title)}" src="${dataUri(im)}"><figcaption><b>${escapeHtml(im.title)}</b>${im.caption ? ` — ${escapeHtml(im.caption)}` : ''}</figcaption></figure>`);
     parts.push(`<div class="figures">\n${figs.join('\n')}\n</div>`);
   }
+  if (s.html !== undefined) parts.push(s.html);
   parts.push('</section>');
   return parts.join('\n');
 }
+
+/** Nested parameter objects become dotted rows (`training.epochs`); arrays stay one value. */
+export function flattenParameters(params: Readonly<Record<string, unknown>>, prefix = ''): [string, unknown][] {
+  return Object.entries(params).flatMap(([k, v]): [string, unknown][] => {
+    const key = prefix === '' ? k : `${prefix}.${k}`;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) return flattenParameters(v as Record<string, unknown>, key);
+    return [[key, Array.isArray(v) ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : v]];
+  });
+}
+
+/** Style of the micrograph gallery (gallery.ts; colours = its MARK_COLORS). */
+const GALLERY_STYLE = `.gallery{display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1em}
+.mic{margin:0}.mic-view{position:relative;width:100%}.mic-view img,.mic-view svg{position:absolute;inset:0;width:100%;height:100%}
+.mic-view svg circle{fill:transparent;stroke-width:2;pointer-events:all;vector-effect:non-scaling-stroke}
+.mic-view svg circle:hover{stroke-width:4}.mic-view .tp,.mic-view .pick{stroke:#22c55e}.mic-view .fp{stroke:#ef4444}
+.mic-view .miss{stroke:#f59e0b;stroke-dasharray:4 3}.legend span{margin-right:1em}
+.legend i{display:inline-block;width:.9em;height:.9em;border:2px solid;border-radius:50%;margin-right:.3em;vertical-align:middle}
+.pager{margin:.6em 0;display:flex;gap:.3em;flex-wrap:wrap}.pager button{padding:.2em .6em}.pager button.on{font-weight:bold;background:#dde8f5}`;
 
 const STYLE = `body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
 h1{margin-bottom:.2em}.subtitle{color:#666;margin-top:0}table{border-collapse:collapse;margin:.5em 0;font-size:.9em}
@@ -79,7 +100,8 @@ td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#f3
 .metrics{display:flex;flex-wrap:wrap;gap:.6em}.metrics div{border:1px solid #ddd;border-radius:6px;padding:.4em .8em;min-width:8em}
 .metrics dt{font-size:.8em;color:#666}.metrics dd{margin:0;font-size:1.3em;font-weight:bold}
 .figures{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0;max-width:100%}figure img{max-width:100%;border:1px solid #ddd}
-figcaption{font-size:.85em;color:#444;max-width:520px}.warning{background:#fff4e0;border-left:4px solid #e69500;padding:.4em .8em}`;
+figcaption{font-size:.85em;color:#444;max-width:520px}.warning{background:#fff4e0;border-left:4px solid #e69500;padding:.4em .8em}
+${GALLERY_STYLE}`;
 
 /** Renders the report as one self-contained HTML document (no external resources). */
 export function renderHtmlReport(report: HtmlReport): string {
@@ -94,7 +116,7 @@ export function renderHtmlReport(report: HtmlReport): string {
   for (const w of report.warnings ?? []) parts.push(`<p class="warning">${escapeHtml(w)}</p>`);
   for (const s of report.sections) parts.push(section(s));
   if (report.parameters && Object.keys(report.parameters).length > 0) {
-    parts.push(`<section>\n<h2>Parameters</h2>\n${table(['parameter', 'value'], Object.entries(report.parameters).map(([k, v]) => [k, v]))}\n</section>`);
+    parts.push(`<section>\n<h2>Parameters</h2>\n${table(['parameter', 'value'], flattenParameters(report.parameters))}\n</section>`);
   }
   parts.push('</body>', '</html>', '');
   return parts.join('\n');

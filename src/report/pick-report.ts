@@ -11,8 +11,9 @@ import { detectionsPath, readDetections, selectByScore } from '../pick/detection
 import { evaluatePicks } from '../eval/evaluate.js';
 import type { MatchMethod } from '../eval/match.js';
 import { renderBarChart, renderPrCurve, svgToPng } from './plots.js';
-import { renderPickPreview } from './preview.js';
+import { classifyPicks, renderGalleryFigure, renderLegend, renderPagedGallery, type MarkKind } from './gallery.js';
 import type { HtmlReport, ReportImage, ReportSection } from './html.js';
+import { basename } from 'node:path';
 
 export interface PickReportOptions {
   /** Score threshold of the picks shown (default: the run's saved threshold, else the inference mode's default). */
@@ -22,13 +23,11 @@ export interface PickReportOptions {
   readonly diameterPx?: number;
   readonly radiusPx?: number;
   readonly method?: MatchMethod;
-  /** Number of micrograph previews (default 4). */
+  /** Number of micrographs in the gallery (default: all). */
   readonly previews?: number;
   readonly readImage?: (path: string) => Promise<Image2D>;
 }
 
-const GREEN: [number, number, number] = [40, 220, 60];
-const MAGENTA: [number, number, number] = [230, 40, 200];
 
 async function plotImage(title: string, svg: string, caption?: string): Promise<ReportImage> {
   return { title, mime: 'image/png', data: svgToPng(svg), ...(caption === undefined ? {} : { caption }) };
@@ -71,25 +70,26 @@ async function evaluationSection(all: readonly MicrographPicks[], references: re
   return { section, warnings: ev.warnings };
 }
 
-/** Previews of the first micrographs: picks at the threshold in green, references in magenta. */
-async function previewImages(micrographs: readonly string[], all: readonly MicrographPicks[], refByKey: ReadonlyMap<string, MicrographPicks>, threshold: number, diameterPx: number | undefined, options: PickReportOptions, warnings: string[]): Promise<ReportImage[]> {
+/** The gallery of the first `count` micrographs: picks at the threshold, TP/FP/miss against references, scores on hover. */
+async function gallerySection(runDir: string, micrographs: readonly string[], refByKey: ReadonlyMap<string, MicrographPicks>, threshold: number, diameterPx: number | undefined, options: PickReportOptions, warnings: string[]): Promise<ReportSection | undefined> {
   const read = options.readImage ?? ((p: string) => readMicrograph(p));
-  const previews: ReportImage[] = [];
+  const figures: string[] = [];
+  const kinds = new Set<MarkKind>();
   for (const m of micrographs) {
-    const picks = all.find((a) => a.micrograph === m);
+    const picks = selectByScore(await readDetections(detectionsPath(runDir, m)), threshold).particles;
     const ref = refByKey.get(micrographKey(m));
-    const layers = [
-      ...(ref ? [{ particles: ref.particles, color: MAGENTA, ...(diameterPx === undefined ? {} : { diameterPx: diameterPx * 1.15 }) }] : []),
-      { particles: (picks?.particles ?? []).filter((p) => (p.score ?? 0) >= threshold), color: GREEN, ...(diameterPx === undefined ? {} : { diameterPx }) },
-    ];
+    const marks = classifyPicks(picks, ref?.particles, diameterPx ?? picks[0]?.diameter ?? 40);
+    marks.forEach((k) => kinds.add(k.kind));
+    const count = (k: MarkKind): number => marks.filter((x) => x.kind === k).length;
+    const caption = ref ? `${picks.length} picks ≥ ${threshold}: ${count('tp')} true, ${count('fp')} false positives; ${count('miss')} of ${ref.particles.length} references missed` : `${picks.length} picks ≥ ${threshold}`;
     try {
-      const pv = renderPickPreview(await read(m), layers);
-      previews.push({ title: m, mime: 'image/png', data: pv.png, caption: `${layers.at(-1)?.particles.length ?? 0} picks (green)${ref ? `, ${ref.particles.length} references (magenta)` : ''}` });
+      figures.push(renderGalleryFigure(basename(m), caption, await read(m), marks));
     } catch (err) {
       warnings.push(`no preview of ${m}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  return previews;
+  if (figures.length === 0) return undefined;
+  return { title: `Micrographs (${figures.length})`, html: `${renderLegend([...kinds])}\n${renderPagedGallery('micrographs', figures)}` };
 }
 
 /** Reads a pick run folder and assembles its report (library: no printing). */
@@ -98,7 +98,7 @@ export async function buildPickReport(runDir: string, options: PickReportOptions
   const threshold = options.threshold ?? (await readSavedThreshold(runDir))?.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0);
   const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
   const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
-  const previewCount = options.previews ?? 4;
+  const previewCount = options.previews ?? Number.POSITIVE_INFINITY;
   // only labelled and previewed micrographs stay in memory, so big runs report in bounded memory
   const all: MicrographPicks[] = [];
   const histogram = new Map<number, number>();
@@ -113,7 +113,7 @@ export async function buildPickReport(runDir: string, options: PickReportOptions
     }
     const picks = selectByScore(d, Number.NEGATIVE_INFINITY);
     kept += picks.particles.filter((p) => (p.score ?? 0) >= threshold).length;
-    if (index < previewCount || refByKey.has(micrographKey(m))) all.push(picks);
+    if (refByKey.has(micrographKey(m))) all.push(picks);
   }
   const n = Math.max(1, manifest.micrographs.length);
   const bins = [...histogram.keys()].sort((a, b) => a - b);
@@ -137,8 +137,8 @@ export async function buildPickReport(runDir: string, options: PickReportOptions
     sections.push(section);
     warnings.push(...w);
   }
-  const previews = await previewImages(manifest.micrographs.slice(0, previewCount), all, refByKey, threshold, diameterPx, options, warnings);
-  if (previews.length > 0) sections.push({ title: 'Micrograph previews', images: previews });
+  const gallery = await gallerySection(runDir, manifest.micrographs.slice(0, previewCount), refByKey, threshold, diameterPx, options, warnings);
+  if (gallery) sections.push(gallery);
   const { micrographs: _list, kind: _kind, ...settings } = manifest;
   return {
     title: 'cryopick pick report',

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { renderLineChart, svgToPng, type LineSeries } from './plots.js';
+import { renderTwoAxisChart } from './two-axis-chart.js';
 import type { HtmlReport, ReportImage } from './html.js';
 
 type Epoch = Readonly<Record<string, unknown>> & { readonly epoch: number };
@@ -42,7 +43,12 @@ export async function buildTrainReport(dir: string): Promise<HtmlReport> {
   const epochs = summary.epochs ?? [];
   const best = summary.bestEpoch;
   const images: ReportImage[] = [];
+  const lossOf = (f: string): LineSeries => ({ name: f === 'trainLoss' ? 'train loss' : 'test loss', points: epochs.flatMap((e) => { const y = numeric(e, f); return y === undefined ? [] : [{ x: e.epoch, y }]; }) });
+  const [trainLoss, testLoss] = [lossOf('trainLoss'), lossOf('testLoss')];
+  const twoAxes = trainLoss.points.length > 0 && testLoss.points.length > 0;
+  if (twoAxes) images.push({ title: 'loss per epoch (test loss on its own axis, right)', mime: 'image/png', data: svgToPng(await renderTwoAxisChart({ title: 'loss per epoch', xLabel: 'epoch', left: trainLoss, right: testLoss })) });
   for (const chart of CHARTS) {
+    if (twoAxes && chart.fields[0] === 'trainLoss') continue;
     const series: LineSeries[] = chart.fields
       .map((f) => ({ name: f, points: epochs.flatMap((e) => { const y = numeric(e, f); return y === undefined ? [] : [{ x: e.epoch, y }]; }) }))
       .filter((s) => s.points.length > 0);

@@ -1,6 +1,7 @@
 // Training plots (SVG + PNG): precision per epoch (train vs test), loss curves, learning rate.
 import { join } from 'node:path';
 import { renderLineChart, writePlot, type LineSeries, type Marker } from '../report/plots.js';
+import { renderTwoAxisChart } from '../report/two-axis-chart.js';
 import type { EpochMetrics } from './train-types.js';
 
 /** Writes precision.svg/png, loss.svg/png, lr.svg/png (and auprc.svg/png with a test split). */
@@ -24,10 +25,15 @@ export async function writeTrainingPlots(outDir: string, epochs: readonly EpochM
     { name: 'train', points: pts((e) => e.trainPrecision) },
     { name: 'test', points: testPrecision },
   ], best?.precision !== undefined ? { x: best.epoch, y: best.precision, label: 'exported' } : undefined);
-  await emit('loss', 'Loss per epoch', 'loss', [
-    { name: 'train', points: pts((e) => e.trainLoss) },
-    { name: 'test', points: pts((e) => e.testLoss) },
-  ]);
+  const trainLoss = { name: 'train loss', points: pts((e) => e.trainLoss) };
+  const testLoss = { name: 'test loss', points: pts((e) => e.testLoss) };
+  if (trainLoss.points.length > 0 && testLoss.points.length > 0) {
+    // the test loss (all pixels of held-out micrographs) runs on another scale: its own axis
+    const r = await writePlot(join(outDir, 'loss.svg'), await renderTwoAxisChart({ title: 'Loss per epoch', xLabel: 'epoch', left: trainLoss, right: testLoss }), { overwrite: true });
+    written.push(r.svgPath, r.pngPath);
+  } else {
+    await emit('loss', 'Loss per epoch', 'loss', [trainLoss, testLoss]);
+  }
   await emit('auprc', 'Test AUPRC per epoch', 'AUPRC', [
     { name: 'test', points: pts((e) => e.auprc) },
     { name: 'held-out', points: pts((e) => e.heldOutAuprc) },

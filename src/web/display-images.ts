@@ -3,9 +3,7 @@
 // between percentiles, PNG. Bounded LRU caches keep recent ones; never the whole set in memory.
 import { LRUCache } from 'lru-cache';
 import type { Image2D } from '../image/image.js';
-import { fourierCrop } from '../image/fourier-crop.js';
-import { binImage } from '../image/downsample.js';
-import { lowpassResponse } from '../image/filter.js';
+import { gaussianLowpass, shrinkForDisplay as shrink, stretchToBytes } from '../image/display.js';
 import { readMicrograph } from '../io/micrograph.js';
 import { encodePng } from '../io/raster.js';
 
@@ -53,49 +51,6 @@ interface Base {
   readonly pixelSizeA?: number;
 }
 
-/** The output size for `side`, keeping the aspect ratio; never larger than the input. */
-export function fitSize(width: number, height: number, side: number): { width: number; height: number } {
-  const f = Math.max(1, Math.max(width, height) / side);
-  return { width: Math.max(1, Math.round(width / f)), height: Math.max(1, Math.round(height / f)) };
-}
-
-/** Contrast-stretched 8-bit grey values between two percentiles (estimated on ≤ 64k samples). */
-export function stretchToBytes(data: Float32Array, lowPercentile: number, highPercentile: number): Uint8Array {
-  const step = Math.max(1, Math.floor(data.length / 65536));
-  const sample: number[] = [];
-  for (let i = 0; i < data.length; i += step) {
-    const v = data[i] as number;
-    if (Number.isFinite(v)) sample.push(v);
-  }
-  sample.sort((a, b) => a - b);
-  const at = (p: number): number => sample[Math.min(sample.length - 1, Math.max(0, Math.round((p / 100) * (sample.length - 1))))] ?? 0;
-  const lo = at(lowPercentile);
-  const hi = at(highPercentile);
-  const span = hi > lo ? hi - lo : 1;
-  const out = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) {
-    const v = ((data[i] as number) - lo) / span;
-    out[i] = Number.isFinite(v) ? Math.round(255 * Math.min(1, Math.max(0, v))) : 0;
-  }
-  return out;
-}
-
-/**
- * Shrinks an image so its longest side is at most `side`: block-average binning by the integer
- * part of the factor (cheap), then Fourier cropping for the rest. Binned pixel j is centred at
- * original j·b + (b − 1)/2, and Fourier-cropped samples sit on the input grid, so display pixel k
- * is at original k × scale + offset.
- */
-export function shrink(image: Image2D, side: number): { image: Image2D; offset: number; scaleX: number; scaleY: number } {
-  const size = fitSize(image.width, image.height, side);
-  const b = Math.max(1, Math.floor(Math.min(image.width / size.width, image.height / size.height)));
-  const binned = b > 1 ? binImage(image, b) : image;
-  const w = Math.min(size.width, binned.width);
-  const h = Math.min(size.height, binned.height);
-  const out = w === binned.width && h === binned.height ? binned : fourierCrop(binned, w, h);
-  return { image: out, offset: (b - 1) / 2, scaleX: (b * binned.width) / out.width, scaleY: (b * binned.height) / out.height };
-}
-
 export class DisplayImages {
   private readonly displaySize: number;
   private readonly thumbnailSize: number;
@@ -124,9 +79,7 @@ export class DisplayImages {
     let shown = image;
     if (settings.lowpassPx > 0) {
       // cut-off in cycles per display pixel: (1 / period) cycles per original pixel × original px per display px
-      const fc = Math.max(scaleX, scaleY) / settings.lowpassPx;
-      const gaussian = { kind: 'gaussian', cutoff: { fractionNyquist: 1 } } as const;
-      shown = fourierCrop(image, image.width, image.height, (fx, fy) => lowpassResponse(gaussian, Math.hypot(fx, fy), fc));
+      shown = gaussianLowpass(image, Math.max(scaleX, scaleY) / settings.lowpassPx);
     }
     const grey = stretchToBytes(shown.data, settings.lowPercentile, settings.highPercentile);
     const rendered: RenderedImage = {

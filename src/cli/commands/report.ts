@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .option('--ref-format <format>', `format of --ref: ${COORDINATE_FORMATS.join(', ')}`)
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
     .option('--diameter <px>', 'particle diameter in original pixels (default: the run\'s)')
-    .option('--previews <n>', 'pick runs: number of micrograph previews with picks drawn', '4')
+    .option('--previews <n>', 'pick runs: number of micrographs in the gallery (all = every one, in pages)', 'all')
     .option('--overwrite', 'replace an existing report')
     .action(async (dir: string, flags: ReportFlags) => {
       const positive = (v: number): boolean => v > 0;
@@ -52,7 +52,7 @@ export function register(program: Command): void {
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
         report = await buildPickReport(dir, {
           ...(flags.threshold === undefined ? {} : { threshold: parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number') as number }),
-          previews: parseNumberFlag(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0') as number,
+          ...(flags.previews === 'all' ? {} : { previews: parseNumberFlag(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0 or all') as number }),
           ...(references === undefined ? {} : { references }),
           ...(diameterPx === undefined ? {} : { diameterPx }),
         });
