@@ -27,7 +27,7 @@ test('renderHtmlReport embeds images as data URIs and escapes text', () => {
   assert.ok(html.includes(`src="${dataUri({ mime: 'image/png', data: png })}"`));
   assert.ok(html.includes('src="data:image/svg+xml;base64,'));
   assert.ok(html.includes('run &lt;1&gt;') && html.includes('y &amp; x') && html.includes('&lt;b&gt;'));
-  assert.ok(html.includes('{&quot;a&quot;:1}'));
+  assert.ok(html.includes('<td>nested.a</td><td>1</td>'), 'nested parameters become dotted rows');
   assert.doesNotMatch(html, /src="http|href="http/);
 });
 
@@ -54,7 +54,10 @@ test('pick report: counts, evaluation with PR curve, previews; train report from
     const refs = [{ micrograph: 'a', frame: { binning: 1, yFlipped: false }, particles: blobs.slice(0, 2) }];
     const report = await buildPickReport(root, { references: refs, previews: 1, readImage });
     const html = renderHtmlReport(report);
-    assert.equal((html.match(/src="data:image\/png;base64,/g) ?? []).length, 3); // histogram, PR curve, one preview
+    assert.equal((html.match(/src="data:image\/png;base64,/g) ?? []).length, 2); // histogram, PR curve
+    assert.equal((html.match(/src="data:image\/jpeg;base64,/g) ?? []).length, 1); // one micrograph in the gallery
+    assert.equal((html.match(/<circle [^>]*class="tp"/g) ?? []).length, 2, 'both references found at the threshold');
+    assert.match(html, /<title>true positive, score \d\.\d\d at \(60, 60\)<\/title>/);
     assert.ok(report.sections[0]?.metrics?.some((m) => m.name.startsWith('particles') && m.value === 4));
     const evaluation = report.sections.find((s) => s.title.startsWith('Evaluation'));
     assert.ok(evaluation?.metrics?.some((m) => m.name === 'AP' && m.value === '1.000'));
