@@ -159,3 +159,23 @@ test('viewer: threshold count = cryopick threshold; add at a known pixel, delete
     await viewer.stop();
   }
 });
+
+test('viewer: crYOLO boxes with sizes get a size slider whose count matches the sizes; truth shows TP/FP/miss', { skip, timeout: 120_000 }, async () => {
+  const f = await makeViewFixture();
+  const viewer = await startCliViewer([...f.micrographs, '--picks', f.cbox, '--ref', f.cbox, '--display-size', '600']);
+  const browser = await openBrowser();
+  try {
+    const { page } = browser;
+    await ready(page, viewer.url);
+    assert.equal(await page.isVisible('#size-box'), true);
+    const all = [...f.truth.values()].flat().length;
+    assert.equal(await count(page, '#total'), all);
+    await page.locator('#min-size').fill('36');
+    // sizes are 30 + 3k per micrograph (k = 0, 1, ...): two boxes of each micrograph are smaller than 36
+    assert.equal(await countChange(page, '#total', all), all - 2 * f.truth.size);
+    await until(() => page.textContent('#legend'), (t) => t?.includes('true positive') === true, 'the TP/FP/miss legend');
+  } finally {
+    await browser.close();
+    await viewer.stop();
+  }
+});
