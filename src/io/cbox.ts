@@ -57,7 +57,7 @@ export interface FormatCboxOptions {
 
 /**
  * Formats one micrograph's particles as a .cbox file: corner = centre − box/2, EstWidth /
- * EstHeight = diameter, Confidence = score, `<NA>` where a value is unknown.
+ * EstHeight = the estimated box width / height (box detectors) or else the diameter, Confidence = score, `<NA>` where a value is unknown.
  * @throws ConfigError when neither boxSize nor the particle diameter gives a box size.
  */
 export function formatCbox(particles: readonly Particle[], options: FormatCboxOptions = {}): string {
@@ -67,9 +67,9 @@ export function formatCbox(particles: readonly Particle[], options: FormatCboxOp
     if (size === undefined || !(size >= 0)) {
       throw new ConfigError([{ path: 'boxSize', message: 'crYOLO .cbox output needs a box size (--box-size) when particles have no diameter' }]);
     }
-    const est = p.diameter === undefined ? na : formatFixed(p.diameter);
+    const est = (v: number | undefined): string => (v === undefined ? na : formatFixed(v));
     return [formatFixed(p.x - size / 2), formatFixed(p.y - size / 2), na, formatFixed(size), formatFixed(size), na,
-      est, est, p.score === undefined ? na : formatExact(p.score), na, na];
+      est(p.width ?? p.diameter), est(p.height ?? p.diameter), p.score === undefined ? na : formatExact(p.score), na, na];
   });
   const loop: StarLoop = { labels: LABELS, rows, line: 0, rowLines: [] };
   return formatStar({

@@ -69,6 +69,11 @@ export interface PickManifest {
   readonly testTimeAugmentation?: string;
   /** σ in original pixels of the score-map smoothing; absent in manifests written before it existed (= 0). */
   readonly smoothingPx?: number;
+  /** 'yolo' for box detectors (scores are confidences); absent = topaz. */
+  readonly family?: 'topaz' | 'yolo';
+  /** Size filter of box detectors (original pixels); absent = none. */
+  readonly minSizePx?: number | null;
+  readonly maxSizePx?: number | null;
   readonly micrographs: readonly string[];
 }
 
@@ -78,7 +83,8 @@ function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptio
   return {
     kind: 'cryopick-pick-run', version: 1, modelId: o.modelId ?? '', preprocess: preprocessParamsKey(model.preprocess),
     inference: o.inference, minDistancePx: o.minDistancePx, floor: o.floor, borderPx: o.borderPx ?? 0,
-    diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', smoothingPx: o.smoothingPx ?? 0, micrographs: paths,
+    diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', smoothingPx: o.smoothingPx ?? 0,
+    family: model.family ?? 'topaz', minSizePx: o.minSizePx ?? null, maxSizePx: o.maxSizePx ?? null, micrographs: paths,
   };
 }
 
@@ -95,8 +101,9 @@ async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promi
   const path = join(o.outDir, MANIFEST_NAME);
   if (existsSync(path) && o.resume && !o.overwrite) {
     const old = await readManifest(o.outDir);
-    const before: PickManifest = { ...old, testTimeAugmentation: old.testTimeAugmentation ?? 'none', smoothingPx: old.smoothingPx ?? 0 };
-    const problems = (['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation', 'smoothingPx'] as const)
+    const before: PickManifest = { ...old, testTimeAugmentation: old.testTimeAugmentation ?? 'none', smoothingPx: old.smoothingPx ?? 0,
+      minSizePx: old.minSizePx ?? null, maxSizePx: old.maxSizePx ?? null };
+    const problems = (['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation', 'smoothingPx', 'minSizePx', 'maxSizePx'] as const)
       .filter((k) => before[k] !== manifest[k])
       .map((k) => ({ path: k, message: `was ${JSON.stringify(before[k])}, now ${JSON.stringify(manifest[k])}` }));
     if (problems.length > 0) throw new ConfigError(problems, `cannot resume ${o.outDir}: settings differ from the earlier run`);
