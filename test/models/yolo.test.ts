@@ -84,3 +84,16 @@ test('the sampler moves each box with its pixels under all 8 symmetries', () => 
     assert.deepEqual([Math.floor(at / n), at % n], [row, col], `symmetry ${t}`);
   }
 });
+
+test('match IoU uses each box\'s own width and height; detections keep them through the TSV', async () => {
+  const { sizedBoxIou, boxIou } = await import('../../src/eval/match.js');
+  assert.equal(sizedBoxIou(0, 0, { width: 10, height: 20 }, { width: 10, height: 20 }, 5), 1);
+  assert.ok(Math.abs(sizedBoxIou(3, -2, {}, {}, 12) - boxIou(3, -2, 12)) < 1e-12);
+  assert.ok(Math.abs(sizedBoxIou(0, 0, { width: 10, height: 10 }, {}, 20) - 100 / 400) < 1e-12);
+  const { formatDetections, parseDetections } = await import('../../src/pick/detections.js');
+  const d = { micrograph: 'm.mrc', width: 100, height: 80, floor: 0.001, particles: [{ x: 10, y: 12, score: 0.9, diameter: 21, width: 20, height: 22 }] };
+  assert.deepEqual(parseDetections(formatDetections(d), 'd.tsv'), d);
+  const { formatCbox } = await import('../../src/io/cbox.js');
+  const row = formatCbox(d.particles).split('\n').find((l) => l.trim().startsWith('-') || /^\s*\d/.test(l)) as string;
+  assert.deepEqual(row.trim().split(/\s+/).slice(6, 8).map(Number), [20, 22]);
+});
