@@ -3,7 +3,7 @@
 // best F1 at r = 0.25·d, mean IoU, F1 at the default threshold, training and picking time; and
 // the 4096² picking speed of each width multiplier.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BenchSection } from './run.js';
@@ -13,7 +13,7 @@ import { readMicrograph } from '../src/io/micrograph.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
 import { pickImage } from '../src/pick/pick-image.js';
-import { YOLO_DEFAULT_THRESHOLD } from '../src/pick/threshold.js';
+import { DEFAULT_INFERENCE, defaultThreshold } from '../src/pick/threshold.js';
 import { trainPicker } from '../src/train/trainer.js';
 import type { TrainParamsInput } from '../src/train/params.js';
 
@@ -55,14 +55,21 @@ export async function cryoppp(id: '10028' | '10059', diameter: number): Promise<
   return { name: `EMPIAR-${id}`, train, valid, test, diameter, trainPicks: [...train.micrographs, ...valid.micrographs].map(csv) };
 }
 
-/** Detections of `mics` (all boxes ≥ 0.001) and the mean seconds per micrograph (read + preprocess + network + NMS). */
-async function pickAll(modelPath: string, mics: readonly string[], threads: number): Promise<{ picks: MicrographPicks[]; seconds: number }> {
+type PickSettings = Parameters<typeof pickImage>[3];
+
+/** How `cryopick pick` picks by default: yolo boxes ≥ 0.001; topaz strided peaks at 0.5 × d above −12. */
+function pickDefaults(family: 'topaz' | 'yolo', d: number): PickSettings {
+  return family === 'yolo' ? { minDistancePx: 1, floor: 0.001, inference: 'dense' } : { minDistancePx: 0.5 * d, floor: -12, inference: DEFAULT_INFERENCE, diameterPx: d };
+}
+
+/** Detections of `mics` and the mean seconds per micrograph (read + preprocess + network + NMS). */
+async function pickAll(modelPath: string, mics: readonly string[], threads: number, settings: PickSettings): Promise<{ picks: MicrographPicks[]; seconds: number }> {
   const model = await loadScoreModel(modelPath, { threads });
   const picks: MicrographPicks[] = [];
   const t0 = Date.now();
   try {
     for (const m of mics) {
-      const d = await pickImage(basename(m), await readMicrograph(m), model, { minDistancePx: 1, floor: 0.001, inference: 'dense' });
+      const d = await pickImage(basename(m), await readMicrograph(m), model, settings);
       picks.push({ micrograph: d.micrograph, particles: d.particles, frame: { binning: 1, yFlipped: false }, width: d.width, height: d.height });
     }
   } finally {
@@ -71,24 +78,26 @@ async function pickAll(modelPath: string, mics: readonly string[], threads: numb
   return { picks, seconds: (Date.now() - t0) / 1000 / Math.max(1, mics.length) };
 }
 
-/** Trains the yolo family on `train` (epoch chosen on `valid`) and reports on `test`. */
-export async function yoloOnSet(set: DataSet, over: Partial<TrainParamsInput>, log: (s: string) => void = () => {}): Promise<YoloQuality> {
+/** Trains a family on `train` (epoch chosen on `valid`), picks as `cryopick pick` does by default and reports on `test`. */
+export async function familyOnSet(set: DataSet, over: Partial<TrainParamsInput>, log: (s: string) => void = () => {}): Promise<YoloQuality> {
+  const family = over.family ?? 'yolo';
   const load = os.loadavg()[0] ?? 0;
   const outDir = await mkdtemp(join(tmpdir(), `cryopick-bench-yolo-${set.name}-`));
   const t0 = Date.now();
   const c0 = process.cpuUsage();
   const r = await trainPicker({
-    family: 'yolo', micrographs: [...set.train.micrographs, ...set.valid.micrographs], picks: set.trainPicks,
+    family, micrographs: [...set.train.micrographs, ...set.valid.micrographs], picks: set.trainPicks,
     testMicrographs: set.valid.micrographs.map((m) => basename(m)), particleDiameter: set.diameter, threads: 2, ...over,
   }, { outDir, plots: false, onMessage: log, onProgress: (p) => { if (p.phase === 'evaluate') log(`${set.name} epoch ${p.epoch} ${((Date.now() - t0) / 1000).toFixed(0)} s`); } });
   const trainSeconds = (Date.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
   const opts = (threshold: number) => ({ diameterPx: set.diameter, radiusPx: 0.25 * set.diameter, threshold });
-  const valid = await pickAll(r.modelPath, set.valid.micrographs, 2);
-  const validRep = evaluatePicks(valid.picks, set.valid.truth, opts(YOLO_DEFAULT_THRESHOLD));
-  const test = await pickAll(r.modelPath, set.test.micrographs, 2);
-  const rep = evaluatePicks(test.picks, set.test.truth, opts(YOLO_DEFAULT_THRESHOLD));
-  log(`${set.name}: ${JSON.stringify({ ap: rep.overall.ap, f1: rep.overall.f1, best: rep.overall.bestF1, iou: rep.overall.meanIou, epochs: r.epochs.map((e) => e.particleAp) })}`);
+  const threshold = defaultThreshold(DEFAULT_INFERENCE, false, family);
+  const valid = await pickAll(r.modelPath, set.valid.micrographs, 2, pickDefaults(family, set.diameter));
+  const validRep = evaluatePicks(valid.picks, set.valid.truth, opts(threshold));
+  const test = await pickAll(r.modelPath, set.test.micrographs, 2, pickDefaults(family, set.diameter));
+  const rep = evaluatePicks(test.picks, set.test.truth, opts(threshold));
+  log(`${set.name} ${family}: ${JSON.stringify({ ap: rep.overall.ap, f1: rep.overall.f1, best: rep.overall.bestF1, iou: rep.overall.meanIou, epochs: r.epochs.map((e) => e.particleAp) })}`);
   return {
     ap: rep.overall.ap ?? 0, bestF1: rep.overall.bestF1?.f1 ?? 0, meanIou: rep.overall.meanIou, f1AtDefault: rep.overall.f1,
     validBestThreshold: validRep.overall.bestF1?.threshold ?? Number.NaN, trainSeconds, trainCpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -130,19 +139,46 @@ export function yoloDownsample(diameterPx: number): number {
   return Math.max(1, Math.round(diameterPx / 28));
 }
 
+/** Rows measured earlier (several processes can measure different sets at once; the last run assembles the table). */
+const CACHE = process.env['CRYOPICK_BENCH_YOLO_CACHE'] ?? join(tmpdir(), 'cryopick-bench-yolo-rows.jsonl');
+
+async function cached(key: string): Promise<YoloQuality | undefined> {
+  if (!existsSync(CACHE)) return undefined;
+  const lines = (await readFile(CACHE, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  const hit = lines.map((l) => JSON.parse(l) as { key: string; q: YoloQuality }).reverse().find((r) => r.key === key);
+  return hit?.q;
+}
+
 export async function run(): Promise<BenchSection> {
   const log = (s: string): void => console.log(s);
   const rows: string[] = [];
-  const sets = [await cryoppp('10028', 56), await cryoppp('10059', 35.2), process.env['CRYOPICK_BENCH_YOLO_SIM'] === '0' ? undefined : await simulatedSet()];
+  const only = (process.env['CRYOPICK_BENCH_YOLO_SETS'] ?? '10028,10059,sim').split(',');
+  const families = (process.env['CRYOPICK_BENCH_YOLO_FAMILIES'] ?? 'yolo,topaz').split(',');
+  const sets = [only.includes('10028') ? await cryoppp('10028', 56) : undefined, only.includes('10059') ? await cryoppp('10059', 35.2) : undefined,
+    only.includes('sim') ? await simulatedSet() : undefined];
   for (const set of sets) {
     if (!set) continue;
-    const q = await yoloOnSet(set, { downsample: yoloDownsample(set.diameter) }, log);
-    rows.push(`| ${set.name} | yolo ×0.25 | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${q.meanIou?.toFixed(3) ?? '—'} | ${q.f1AtDefault.toFixed(3)} | ` +
-      `${q.trainSeconds.toFixed(0)} s (CPU ${q.trainCpuSeconds.toFixed(0)} s) | ${(1000 * q.pickSecondsPerMicrograph).toFixed(0)} ms | ${q.load.toFixed(1)} |`);
+    const expectedParticles = Math.round(set.test.truth.reduce((a, m) => a + m.particles.length, 0) / Math.max(1, set.test.micrographs.length));
+    const runs: [string, Partial<TrainParamsInput>][] = [
+      ['yolo ×0.25 (upsample)', { family: 'yolo', downsample: yoloDownsample(set.diameter), cropSize: 256 }],
+      ['topaz (default picker: ResNet8 dense, ds 3)', { family: 'topaz', downsample: 3, expectedParticles }],
+    ];
+    for (const [name, over] of runs) {
+      if (!families.includes(over.family as string)) continue;
+      const key = `${set.name}|${JSON.stringify(over)}`;
+      let q = process.env['CRYOPICK_BENCH_YOLO_FRESH'] === '1' ? undefined : await cached(key);
+      if (!q) {
+        q = await familyOnSet(set, over, log);
+        await appendFile(CACHE, `${JSON.stringify({ key, q })}\n`);
+      }
+      rows.push(`| ${set.name} | ${name} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${q.meanIou?.toFixed(3) ?? '—'} | ${q.f1AtDefault.toFixed(3)} | ` +
+        `${q.trainSeconds.toFixed(0)} s (CPU ${q.trainCpuSeconds.toFixed(0)} s) | ${(1000 * q.pickSecondsPerMicrograph).toFixed(0)} ms | ${q.bestEpoch} | ${q.validBestThreshold.toFixed(2)} | ${q.load.toFixed(1)} |`);
+    }
   }
   return {
     title: 'YOLO family (crYOLO) against the default picker',
     command: 'npm run bench -- yolo',
-    markdown: ['| data | picker | test AP | best F1 | mean IoU | F1 at default threshold | train wall | pick per micrograph | load |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'),
+    markdown: ['Train on `train`, epoch chosen on `valid` (particle AP for yolo, pixel AUPRC for topaz), reported on `test` (never trained or tuned on test images); matching radius 0.25 × d, Hungarian; picks as `cryopick pick` makes them by default (yolo: boxes, NMS at IoU 0.3, default threshold 0.3; topaz: strided peaks, NMS 0.5 × d, default threshold −0.4). Mean IoU of matched boxes at the default threshold (references: squares of side d; topaz picks: squares of side d too). Pick time: read + preprocess + network + NMS per test micrograph, including the first call\'s graph set-up. Rows may come from separate processes run at the same time (`CRYOPICK_BENCH_YOLO_SETS` / `_FAMILIES` choose; measured rows are kept in a cache and reused): the load column is each row\'s own.', '',
+      '| data | picker | test AP | best F1 | mean IoU | F1 at default threshold | train wall | pick per micrograph | best epoch | best-F1 threshold on valid | load at start |', '|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'),
   };
 }

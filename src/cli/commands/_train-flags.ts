@@ -57,7 +57,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('finalLearningRate', 'final-learning-rate', 'final learning rate: linear decay from the initial one (default: 1e-4 in dense mode when no learning rate is given, else no decay)'),
   n('minibatchSize', 'minibatch-size', 'patches per step in patch mode (default 256)'),
   n('epochs', 'epochs', 'number of epochs (default 10)'),
-  n('epochSize', 'epoch-size', 'parameter updates per epoch (default 40 dense, 1000 patch as in Topaz)'),
+  n('epochSize', 'epoch-size', 'parameter updates per epoch (default 40 dense, 1000 patch as in Topaz, 80 yolo)'),
   s('mode', 'mode', 'dense (crops, a logit per pixel) or patch (Topaz: one logit per patch)'),
   n('cropSize', 'crop-size', 'dense mode and yolo: crop side in downsampled pixels (default 192; yolo: the network input, a multiple of 32)'),
   n('cropsPerStep', 'crops-per-step', 'dense mode and yolo: crops per step (default 2)'),
