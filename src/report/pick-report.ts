@@ -95,7 +95,7 @@ async function gallerySection(runDir: string, micrographs: readonly string[], re
 /** Reads a pick run folder and assembles its report (library: no printing). */
 export async function buildPickReport(runDir: string, options: PickReportOptions = {}): Promise<HtmlReport> {
   const manifest = await readManifest(runDir);
-  const threshold = options.threshold ?? (await readSavedThreshold(runDir))?.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0);
+  const threshold = options.threshold ?? (await readSavedThreshold(runDir))?.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0, manifest.family ?? 'topaz');
   const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
   const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
   const previewCount = options.previews ?? Number.POSITIVE_INFINITY;

@@ -6,7 +6,7 @@ import type { Particle } from '../io/coords.js';
 import { matchParticles } from '../eval/match.js';
 import { PICK_OUTPUT_FORMATS, type PickOutputFormat } from '../pick/outputs.js';
 import { DEFAULT_DISPLAY, type DisplayImages, type DisplaySettings } from './display-images.js';
-import { MICROGRAPH_MARKS, passes, type MicrographMark, type PickFilter, type ViewSession } from './view-session.js';
+import { MICROGRAPH_MARKS, passes, sizeOf, type MicrographMark, type PickFilter, type ViewSession } from './view-session.js';
 import { saveSession, type SaveOptions, type SaveResult } from './view-save.js';
 
 export type ApiReply =
@@ -39,7 +39,7 @@ function micrographSummary(s: ViewSession, i: number): unknown {
     name: m.name, mark: s.markOf(i), edited: s.isEdited(i), hasImage: m.path !== undefined,
     width: m.width ?? null, height: m.height ?? null,
     scores: picks.map((p) => (p.score === undefined ? null : round(p.score))),
-    sizes: s.hasSizes ? picks.map((p) => (p.diameter === undefined ? null : round(p.diameter))) : null,
+    sizes: s.hasSizes ? picks.map((p) => { const size = sizeOf(p); return size === undefined ? null : round(size); }) : null,
     referenceCount: s.referencesOf(i)?.length ?? null,
   };
 }
@@ -73,7 +73,12 @@ function parseParticles(body: unknown): Particle[] {
   return list.map((p: Record<string, unknown>, k) => {
     const score = optionalNum(p['score'], `particles[${k}].score`);
     const diameter = optionalNum(p['diameter'], `particles[${k}].diameter`);
-    return { x: num(p['x'], `particles[${k}].x`), y: num(p['y'], `particles[${k}].y`), ...(score === undefined ? {} : { score }), ...(diameter === undefined ? {} : { diameter }) };
+    const width = optionalNum(p['width'], `particles[${k}].width`);
+    const height = optionalNum(p['height'], `particles[${k}].height`);
+    return {
+      x: num(p['x'], `particles[${k}].x`), y: num(p['y'], `particles[${k}].y`), ...(score === undefined ? {} : { score }),
+      ...(diameter === undefined ? {} : { diameter }), ...(width === undefined ? {} : { width }), ...(height === undefined ? {} : { height }),
+    };
   });
 }
 

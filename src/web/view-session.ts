@@ -140,12 +140,20 @@ export class ViewSession {
   }
 }
 
+/** A pick's size in pixels: its diameter, else the larger side of its estimated box (YOLO family). */
+export function sizeOf(p: Particle): number | undefined {
+  if (p.diameter !== undefined) return p.diameter;
+  if (p.width === undefined && p.height === undefined) return undefined;
+  return Math.max(p.width ?? 0, p.height ?? 0);
+}
+
 /** True when a pick is kept by the filter (picks without a score or size always pass that test). */
 export function passes(p: Particle, f: PickFilter): boolean {
   if (p.score !== undefined && p.score < f.threshold) return false;
-  if (p.diameter !== undefined) {
-    if (f.minSize !== undefined && p.diameter < f.minSize) return false;
-    if (f.maxSize !== undefined && p.diameter > f.maxSize) return false;
+  const size = sizeOf(p);
+  if (size !== undefined) {
+    if (f.minSize !== undefined && size < f.minSize) return false;
+    if (f.maxSize !== undefined && size > f.maxSize) return false;
   }
   return true;
 }
@@ -154,9 +162,10 @@ export function passes(p: Particle, f: PickFilter): boolean {
 function hasVaryingSizes(picks: readonly Particle[]): boolean {
   let first: number | undefined;
   for (const p of picks) {
-    if (p.diameter === undefined) continue;
-    if (first === undefined) first = p.diameter;
-    else if (p.diameter !== first) return true;
+    const size = sizeOf(p);
+    if (size === undefined) continue;
+    if (first === undefined) first = size;
+    else if (size !== first) return true;
   }
   return false;
 }
@@ -166,5 +175,7 @@ function cleanParticle(p: Particle): Particle {
     x: p.x, y: p.y,
     ...(p.score === undefined ? {} : { score: p.score }),
     ...(p.diameter === undefined ? {} : { diameter: p.diameter }),
+    ...(p.width === undefined ? {} : { width: p.width }),
+    ...(p.height === undefined ? {} : { height: p.height }),
   };
 }

@@ -79,7 +79,7 @@ export async function pickRunSource(runDir: string, files: readonly string[], re
   const missing = micrographs.filter((m) => m.path === undefined).length;
   if (missing > 0) messages.push(`${missing} micrograph file(s) of the run were not found; give them as arguments (matched by name)`);
   const saved = await readSavedThreshold(runDir);
-  const threshold = saved?.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0);
+  const threshold = saved?.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0, manifest.family ?? 'topaz');
   const refs = references ? assign(await readPickFiles(references), micrographs, 'reference', messages) : undefined;
   const diameter = diameterPx ?? manifest.diameterPx ?? undefined;
   return {

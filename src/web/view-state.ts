@@ -11,7 +11,7 @@ import { MICROGRAPH_MARKS, type MicrographMark, type PickFilter, type ViewEdits 
 
 export const VIEW_STATE_NAME = 'view-state.json';
 
-const particle = z.object({ x: z.number(), y: z.number(), score: z.number().optional(), diameter: z.number().optional() });
+const particle = z.object({ x: z.number(), y: z.number(), score: z.number().optional(), diameter: z.number().optional(), width: z.number().optional(), height: z.number().optional() });
 const schema = z.object({
   kind: z.literal('cryopick-view-state'),
   version: z.literal(1),
@@ -61,6 +61,7 @@ export function parseViewState(text: string, path: string): ViewEdits {
   };
   const edited = new Map<string, Particle[]>(Object.entries(s.edited).map(([k, ps]) => [k, ps.map((p) => ({
     x: p.x, y: p.y, ...(p.score === undefined ? {} : { score: p.score }), ...(p.diameter === undefined ? {} : { diameter: p.diameter }),
+    ...(p.width === undefined ? {} : { width: p.width }), ...(p.height === undefined ? {} : { height: p.height }),
   }))]));
   return { filter, marks: new Map(Object.entries(s.marks)), edited };
 }

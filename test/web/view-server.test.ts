@@ -152,3 +152,15 @@ test('truth gives true/false positives and misses; cbox sizes turn on the size f
     await v.close();
   }
 });
+
+test('YOLO-family picks with box sizes only (width, height) get the size filter by their larger side', () => {
+  const session = new ViewSession({
+    micrographs: [{ name: 'a.mrc', key: 'a' }], threshold: 0, title: 't',
+    picks: new Map([['a', [{ x: 1, y: 1, score: 1, width: 20, height: 30 }, { x: 50, y: 50, score: 2, width: 40, height: 36 }, { x: 90, y: 9, score: -1, width: 50, height: 50 }]]]),
+  });
+  assert.equal(session.hasSizes, true);
+  assert.deepEqual(session.keptOf(0).map((p) => p.x), [1, 50]);
+  assert.deepEqual(session.keptOf(0, { threshold: 0, minSize: 35 }).map((p) => p.x), [50]);
+  session.setPicks(0, [{ x: 3, y: 4, width: 10, height: 12 }]);
+  assert.deepEqual(session.picksOf(0), [{ x: 3, y: 4, width: 10, height: 12 }], 'edits keep the box size');
+});

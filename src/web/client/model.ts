@@ -8,6 +8,15 @@ export interface Pick {
   y: number;
   score?: number;
   diameter?: number;
+  width?: number;
+  height?: number;
+}
+
+/** Same rule as the server's `sizeOf`: the diameter, else the larger side of the estimated box. */
+export function pickSize(p: Pick): number | undefined {
+  if (p.diameter !== undefined) return p.diameter;
+  if (p.width === undefined && p.height === undefined) return undefined;
+  return Math.max(p.width ?? 0, p.height ?? 0);
 }
 
 export interface Filter {

@@ -2,7 +2,7 @@
 // circles or boxes (coloured by score, or as true/false positives and misses), and turns pointer
 // input into edits: click adds, dragging a pick moves it, right-click deletes, dragging pans.
 import type { DisplayImage } from './api.js';
-import { CLASS_COLORS, keeps, scoreColor, type Filter, type Pick } from './model.js';
+import { CLASS_COLORS, keeps, pickSize, scoreColor, type Filter, type Pick } from './model.js';
 
 export interface CanvasCallbacks {
   add(x: number, y: number): void;
@@ -92,11 +92,11 @@ export class PickCanvas {
   private visible(): number[] {
     const o = this.overlay;
     if (!o || o.hidden || !this.showPicks) return [];
-    return o.picks.map((p, k) => (keeps(p.score, p.diameter, o.filter) ? k : -1)).filter((k) => k >= 0);
+    return o.picks.map((p, k) => (keeps(p.score, pickSize(p), o.filter) ? k : -1)).filter((k) => k >= 0);
   }
 
   private radiusOf(p: Pick): number {
-    return ((p.diameter ?? this.overlay?.diameterPx ?? 40) / 2 / this.scaleX) * this.zoom;
+    return ((pickSize(p) ?? this.overlay?.diameterPx ?? 40) / 2 / this.scaleX) * this.zoom;
   }
 
   private hit(sx: number, sy: number): number | null {
