@@ -145,7 +145,7 @@ test('relion train: a model and its report from micrographs_ctf.star and a coord
   try {
     assert.equal((await relion(dir, pickArgs('job004'))).code, 0);
     const r = await relion(dir, ['train', '--o', 'External/job005/', '--in_mics', 'CtfFind/job003/micrographs_ctf.star', '--in_coords', 'External/job004/autopick.star',
-      '--expected_particles', '3', '--particle_diameter', '48', '--epochs', '1', '--downsample', '2', '--j', '1', '--pipeline_control', 'External/job005/']);
+      '--expected_particles', '3', '--particle_diameter', '48', '--epochs', '1', '--downsample', '2', '--epoch_size', '3', '--crop_size', '80', '--j', '1', '--pipeline_control', 'External/job005/']);
     assert.equal(r.code, 0, r.stderr);
     const job = join(dir, 'External', 'job005');
     assert.ok(existsSync(join(job, 'train', 'model.onnx')) && existsSync(join(job, 'report.html')) && existsSync(join(job, 'RELION_JOB_EXIT_SUCCESS')));

@@ -7,6 +7,7 @@ import { runExternalJob, type OutputNode } from '../../relion/external-job.js';
 import { runRelionPick } from '../../relion/pick-job.js';
 import { runRelionTrain } from '../../relion/train-job.js';
 import { parseNumberFlag } from './_options.js';
+import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
 
 interface ExternalFlags {
   readonly o: string;
@@ -36,6 +37,23 @@ function external(command: Command, description: string): Command {
     .option('--j <n>', 'threads')
     .option('--pipeline_control <dir>', 'where RELION expects the exit files (default: --o)')
     .option('--particle_diameter <A>', 'particle diameter in Å (default: the model\'s)');
+}
+
+/**
+ * Training parameters given as RELION job parameters (`--epoch_size 20`, `--learning_rate 1e-3`,
+ * `--invert`): every `cryopick train` flag, with underscores.
+ */
+function trainJobParams(words: readonly string[]): { params: Record<string, unknown> } {
+  const flags: Record<string, unknown> = {};
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const f = TRAIN_FLAGS.find((t) => `--${t.flag.replace(/-/g, '_')}` === w && !['micrographs', 'picks', 'testMicrographs'].includes(t.key));
+    if (!f) continue;
+    const camel = f.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (f.kind === 'boolean') flags[camel] = f.negate ? false : true;
+    else flags[camel] = words[++i];
+  }
+  return { params: flagsToParams(flags) };
 }
 
 async function asJob(flags: ExternalFlags, unknown: readonly string[], body: () => Promise<{ nodes: readonly OutputNode[]; summary: string }>): Promise<void> {
@@ -72,12 +90,14 @@ export function register(program: Command): void {
         return { nodes: r.nodes, summary: `picked ${r.picked} new micrograph(s)${r.skipped ? ` (${r.skipped} already done)` : ''}; ${r.particles} particles` };
       });
     });
-  external(relion.command('train'), 'Train a cryopick model from micrographs_ctf.star and picks (job parameters --expected_particles, --particle_diameter, --epochs, --downsample); writes train/model.onnx and report.html')
+  external(relion.command('train'), 'Train a cryopick model from micrographs_ctf.star and picks (job parameters --expected_particles, --particle_diameter, --epochs, --downsample, and any cryopick train flag with underscores, e.g. --epoch_size); writes train/model.onnx and report.html')
     .option('--expected_particles <n>', 'expected particles per micrograph (required)')
     .option('--epochs <n>', 'training epochs (default 10)')
     .option('--downsample <n>', 'downsampling factor (default 4)')
-    .action(async (unknown: string[], flags: ExternalFlags) => {
-      await asJob(flags, unknown, async () => {
+    .action(async (words: string[], flags: ExternalFlags) => {
+      const known = new Set(TRAIN_FLAGS.map((t) => `--${t.flag.replace(/-/g, '_')}`));
+      await asJob(flags, words.filter((w) => !known.has(w)), async () => {
+        const { params } = trainJobParams(words);
         if (flags.in_mics === undefined || flags.in_coords === undefined) throw new UsageError('--in_mics and --in_coords are required: the micrographs and the picks to train on');
         const expectedParticles = parseNumberFlag(flags.expected_particles, '--expected_particles', positive, 'a positive number');
         if (expectedParticles === undefined) throw new UsageError('--expected_particles is required: add a job parameter "expected_particles" (particles per micrograph)');
@@ -88,7 +108,7 @@ export function register(program: Command): void {
         const r = await runRelionTrain({
           jobDir: flags.o, inMics: flags.in_mics, inCoords: flags.in_coords, expectedParticles,
           ...(particleDiameterA === undefined ? {} : { particleDiameterA }),
-          params: { ...(epochs === undefined ? {} : { epochs }), ...(downsample === undefined ? {} : { downsample }), ...(threads === undefined ? {} : { threads }) },
+          params: { ...params, ...(epochs === undefined ? {} : { epochs }), ...(downsample === undefined ? {} : { downsample }), ...(threads === undefined ? {} : { threads }) },
           onMessage: (s) => process.stderr.write(`${s}\n`),
         });
         return { nodes: r.nodes, summary: `trained ${r.modelPath} (epoch ${r.bestEpoch})` };
