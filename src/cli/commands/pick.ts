@@ -11,6 +11,7 @@ import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOL
 import { parseNumberFlag } from './_options.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
+import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard } from '../../pick/shard.js';
 import { pickWatched } from './_pick-watch.js';
 
@@ -96,7 +97,14 @@ export function register(program: Command): void {
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
       const threads = parseNumberFlag(flags.threads, '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
-      const model = await loadScoreModel(flags.model, { provider: flags.device, ...(threads === undefined ? {} : { threads }) });
+      const lock = acquireRunLock(flags.out, 'pick');
+      let model;
+      try {
+        model = await loadScoreModel(flags.model, { provider: flags.device, ...(threads === undefined ? {} : { threads }) });
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
       try {
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
@@ -152,6 +160,7 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
       } finally {
         await model.release?.();
+        lock.release();
       }
     });
 }
