@@ -8,6 +8,7 @@ import { formatCoordinateList, formatRelionCoordinates } from '../io/star-relion
 import { detectionsPath, readDetections, selectByScore } from '../pick/detections.js';
 import { pickMicrographs } from '../pick/pick-run.js';
 import { loadScoreModel } from '../pick/score-model.js';
+import { withRunLock } from '../io/run-lock.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, defaultThreshold } from '../pick/threshold.js';
 import type { OutputNode } from './external-job.js';
 import { readMicrographsStar } from './micrographs-star.js';
@@ -48,7 +49,12 @@ function diameterInPixels(pixelSizes: readonly (number | undefined)[], diameterA
   return diameterA / (sizes[0] as number);
 }
 
+/** Picks under the run-folder lock of <JobDir>/cryopick, so two runs of one job never interleave. */
 export async function runRelionPick(job: RelionPickJob): Promise<RelionPickResult> {
+  return withRunLock(join(job.jobDir, 'cryopick'), 'relion pick', () => pickJob(job));
+}
+
+async function pickJob(job: RelionPickJob): Promise<RelionPickResult> {
   const mics = await readMicrographsStar(job.inMics);
   if (mics.length === 0) throw new ConfigError([{ path: job.inMics, message: 'lists no micrographs' }], 'nothing to pick');
   const model = await loadScoreModel(job.model, job.threads === undefined ? {} : { threads: job.threads });
