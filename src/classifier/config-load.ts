@@ -5,7 +5,11 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError, FormatError, type ConfigProblem } from '../errors.js';
 import { stripComments } from '../tune/config-load.js';
-import { MODEL_TYPES_1D, MODEL_TYPES_2D, classifierConfigSchema, type ClassifierConfig } from './config-schema.js';
+import { MODEL_TYPES_1D, MODEL_TYPES_2D, classifierConfigSchema, etlSchema, lrSchedulerSchema, sharedSchema, type ClassifierConfig } from './config-schema.js';
+
+const etlDefaults = etlSchema.parse({});
+const sharedDefaults = sharedSchema.parse({});
+const lrDefaults = lrSchedulerSchema.parse({});
 
 function zodProblems(error: z.ZodError): ConfigProblem[] {
   return error.issues.map((iss) => {
@@ -36,7 +40,13 @@ function crossProblems(c: ClassifierConfig): ConfigProblem[] {
 export function parseClassifierConfig(raw: unknown, source = 'config', baseDir = process.cwd()): ClassifierConfig {
   const cleaned = stripComments(raw);
   const r = classifierConfigSchema.safeParse(cleaned);
-  if (!r.success) throw new ConfigError(zodProblems(r.error), `${source} is invalid`);
+  if (!r.success) {
+    // report the placeholders too, read from the raw sections with the template defaults
+    const sec = (k: string): Record<string, unknown> => ((cleaned as Record<string, unknown> | null)?.[k] ?? {}) as Record<string, unknown>;
+    const loose = { etl_params: { ...etlDefaults, ...sec('etl_params') }, shared_params: { ...sharedDefaults, ...sec('shared_params') }, lr_scheduler_params: lrDefaults } as unknown as ClassifierConfig;
+    const extra = crossProblems(loose).filter((p) => p.path.endsWith('caps_data_dir') || p.path.endsWith('output_dir'));
+    throw new ConfigError([...zodProblems(r.error), ...extra], `${source} is invalid`);
+  }
   const problems = crossProblems(r.data);
   if (problems.length > 0) throw new ConfigError(problems, `${source} is invalid`);
   const abs = (p: string): string => (isAbsolute(p) ? p : resolve(baseDir, p));

@@ -1,7 +1,7 @@
 // A classifier network of one model type and hyperparameter set: its weights, the fused train step
 // (cross-entropy on softmax, or DeepEM's squared error on sigmoid outputs) and the inference graph.
 import {
-  GraphBuilder, ParamStore, compileForward, compileTrainStep, meanSquaredError, serializeGraph, sigmoid, softmax,
+  GraphBuilder, ParamStore, compileForward, div, reduceSum, compileTrainStep, meanSquaredError, serializeGraph, sigmoid, softmax,
   sparseCategoricalCrossEntropy,
 } from '../engine/index.js';
 import type { CompiledForward, TrainStep, Var } from '../engine/index.js';
@@ -45,7 +45,8 @@ export class ClassifierNet {
   /** The inference model as ONNX bytes: input x [N, 1, ...item] → probabilities [N, K], weights embedded. */
   exportOnnx(batch: number, metadata: Readonly<Record<string, string>>): Uint8Array {
     const { b, logits } = this.graph(batch, false);
-    const probabilities = this.spec.loss === 'cross-entropy' ? softmax(logits, 1) : sigmoid(logits);
+    const sig = sigmoid(logits);
+    const probabilities = this.spec.loss === 'cross-entropy' ? softmax(logits, 1) : div(sig, reduceSum(sig, [1], true));
     return serializeGraph(b, { outputs: { probabilities }, paramValues: this.store.values(), metadata, graphName: `classifier_${this.spec.type}` });
   }
 }
