@@ -6,6 +6,7 @@ import { ConfigError } from '../errors.js';
 import { createLrScheduler, type LrScheduleConfig } from '../train/lr-schedule.js';
 import { createRunFolder } from '../tune/tracker.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { withRunLock } from '../io/run-lock.js';
 import type { ParamSet } from '../tune/space.js';
 import type { Augmentation } from './batches.js';
 import type { ClassifierConfig } from './config-schema.js';
@@ -52,7 +53,12 @@ export async function runClassifierPipeline(configPath: string, o: ClassifierPip
   return runClassifierPipelineWith(c, o);
 }
 
+/** Runs the pipeline of a parsed config, holding the run lock of output_dir throughout. */
 export async function runClassifierPipelineWith(c: ClassifierConfig, o: ClassifierPipelineOptions = {}): Promise<ClassifierPipelineResult> {
+  return withRunLock(c.shared_params.output_dir, 'train-classifier', () => runLocked(c, o));
+}
+
+async function runLocked(c: ClassifierConfig, o: ClassifierPipelineOptions): Promise<ClassifierPipelineResult> {
   const log = o.log ?? (() => undefined);
   const s = c.shared_params;
   o.onStage?.('etl');
