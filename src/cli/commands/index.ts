@@ -16,8 +16,11 @@ import { register as crossValidate } from './cross-validate.js';
 import { register as tune } from './tune.js';
 import { register as createTrainConfig } from './create-train-config.js';
 import { register as demo } from './demo.js';
+import { register as createClassifierConfig } from './create-classifier-config.js';
+import { register as trainClassifier } from './train-classifier.js';
+import { register as classify } from './classify.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   demo, simulate, preprocess, train, pick, merge, slurm, relion, threshold, evaluate, report,
-  crossValidate, tune, createTrainConfig, convert, mrcInfo,
+  crossValidate, tune, createTrainConfig, createClassifierConfig, trainClassifier, classify, convert, mrcInfo,
 ];
