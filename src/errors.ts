@@ -58,6 +58,14 @@ export class ConfigError extends UserError {
   }
 }
 
+/** Parameters (flags, or a parameter set built from them) that are out of range or do not fit
+ * together: a usage error, so the CLI exits with 2 like an unknown option. */
+export class ParameterError extends ConfigError {
+  constructor(problems: readonly ConfigProblem[], heading = 'invalid parameters') {
+    super(problems, heading);
+  }
+}
+
 /** Wrong command-line usage (unknown option, missing argument); the CLI exits with 2. */
 export class UsageError extends UserError {
   constructor(message: string) {

@@ -2,7 +2,7 @@
 // one zod schema with the defaults, and a parser that reports every problem at once,
 // including the forbidden architecture combinations, before any work starts.
 import { z } from 'zod';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { ParameterError, type ConfigProblem } from '../errors.js';
 
 export const ARCHITECTURES = ['resnet8', 'resnet16', 'conv31', 'conv63', 'conv127'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -156,11 +156,11 @@ export function parseTrainParams(input: unknown): TrainParams {
   if (raw['selectMetric'] === 'ap' && raw['particleDiameter'] === undefined) {
     problems.push({ path: 'selectMetric', message: 'ap (particle-level average precision) needs the particle diameter: set particleDiameter (--particle-diameter)' });
   }
-  if (problems.length > 0 || !r.success) throw new ConfigError(problems, 'invalid training parameters');
+  if (problems.length > 0 || !r.success) throw new ParameterError(problems, 'invalid training parameters');
   const p: TrainParams = { ...r.data, ...modeDefaults(r.data, r.data.mode) };
   const rf = RECEPTIVE_FIELD[p.model];
   if (p.mode === 'dense' && p.cropSize < rf + 8) {
-    throw new ConfigError([{ path: 'cropSize', message: `must be at least the receptive field of ${p.model} plus 8 (${rf + 8} px), got ${p.cropSize}` }], 'invalid training parameters');
+    throw new ParameterError([{ path: 'cropSize', message: `must be at least the receptive field of ${p.model} plus 8 (${rf + 8} px), got ${p.cropSize}` }], 'invalid training parameters');
   }
   return p;
 }
