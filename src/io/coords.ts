@@ -11,6 +11,9 @@ export interface Particle {
   readonly score?: number;
   /** Particle diameter in pixels of the frame, if known. */
   readonly diameter?: number;
+  /** Estimated box width and height in pixels of the frame (box detectors, crYOLO's _EstWidth/_EstHeight), if known. */
+  readonly width?: number;
+  readonly height?: number;
 }
 
 /**

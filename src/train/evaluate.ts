@@ -27,7 +27,7 @@ export async function evaluateMicrographs(net: PickerNet, mics: readonly Labelle
     if (diameterPx === undefined) continue;
     const { width, height } = m.image;
     const frame = { binning: 1, yFlipped: false };
-    const particles = extractParticles({ data: score, width, height, stride: 1 }, {
+    const particles = net.detect ? await net.detect(m.image) : extractParticles({ data: score, width, height, stride: 1 }, {
       minDistancePx: 0.5 * diameterPx, threshold: Number.NEGATIVE_INFINITY, factorX: 1, factorY: 1, originalWidth: width, originalHeight: height,
     });
     preds.push({ micrograph: m.name, particles, frame, width, height });

@@ -7,7 +7,7 @@ import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../pick/inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
-import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
+import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, YOLO_DEFAULT_THRESHOLD, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
@@ -32,6 +32,8 @@ interface PickFlags {
   readonly threads?: string;
   readonly tta: string;
   readonly smooth: string;
+  readonly minSize?: string;
+  readonly maxSize?: string;
   readonly shard?: string;
 }
 
@@ -47,7 +49,7 @@ export function addPickOptions(command: Command): Command {
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('-o, --out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <logit>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided})`)
+    .option('--threshold <score>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided}); yolo models: confidence in [0, 1] (default ${YOLO_DEFAULT_THRESHOLD})`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
     .option('--diameter <px>', 'particle diameter in original pixels (default: recorded in the model)')
     .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
@@ -55,7 +57,9 @@ export function addPickOptions(command: Command): Command {
     .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
     .option('--tta <mode>', 'test-time augmentation: none, flips (average the scores of 4 flipped copies) or dihedral (8 flips and rotations); costs that many passes', 'none')
     .option('--smooth <fraction>', `before finding peaks, average each score over a Gaussian of σ = this × the particle diameter (0 = off; ${SMOOTHING_OPTION} was the best σ where it helped)`, String(DEFAULT_SMOOTHING))
-    .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
+    .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter; yolo models: each box\'s estimated size)')
+    .option('--min-size <px>', 'yolo models: drop boxes whose estimated size (mean of width and height, original pixels) is below this')
+    .option('--max-size <px>', 'yolo models: drop boxes whose estimated size is above this')
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
     .option('--overwrite', 'replace an earlier run in --out')
@@ -76,9 +80,9 @@ export function register(program: Command): void {
       const any = (): boolean => true;
       const positive = (v: number): boolean => v > 0;
       const smoothing = parseNumberFlag(flags.smooth, '--smooth', (v) => v >= 0 && v <= 1, 'a fraction of the diameter between 0 and 1') as number;
-      const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference, smoothing > 0);
-      const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
-      if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
+      const minSizePx = parseNumberFlag(flags.minSize, '--min-size', positive, 'a positive number');
+      const maxSizePx = parseNumberFlag(flags.maxSize, '--max-size', positive, 'a positive number');
+      if (minSizePx !== undefined && maxSizePx !== undefined && minSizePx > maxSizePx) throw new UsageError(`--min-size (${minSizePx}) must not be above --max-size (${maxSizePx})`);
       const borderPx = parseNumberFlag(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
@@ -95,6 +99,11 @@ export function register(program: Command): void {
         throw err;
       }
       try {
+        const yolo = model.family === 'yolo';
+        if (!yolo && (minSizePx !== undefined || maxSizePx !== undefined)) throw new UsageError('--min-size and --max-size filter estimated box sizes: they need a yolo model (cryopick train --family yolo)');
+        const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference as 'dense' | 'strided', smoothing > 0, model.family ?? 'topaz');
+        const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
+        if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
         const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
@@ -111,6 +120,7 @@ export function register(program: Command): void {
           result = await pickMicrographs(files, model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
+            ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
             modelId: flags.model, ...(shard === undefined ? {} : { shard }), signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
@@ -134,7 +144,7 @@ export function register(program: Command): void {
           return;
         }
         const rewrite = (flags.resume ?? false) || (flags.overwrite ?? false);
-        const written = await writePickOutputs(flags.out, files, threshold, formats, flags.out, { overwrite: rewrite, boxSizePx: boxSizePx ?? diameterPx });
+        const written = await writePickOutputs(flags.out, files, threshold, formats, flags.out, { overwrite: rewrite, ...(boxSizePx !== undefined ? { boxSizePx } : yolo ? {} : { boxSizePx: diameterPx }) });
         const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
         process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);
         process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, files.length)).toFixed(1)} per micrograph); detections >= ${floor} kept in ${flags.out}/detections for cryopick threshold\n`);
