@@ -73,6 +73,20 @@ export class UsageError extends UserError {
   }
 }
 
+/** A run stopped by Ctrl+C that can be resumed; the CLI exits with 130 (128 + SIGINT). */
+export class InterruptedError extends UserError {
+  constructor(message: string) {
+    super('EINTERRUPTED', message);
+  }
+}
+
+/** A run that finished but skipped some inputs (e.g. `pick --skip-bad`); the CLI exits with 3. */
+export class PartialFailureError extends UserError {
+  constructor(message: string) {
+    super('EPARTIAL', message);
+  }
+}
+
 /** A feature that needs something missing on this machine (e.g. a GPU provider library). */
 export class UnavailableError extends UserError {
   constructor(message: string) {

@@ -1,7 +1,8 @@
 // Maps a thrown error to what the user sees and the exit code: user mistakes print one
-// located line (exit 1 for bad data or files, 2 for usage and parameters), bugs print the whole
-// stack and ask for a report (exit 70, EX_SOFTWARE).
-import { ParameterError, UsageError, UserError } from '../errors.js';
+// located line (exit 1 for bad data or files, 2 for usage and parameters, 3 when a run finished
+// but skipped some inputs, 130 after Ctrl+C), bugs print the whole stack and ask for a report
+// (exit 70, EX_SOFTWARE).
+import { InterruptedError, ParameterError, PartialFailureError, UsageError, UserError } from '../errors.js';
 import { fsReason } from '../io/fs-errors.js';
 
 export function reportError(err: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
@@ -11,7 +12,7 @@ export function reportError(err: unknown, write: (s: string) => void = (s) => pr
   }
   if (err instanceof UserError) {
     write(`cryopick: ${err.message}\n`);
-    return 1;
+    return err instanceof InterruptedError ? 130 : err instanceof PartialFailureError ? 3 : 1;
   }
   const e = err as { code?: string; path?: string; message?: string };
   const reason = fsReason(e?.code);
