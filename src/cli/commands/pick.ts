@@ -3,7 +3,9 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { InterruptedError, PartialFailureError, UsageError } from '../../errors.js';
-import { failedSummary, sha256File, writeFailedList } from '../../pick/run-records.js';
+import { FAILED_LIST_NAME, failedSummary, sha256File, writeFailedList } from '../../pick/run-records.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../pick/inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
@@ -148,6 +150,7 @@ export function register(program: Command): void {
         }
         const bad = new Set(result.failed.map((f) => f.micrograph));
         if (bad.size > 0) await writeFailedList(flags.out, result.failed);
+        else await rm(join(flags.out, FAILED_LIST_NAME), { force: true }); // a resume that picked them all
         if (shard !== undefined) {
           process.stdout.write(`shard ${shard.index}/${shard.count}: picked ${result.picked} of ${result.micrographs.length} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s; combine all ${shard.count} shards with cryopick merge\n`);
           if (bad.size > 0) throw new PartialFailureError(failedSummary(flags.out, result.failed));
