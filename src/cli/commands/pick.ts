@@ -16,6 +16,7 @@ import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
 import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard } from '../../pick/shard.js';
+import { pickWatched } from './_pick-watch.js';
 
 interface PickFlags {
   readonly model: string;
@@ -39,6 +40,9 @@ interface PickFlags {
   readonly minSize?: string;
   readonly maxSize?: string;
   readonly shard?: string;
+  readonly watch?: string;
+  readonly idleTimeout?: string;
+  readonly poll: string;
 }
 
 function progressLine(p: PickProgress): string {
@@ -49,7 +53,7 @@ function progressLine(p: PickProgress): string {
 /** The arguments and options of `cryopick pick`, shared with `cryopick slurm pick`. */
 export function addPickOptions(command: Command): Command {
   return command
-    .argument('<micrographs...>', 'micrograph files or folders (.mrc, .tif, .png, ...)')
+    .argument('[micrographs...]', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('-o, --out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
@@ -69,6 +73,9 @@ export function addPickOptions(command: Command): Command {
     .option('--overwrite', 'replace an earlier run in --out')
     .option('--skip-bad', 'go past micrographs that cannot be read or picked: they are listed in failed-micrographs.tsv and the summary, and the exit code is 3')
     .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
+    .option('--watch <dir>', 'on-the-fly: pick micrographs as they appear in this folder (once their size is stable), until Ctrl+C or --idle-timeout')
+    .option('--idle-timeout <s>', 'with --watch: stop after this many seconds without a new micrograph')
+    .option('--poll <s>', 'with --watch: seconds between folder scans; a file counts once unchanged for one interval', '2')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
     .option('--threads <n>', 'inference threads (default: all cores)');
 }
@@ -91,6 +98,10 @@ export function register(program: Command): void {
       const borderPx = parseNumberFlag(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
+      if (inputs.length === 0 && flags.watch === undefined) throw new UsageError('give the micrograph files or folders to pick (or --watch DIR)');
+      if (flags.watch !== undefined && (inputs.length > 0 || flags.shard !== undefined)) throw new UsageError('--watch picks the micrographs of its folder: give no micrograph arguments and no --shard');
+      const idleTimeout = parseNumberFlag(flags.idleTimeout, '--idle-timeout', positive, 'a positive number of seconds');
+      const poll = parseNumberFlag(flags.poll, '--poll', positive, 'a positive number of seconds') as number;
       const files = listMicrographs(inputs);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
@@ -112,6 +123,14 @@ export function register(program: Command): void {
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
         const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
+        if (flags.watch !== undefined) {
+          await pickWatched(model, {
+            outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
+            testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
+            modelId: flags.model, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+          }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold, formats, boxSizePx: boxSizePx ?? diameterPx });
+          return;
+        }
         const controller = new AbortController();
         const onSigint = (): void => {
           if (controller.signal.aborted) process.exit(130);
