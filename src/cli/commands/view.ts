@@ -60,7 +60,7 @@ export function register(program: Command): void {
     .option('--ref <paths...>', 'reference picks (truth) shown as true positives, false positives and misses')
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
     .option('--diameter <px>', 'particle diameter in original pixels (default: the run\'s, or the picks\' median size)')
-    .option('--out <dir>', 'where Save writes the curated picks, training labels and the session (default for runs: <run>/curated)')
+    .option('-o, --out <dir>', 'where Save writes the curated picks, training labels and the session (default for runs: <run>/curated)')
     .option('--format <list>', `comma-separated formats Save writes: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
     .option('--box-size <px>', 'box size for .box/.cbox output (default: each pick\'s size, else the diameter)')
     .option('--host <address>', 'address to listen on; anything but loopback needs --token', '127.0.0.1')
