@@ -1,6 +1,6 @@
 // Particle-crop classification: micrographs with bright disks (particles) and dark bars (junk),
 // labelled by a STAR class column or by coordinate file, cropped, split and classified by the
-// DeepPicker architecture through the same pipeline.
+// DeepPicker architecture through the same pipeline, then used as pick's --classifier filter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -12,6 +12,8 @@ import { parseClassifierConfig } from '../../src/classifier/config-load.js';
 import { cropAt, labelledPicks } from '../../src/classifier/crop-etl.js';
 import { openDataset } from '../../src/classifier/dataset-store.js';
 import { runClassifierPipelineWith } from '../../src/classifier/pipeline.js';
+import { createPickFilter } from '../../src/classifier/pick-filter.js';
+import { readMicrograph } from '../../src/io/micrograph.js';
 
 test('cropAt centres the box and fills outside with zeros', () => {
   const data = Float32Array.from({ length: 25 }, (_, i) => i + 1);
@@ -61,6 +63,16 @@ test('crops: STAR class column → dataset → DeepPicker → held-out test', as
     assert.equal(new Set(ids).size, ids.length);
     for (const s of Object.values(ds.splits)) s.close();
     assert.ok(r.testAccuracy >= 0 && r.testAccuracy <= 1);
+    // pick --classifier: the filter crops each detection and keeps those classified as --keep
+    const f = await createPickFilter(r.modelPath, 'kept', 1);
+    const image = await readMicrograph(join(dir, 'mics', 'mic0.mrc'));
+    const particles = picks.filter((q) => q.micrograph === 'mic0').map((q) => ({ x: q.x, y: q.y, score: 1 }));
+    const kept = await f.filter(image, { micrograph: 'mic0', width: 160, height: 160, floor: 0, particles });
+    assert.equal(f.stats.seen, 16);
+    assert.equal(kept.particles.length, f.stats.kept);
+    for (const q of kept.particles) assert.ok(particles.some((p) => p.x === q.x && p.y === q.y));
+    await f.release();
+    await assert.rejects(createPickFilter(r.modelPath, 'junk'), /"junk" is not a class[^]*kept, rejected/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

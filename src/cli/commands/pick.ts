@@ -2,6 +2,7 @@
 // model (streamed, resumable), keeps all detections above a floor, writes picks at a threshold.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { createPickFilter } from '../../classifier/pick-filter.js';
 import { UsageError } from '../../errors.js';
 import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../pick/inputs.js';
@@ -15,6 +16,8 @@ import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard } from '../../pick/shard.js';
 
 interface PickFlags {
+  readonly classifier?: string;
+  readonly keep?: string;
   readonly model: string;
   readonly out: string;
   readonly format: string;
@@ -65,7 +68,9 @@ export function addPickOptions(command: Command): Command {
     .option('--overwrite', 'replace an earlier run in --out')
     .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
-    .option('--threads <n>', 'inference threads (default: all cores)');
+    .option('--threads <n>', 'inference threads (default: all cores)')
+    .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): keep only detections it assigns to --keep')
+    .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); other detections (junk, carbon, aggregates) are dropped');
 }
 
 export function register(program: Command): void {
@@ -107,6 +112,8 @@ export function register(program: Command): void {
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
         const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
+        if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
+        const crops = flags.classifier !== undefined ? await createPickFilter(flags.classifier, flags.keep as string, threads ?? 0) : undefined;
         const controller = new AbortController();
         const onSigint = (): void => controller.abort();
         process.once('SIGINT', onSigint);
@@ -121,7 +128,7 @@ export function register(program: Command): void {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-            modelId: flags.model, ...(shard === undefined ? {} : { shard }), signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), ...(shard === undefined ? {} : { shard }), signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
@@ -148,7 +155,9 @@ export function register(program: Command): void {
         const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
         process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);
         process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, files.length)).toFixed(1)} per micrograph); detections >= ${floor} kept in ${flags.out}/detections for cryopick threshold\n`);
+        if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) as "${flags.keep}"\n`);
         process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
+        await crops?.release();
       } finally {
         await model.release?.();
         lock.release();
