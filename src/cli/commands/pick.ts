@@ -14,6 +14,7 @@ import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
 import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard } from '../../pick/shard.js';
+import { pickWatched } from './_pick-watch.js';
 
 interface PickFlags {
   readonly classifier?: string;
@@ -38,6 +39,9 @@ interface PickFlags {
   readonly minSize?: string;
   readonly maxSize?: string;
   readonly shard?: string;
+  readonly watch?: string;
+  readonly idleTimeout?: string;
+  readonly poll: string;
 }
 
 function progressLine(p: PickProgress): string {
@@ -48,7 +52,7 @@ function progressLine(p: PickProgress): string {
 /** The arguments and options of `cryopick pick`, shared with `cryopick slurm pick`. */
 export function addPickOptions(command: Command): Command {
   return command
-    .argument('<micrographs...>', 'micrograph files or folders (.mrc, .tif, .png, ...)')
+    .argument('[micrographs...]', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
@@ -67,6 +71,9 @@ export function addPickOptions(command: Command): Command {
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
     .option('--overwrite', 'replace an earlier run in --out')
     .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
+    .option('--watch <dir>', 'on-the-fly: pick micrographs as they appear in this folder (once their size is stable), until Ctrl+C or --idle-timeout')
+    .option('--idle-timeout <s>', 'with --watch: stop after this many seconds without a new micrograph')
+    .option('--poll <s>', 'with --watch: seconds between folder scans; a file counts once unchanged for one interval', '2')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
     .option('--threads <n>', 'inference threads (default: all cores)')
     .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): keep only detections it assigns to --keep')
@@ -91,6 +98,10 @@ export function register(program: Command): void {
       const borderPx = parseNumberFlag(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
+      if (inputs.length === 0 && flags.watch === undefined) throw new UsageError('give the micrograph files or folders to pick (or --watch DIR)');
+      if (flags.watch !== undefined && (inputs.length > 0 || flags.shard !== undefined)) throw new UsageError('--watch picks the micrographs of its folder: give no micrograph arguments and no --shard');
+      const idleTimeout = parseNumberFlag(flags.idleTimeout, '--idle-timeout', positive, 'a positive number of seconds');
+      const poll = parseNumberFlag(flags.poll, '--poll', positive, 'a positive number of seconds') as number;
       const files = listMicrographs(inputs);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
@@ -114,6 +125,14 @@ export function register(program: Command): void {
         const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
         if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
         const crops = flags.classifier !== undefined ? await createPickFilter(flags.classifier, flags.keep as string, threads ?? 0) : undefined;
+        if (flags.watch !== undefined) {
+          await pickWatched(model, {
+            outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
+            testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+          }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold, formats, boxSizePx: boxSizePx ?? diameterPx });
+          return;
+        }
         const controller = new AbortController();
         const onSigint = (): void => controller.abort();
         process.once('SIGINT', onSigint);
