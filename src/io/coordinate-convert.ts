@@ -3,7 +3,7 @@
 // the input frame, using the input images' height) → scale → write. Reports via callbacks.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ParameterError } from '../errors.js';
 import { flipParticlesY, scaleParticles, type MicrographPicks } from './coords.js';
 import { readCoordinates, writeCoordinates, type CoordinateFormat, type CoordinateWarning } from './coordinate-formats.js';
 import { describeNameMismatch, matchMicrographNames, type NameMatch } from './micrograph-names.js';
@@ -79,9 +79,9 @@ export async function micrographSize(path: string): Promise<{ width: number; hei
  */
 export async function convertCoordinates(inputs: readonly string[], options: ConvertOptions): Promise<ConvertResult> {
   if (options.flipY && options.imageHeight === undefined && options.micrographs === undefined) {
-    throw new ConfigError([{ path: 'flip-y', message: '--flip-y needs the image height: give --image-height H or --micrographs DIR' }]);
+    throw new ParameterError([{ path: 'flip-y', message: '--flip-y needs the image height: give --image-height H or --micrographs DIR' }]);
   }
-  if (options.scale !== undefined && !(options.scale > 0)) throw new ConfigError([{ path: 'scale', message: `must be > 0, got ${options.scale}` }]);
+  if (options.scale !== undefined && !(options.scale > 0)) throw new ParameterError([{ path: 'scale', message: `must be > 0, got ${options.scale}` }]);
   const read: MicrographPicks[] = [];
   for (const input of inputs) {
     read.push(...(await readCoordinates(input, {
@@ -104,7 +104,7 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
     }
     if (options.flipY) {
       const h = options.imageHeight ?? m.height;
-      if (h === undefined) throw new ConfigError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
+      if (h === undefined) throw new ParameterError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
       particles = flipParticlesY(particles, h);
     }
     let out: MicrographPicks = { ...m, particles };

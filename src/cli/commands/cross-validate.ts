@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { crossValidate } from '../../tune/crossval.js';
 import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
+import { acquireRunLock } from '../../io/run-lock.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -56,6 +57,7 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
       fin.abort();
     };
     process.on('SIGINT', onSigint);
+    const lock = acquireRunLock(String(flags['out']), 'cross-validate');
     try {
       const r = await crossValidate({
         params, parameter: camel(String(flags['parameter'])), folds: num(flags, 'folds', 'folds'), initial: num(flags, 'initial', 'initial'),
@@ -72,6 +74,7 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
       if (r.final) out.write(`final model: ${r.final.modelPath}\n`);
     } finally {
       process.off('SIGINT', onSigint);
+      lock.release();
     }
   });
 }
