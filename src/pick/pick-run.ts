@@ -12,7 +12,7 @@ import { ConfigError, UserError } from '../errors.js';
 import { preprocessParamsKey } from '../image/preprocess-params.js';
 import type { ScoreModel } from './score-model.js';
 import { pickImage, type PickImageOptions } from './pick-image.js';
-import { detectionsPath, readDetections, writeDetections } from './detections.js';
+import { detectionsPath, readDetections, writeDetections, type MicrographDetections } from './detections.js';
 import { shardPositions, type ShardSpec } from './shard.js';
 
 export interface PickProgress {
@@ -48,6 +48,8 @@ export interface PickRunOptions extends PickImageOptions {
   readonly signal?: AbortSignal;
   /** Pick only this deterministic 1/N of `paths` (see shard.ts); recorded in the manifest for merge. */
   readonly shard?: ShardSpec;
+  /** Post-filter of each micrograph's detections (e.g. a particle-crop classifier dropping junk). */
+  readonly filter?: (image: Image2D, found: MicrographDetections) => Promise<MicrographDetections>;
   /** Image reader (default readMicrograph). */
   readonly readImage?: (path: string) => Promise<Image2D>;
 }
@@ -231,7 +233,8 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
       } else {
         try {
           const image = await read(path);
-          const found = await pickImage(path, image, model, options);
+          const picked = await pickImage(path, image, model, options);
+          const found = options.filter ? await options.filter(image, picked) : picked;
           await writeDetections(options.outDir, found, true);
           detections += found.particles.length;
         } catch (err) {

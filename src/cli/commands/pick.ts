@@ -2,6 +2,7 @@
 // model (streamed, resumable), keeps all detections above a floor, writes picks at a threshold.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { createPickFilter } from '../../classifier/pick-filter.js';
 import { InterruptedError, PartialFailureError, UsageError } from '../../errors.js';
 import { FAILED_LIST_NAME, failedSummary, sha256File, writeFailedList } from '../../pick/run-records.js';
 import { rm } from 'node:fs/promises';
@@ -19,6 +20,8 @@ import { parseShard } from '../../pick/shard.js';
 import { pickWatched } from './_pick-watch.js';
 
 interface PickFlags {
+  readonly classifier?: string;
+  readonly keep?: string;
   readonly model: string;
   readonly out: string;
   readonly format: string;
@@ -77,7 +80,9 @@ export function addPickOptions(command: Command): Command {
     .option('--idle-timeout <s>', 'with --watch: stop after this many seconds without a new micrograph')
     .option('--poll <s>', 'with --watch: seconds between folder scans; a file counts once unchanged for one interval', '2')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
-    .option('--threads <n>', 'inference threads (default: all cores)');
+    .option('--threads <n>', 'inference threads (default: all cores)')
+    .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): keep only detections it assigns to --keep')
+    .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); other detections (junk, carbon, aggregates) are dropped');
 }
 
 export function register(program: Command): void {
@@ -123,11 +128,13 @@ export function register(program: Command): void {
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
         const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
+        if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
+        const crops = flags.classifier !== undefined ? await createPickFilter(flags.classifier, flags.keep as string, threads ?? 0) : undefined;
         if (flags.watch !== undefined) {
           await pickWatched(model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-            modelId: flags.model, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
           }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold, formats, boxSizePx: boxSizePx ?? diameterPx });
           return;
         }
@@ -150,7 +157,7 @@ export function register(program: Command): void {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-            modelId: flags.model, modelSha256, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
@@ -180,7 +187,9 @@ export function register(program: Command): void {
         const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
         process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);
         process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, files.length)).toFixed(1)} per micrograph); detections >= ${floor} kept in ${flags.out}/detections for cryopick threshold\n`);
+        if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) as "${flags.keep}"\n`);
         process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
+        await crops?.release();
         if (bad.size > 0) throw new PartialFailureError(failedSummary(flags.out, result.failed));
       } finally {
         await model.release?.();
