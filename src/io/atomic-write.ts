@@ -4,6 +4,12 @@ import { existsSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:f
 import { rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
+import { describeFsError } from './fs-errors.js';
+
+function size(data: string | Uint8Array): string {
+  const n = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+  return n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
 
 export interface WriteOptions {
   /** Replace an existing file. Default false: an existing file is an error. */
@@ -24,27 +30,27 @@ function tempName(path: string): string {
 /** Writes `data` to `path` atomically (temp file + rename). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   if (!options.overwrite && existsSync(path)) throw new FileExistsError(path);
-  await mkdir(dirname(path), { recursive: true });
   const tmp = tempName(path);
   try {
+    await mkdir(dirname(path), { recursive: true });
     await writeFile(tmp, data);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw describeFsError(err, path, `cannot write ${size(data)} to`);
   }
 }
 
 /** Synchronous variant of {@link writeFileAtomic}, for exit handlers and small files. */
 export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: WriteOptions = {}): void {
   if (!options.overwrite && existsSync(path)) throw new FileExistsError(path);
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = tempName(path);
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw describeFsError(err, path, `cannot write ${size(data)} to`);
   }
 }

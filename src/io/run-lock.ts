@@ -2,8 +2,8 @@
 // inside the folder; a second writer is refused naming the holder, and a lock left by a dead
 // process on this host is broken with a message.
 import { hostname } from 'node:os';
-import { linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { describeFsError } from './fs-errors.js';
 
@@ -140,7 +140,7 @@ export function acquireRunLock(dir: string, command: string, options: RunLockOpt
   try {
     created = mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw describeFsError(err, dir, 'cannot create the output folder');
+    throw describeFsError(realMkdirError(dir, err), dir, 'cannot create the output folder');
   }
   const path = join(dir, RUN_LOCK_NAME);
   const holder: RunLockHolder = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command };
@@ -179,8 +179,51 @@ export function acquireRunLock(dir: string, command: string, options: RunLockOpt
   return lock;
 }
 
-/** Removes `dir` and its parents up to `top` while they are empty (the folders the lock created). */
+/**
+ * The error that explains a failed `mkdir -p`: Node reports a read-only file system as ENOENT and
+ * a file in the way as EEXIST, so the first missing folder is created alone to get the real cause.
+ */
+function realMkdirError(dir: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') return Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+  if (code !== 'ENOENT') return err;
+  let missing = resolve(dir);
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    mkdirSync(missing);
+    rmdirSync(missing);
+  } catch (inner) {
+    return inner;
+  }
+  return err;
+}
+
+/** Removes empty folders inside `dir` (never files), bottom-up; true when `dir` itself ends up empty. */
+function pruneEmpty(dir: string): boolean {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  let empty = true;
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory() && pruneEmpty(p)) {
+      try { rmdirSync(p); } catch { empty = false; }
+    } else {
+      empty = false;
+    }
+  }
+  return empty;
+}
+
+/**
+ * Removes `dir` (after its empty subfolders) and its parents up to `top` while they are empty:
+ * the folders the lock created, when the run wrote no file into them.
+ */
 function removeEmptyUpTo(dir: string, top: string): void {
+  if (!pruneEmpty(dir)) return;
   let d = dir;
   for (;;) {
     try {

@@ -81,8 +81,12 @@ type ScoreOptions = Pick<PickImageOptions, 'inference' | 'testTimeAugmentation' 
  * Preprocesses `image` as the model was trained and computes its (dense or strided, optionally
  * augmented, optionally smoothed) score map.
  */
-export async function scoreImage(image: Image2D, model: ScoreModel, options: ScoreOptions): Promise<ScoredImage> {
+export async function scoreImage(image: Image2D, model: ScoreModel, options: ScoreOptions, name = 'the micrograph'): Promise<ScoredImage> {
   const { image: pre, plan } = preprocessImageDetailed(image, model.preprocess);
+  const rf = model.receptiveFieldPx;
+  if (rf !== undefined && (pre.width < rf || pre.height < rf)) {
+    throw new ShapeError(`${name}: ${image.width} x ${image.height} px (${pre.width} x ${pre.height} at the model's working scale) is smaller than the network's receptive field of ${rf} x ${rf} px at that scale (${Math.ceil(rf * plan.factorX)} x ${Math.ceil(rf * plan.factorY)} original px): too small to pick`);
+  }
   let score: (image: Image2D) => Promise<ScoreGrid>;
   if (options.inference === 'strided') {
     const strided = model.scoreMapStrided?.bind(model);
@@ -121,5 +125,5 @@ export function detectionsOf(name: string, scored: ScoredImage, options: Omit<Pi
 /** Picks one image; the returned detections are in original-micrograph pixels, descending score. */
 export async function pickImage(name: string, image: Image2D, model: ScoreModel, options: PickImageOptions): Promise<MicrographDetections> {
   if (model.detect) return pickBoxes(name, image, model, options);
-  return detectionsOf(name, await scoreImage(image, model, options), options);
+  return detectionsOf(name, await scoreImage(image, model, options, name), options);
 }

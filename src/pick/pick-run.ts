@@ -176,9 +176,11 @@ async function undoFreshRun(outDir: string): Promise<void> {
 /** The error of a failed micrograph, with what the user can do next. */
 function failure(err: unknown, micrograph: string, done: number, total: number): unknown {
   if (!(err instanceof UserError)) return err;
+  const space = err.code === 'ENOSPC' || err.code === 'EDQUOT';
+  const fix = space ? 'free some space' : `fix or remove ${micrograph}`;
   const next = done > 0
-    ? `; ${done} of ${total} micrographs are done: fix or remove ${micrograph} and rerun with --resume to finish (or pass --skip-bad to go past bad micrographs)`
-    : ' (pass --skip-bad to go past bad micrographs)';
+    ? `; ${done} of ${total} micrographs are done: ${fix} and rerun with --resume to finish${space ? '' : ' (or pass --skip-bad to go past bad micrographs)'}`
+    : space ? '' : ' (pass --skip-bad to go past bad micrographs)';
   const e = new UserError(err.code, `${err.message}${next}`);
   return e;
 }
@@ -238,7 +240,8 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
           await writeDetections(options.outDir, found, true);
           detections += found.particles.length;
         } catch (err) {
-          if (!(options.skipBad && err instanceof UserError)) {
+          const full = err instanceof UserError && (err.code === 'ENOSPC' || err.code === 'EDQUOT');
+          if (!(options.skipBad && err instanceof UserError) || full) {
             error ??= { err, micrograph: path };
             return;
           }

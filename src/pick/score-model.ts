@@ -18,6 +18,8 @@ export interface ScoreModel {
   readonly preprocess: PreprocessParams;
   /** Particle diameter in original pixels recorded by training, if any. */
   readonly particleDiameterPx?: number;
+  /** The network's receptive field in pixels of the preprocessed image, when known. */
+  readonly receptiveFieldPx?: number;
   /** Dense logits, one per pixel of the preprocessed image. */
   scoreMap(image: Image2D): Promise<Float32Array>;
   /** Logits at the network's natural stride, when the model offers them. */
@@ -86,6 +88,7 @@ export async function loadScoreModel(path: string, runtime: RuntimeOptions = {})
   return {
     preprocess,
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
+    receptiveFieldPx: picker.model.receptiveField,
     scoreMap: (image) => picker.scoreMap(image),
     scoreMapStrided: (image) => picker.scoreMapStrided(image),
     release: () => picker.release(),

@@ -6,8 +6,10 @@
 //                                                           M training micrographs, W×H downsampled)
 //   p_obs  = (labelled positive pixels) / Σ_m W_m·H_m       (counted from the actual label masks)
 //   GE prior among the unlabelled pixels = (π − p_obs) / (1 − p_obs)
+// π > 1 (more particle area than micrograph) is refused naming the parameters and what would fit.
 // If n is below the mean number of labelled picks per micrograph (π ≤ p_obs), the picks are
 // (nearly) complete: training switches to PN with π = p_obs and says so.
+import { ConfigError } from '../errors.js';
 
 /** Number of integer pixels within Euclidean distance `radiusPx` of a pixel centre (2-D disk). */
 export function diskArea(radiusPx: number): number {
@@ -49,7 +51,14 @@ export function decidePrior(
   const pObserved = labelledPixels / total;
   const meanPicks = labelledPicks / pixelsPerMicrograph.length;
   if (pi > 1) {
-    throw new RangeError(`π = ${pi.toFixed(3)} > 1: ${expectedPerMicrograph} particles of radius ${radiusPx} px do not fit in the micrographs`);
+    const mean = total / pixelsPerMicrograph.length;
+    const side = Math.round(Math.sqrt(mean));
+    const most = Math.floor(mean / diskArea(radiusPx));
+    throw new ConfigError([{ path: 'expectedParticles', message:
+      `the class prior π = ${pi.toFixed(2)} > 1 is impossible: ${expectedPerMicrograph} particles per micrograph (--expected-particles) as disks of radius ${radiusPx} px (--radius) ` +
+      `cover more than the micrographs' ${mean >= 1e4 ? `${(mean / 1e6).toFixed(2)} M` : mean.toFixed(0)} pixels each (about ${side}² after --downsample). ` +
+      `With these sizes --expected-particles must be below ${most} (a realistic π is under 0.1: at most ${Math.max(1, Math.floor(most / 10))}); or lower --radius or --downsample, or use larger micrographs` }],
+    'cannot train');
   }
   if (method !== 'PN' && (expectedPerMicrograph < meanPicks || pi <= pObserved)) {
     return {

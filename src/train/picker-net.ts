@@ -9,7 +9,8 @@ import { parseModel } from '../engine/onnx-serialize.js';
 import { pad } from '../engine/ops/shape.js';
 import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, FormatError } from '../errors.js';
+import { describeFsError } from '../io/fs-errors.js';
 import type { Image2D } from '../image/image.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { buildNetwork } from '../models/topaz/network.js';
@@ -144,7 +145,18 @@ export function initClassifierBias(store: ParamStore, prior: number): void {
 }
 
 async function loadInit(store: ParamStore, path: string, arch: string): Promise<void> {
-  const m = parseModel(new Uint8Array(await readFile(path)));
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (err) {
+    throw describeFsError(err, path, '--init: cannot read');
+  }
+  let m;
+  try {
+    m = parseModel(bytes);
+  } catch (err) {
+    throw new FormatError({ path }, `--init: not an ONNX model (${(err as Error).message}); give a model written by cryopick train`);
+  }
   const a = m.metadata['cryopick.architecture'];
   const got = a ? (JSON.parse(a) as { arch?: string }).arch : undefined;
   const values = new Map([...m.initializers].map(([k, v]) => [k, v.data]));

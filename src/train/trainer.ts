@@ -33,10 +33,11 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   const start = Date.now();
   const modelPath = join(options.outDir, 'model.onnx');
   if (!options.overwrite && !options.resume && existsSync(modelPath)) throw new FileExistsError(modelPath);
-  await mkdir(join(options.outDir, 'checkpoints'), { recursive: true });
   const pre = trainPreprocessParams(p);
   const data = await prepareData(p, pre, options);
   const net = p.family === 'yolo' ? await createYoloNet(p) : await createPickerNet(p, data.loss, options.outDir);
+  // only now (data read, prior possible, model built): a failure before this leaves no folder behind
+  await mkdir(join(options.outDir, 'checkpoints'), { recursive: true });
   const say = (t: string): void => options.onMessage?.(t);
   if (data.test.length === 0) say('no test split: the last epoch will be exported (use --test-fraction or --test-micrographs to choose the best epoch on held-out data)');
   const rng = makeRng(p.seed);

@@ -25,7 +25,7 @@ test('a second pick into a held folder is refused naming the holder; a killed ho
       input: { preprocess: { downsample: { kind: 'factor', factor: 2, method: 'bin' }, normalize: { kind: 'standardize' } }, particleDiameter: 32 },
     });
     await mkdir(join(dir, 'mics'));
-    for (let k = 0; k < 2; k++) await writeMrc(join(dir, 'mics', `m${k}.mrc`), blobImage(128, 112, [{ x: 50, y: 60, peak: 4 }], 6));
+    for (let k = 0; k < 2; k++) await writeMrc(join(dir, 'mics', `m${k}.mrc`), blobImage(160, 160, [{ x: 50, y: 60, peak: 4 }], 6));
     const out = join(dir, 'run');
     // another writer (a separate process) holds the folder
     holder = spawn(process.execPath, ['--input-type=module', '-e',
