@@ -5,7 +5,6 @@ import { readFile } from 'node:fs/promises';
 import { GraphBuilder } from '../engine/builder.js';
 import { compileForward, type CompiledForward } from '../engine/forward.js';
 import type { ParamStore } from '../engine/params.js';
-import { parseModel } from '../engine/onnx-serialize.js';
 import { pad } from '../engine/ops/shape.js';
 import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
@@ -15,6 +14,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { buildNetwork } from '../models/topaz/network.js';
 import { defaultConfig, type PickerModelConfig } from '../models/topaz/spec.js';
 import { PickerModel } from '../models/picker-model.js';
+import { readModelFile } from '../models/model-file.js';
 import { buildLossGraph } from './loss-graph.js';
 import { featuresOf, reconstructionError, withAutoencoder } from './autoencoder.js';
 import type { LossSettings } from './loss-reference.js';
@@ -144,13 +144,11 @@ export function initClassifierBias(store: ParamStore, prior: number): void {
 }
 
 async function loadInit(store: ParamStore, path: string, arch: string): Promise<void> {
-  const m = parseModel(new Uint8Array(await readFile(path)));
-  const a = m.metadata['cryopick.architecture'];
-  const got = a ? (JSON.parse(a) as { arch?: string }).arch : undefined;
-  const values = new Map([...m.initializers].map(([k, v]) => [k, v.data]));
-  const missing = [...store.entries.keys()].filter((k) => !values.has(k) || values.get(k)?.length !== store.entries.get(k)?.data.length);
-  if ((got !== undefined && got !== arch) || missing.length > 0) {
-    throw new ConfigError([{ path: 'init', message: `${path} is a ${got ?? 'non-cryopick'} model whose weights do not fit ${arch} with these units/options (${missing.length} tensors differ); use the same --model, --units and --batch-norm` }]);
+  const file = readModelFile(new Uint8Array(await readFile(path)), path);
+  const got = file.config.arch;
+  const missing = [...store.entries.keys()].filter((k) => file.weights.get(k)?.length !== store.entries.get(k)?.data.length);
+  if (got !== arch || missing.length > 0) {
+    throw new ConfigError([{ path: 'init', message: `${path} is a ${got} model whose weights do not fit ${arch} with these units/options (${missing.length} tensors differ); use the same --model, --units and --batch-norm` }]);
   }
-  store.load(values);
+  store.load(file.weights);
 }
