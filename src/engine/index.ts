@@ -24,6 +24,6 @@ export type { Feed } from './forward.js';
 export { compileTrainStep, TrainStep } from './train-step.js';
 export type { TrainStepOptions, StepResult, OptimizerState } from './train-step.js';
 export type { OptimizerConfig } from './optimizers.js';
-export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js';
-export type { Checkpoint } from './checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, restoreCheckpoint, restoreParams, restoreOptimizerState, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js';
+export type { Checkpoint, CheckpointExtras } from './checkpoint.js';
 export { convFlops } from './flops.js';

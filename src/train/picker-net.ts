@@ -11,17 +11,16 @@ import type { RuntimeOptions } from '../engine/runtime.js';
 import { ConfigError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { buildNetwork } from '../models/topaz/network.js';
+import { buildNetwork, buildNetworkParts } from '../models/topaz/network.js';
 import { defaultConfig, type PickerModelConfig } from '../models/topaz/spec.js';
 import { PickerModel } from '../models/picker-model.js';
 import { readModelFile } from '../models/model-file.js';
 import { buildLossGraph } from './loss-graph.js';
-import { featuresOf, reconstructionError, withAutoencoder } from './autoencoder.js';
+import { reconstructionError, withAutoencoder } from './autoencoder.js';
 import type { LossSettings } from './loss-reference.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
-import { checkpointWeights, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
-import { restoreOptimizerState, restoreParams } from '../engine/checkpoint.js';
+import { decodeCheckpoint, encodeCheckpoint, restoreOptimizerState, restoreParams } from '../engine/checkpoint.js';
 
 /** The engine's model configuration for the training parameters. */
 export function modelConfig(p: Pick<TrainParams, 'model' | 'units' | 'unitScaling' | 'batchNorm' | 'dropout' | 'pooling'>): PickerModelConfig {
@@ -64,11 +63,11 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
         await step?.ts.release();
         const b = new GraphBuilder();
         const xin = b.input('x', [batch, 1, side, side]);
-        const logits = buildNetwork(b, store, cfg, xin, { mode: 'train', fill: dense });
+        const { features, logits } = buildNetworkParts(b, store, cfg, xin, { mode: 'train', fill: dense });
         const lab = b.input('labels', [logits.size]);
         // Dense batches: scale the GE-binomial penalty to a 256-sample Topaz batch (loss-reference.ts).
         const lg = buildLossGraph(b, logits, lab, dense ? { ...loss, penaltyScale: Math.min(1, 256 / logits.size) } : loss);
-        const recon = p.autoencoderWeight > 0 ? reconstructionError(b, store, featuresOf(b, logits), xin, rf, p.encoderUnits) : undefined;
+        const recon = p.autoencoderWeight > 0 ? reconstructionError(b, store, features, xin, rf, p.encoderUnits) : undefined;
         const objective = recon ? withAutoencoder(lg.objective, recon, p.autoencoderWeight) : lg.objective;
         const ts = await compileTrainStep(objective, store, {
           optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) },
@@ -108,14 +107,12 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
     snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
     restore: (w) => store.load(w),
     async saveCheckpoint(path, rngState) {
-      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, rngState), { overwrite: true });
+      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, { ...(rngState === undefined ? {} : { rngState }), ...(step ? { optimizer: step.ts.optimizer } : {}) }), { overwrite: true });
     },
     async loadCheckpoint(path) {
       const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
-      restoreParams(store, checkpointWeights(c), path);
-      const slots = new Map<string, Float32Array>();
-      for (const [k, v] of c.tensors) if (k.startsWith('opt:')) slots.set(k.slice(4), v);
-      pendingOptimizer = { step: c.step, slots, path };
+      restoreParams(store, c.params, path);
+      pendingOptimizer = { step: c.step, slots: c.slots, path };
       return c.rngState === undefined ? {} : { rngState: c.rngState };
     },
     async exportOnnx(path, weights, metadata) {

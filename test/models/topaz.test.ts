@@ -88,13 +88,13 @@ test('autoencoder decoder: rf 71 gives a 63×63 reconstruction, and its gradient
   const x = b.input('x', [2, 1, 71, 71]);
   const { features } = model.forwardParts(x, { mode: 'train', fill: false });
   assert.deepEqual(features.shape, [2, model.featureChannels, 1, 1]);
-  const rec = buildDecoder(b, model.store, { latentChannels: model.featureChannels, ngf: 4, receptiveField: 71 }, features, true);
+  const rec = buildDecoder(b, model.store, { latentChannels: model.featureChannels, units: 4, receptiveField: 71 }, features, { mode: 'train' });
   assert.deepEqual(rec.shape, [2, 1, 63, 63]);
   const { gradCheck } = await import('../engine/_gradcheck.js');
   const r = await gradCheck({
     build(bb, s) {
       const z = s.declare(bb, 'z', [3, 8, 1, 1], { kind: 'uniform', bound: 1 });
-      return { out: buildDecoder(bb, s, { latentChannels: 8, ngf: 2, receptiveField: 31 }, z, true) };
+      return { out: buildDecoder(bb, s, { latentChannels: 8, units: 2, receptiveField: 31 }, z, { mode: 'train' }) };
     },
     samples: 8,
   });
