@@ -13,7 +13,7 @@ export * from './ops/pool.js';
 export * from './ops/misc.js';
 export { gradients } from './backward.js';
 export { gradRules } from './grad/table.js';
-export { ParamStore, Rng, initialize } from './params.js';
+export { ParamStore, initialize } from './params.js';
 export type { Init, ParamEntry } from './params.js';
 export { Session, listProviders, EXECUTION_PROVIDERS } from './runtime.js';
 export type { ExecutionProvider, RuntimeOptions, TensorData } from './runtime.js';

@@ -12,7 +12,7 @@ import { effectiveSlack, type TrainParams } from './params.js';
 import { decidePrior, type PriorDecision } from './pi.js';
 import { PatchSampler } from './sampler.js';
 import { splitMicrographs } from './split.js';
-import type { Rng } from './_rng.js';
+import type { Random } from '../random.js';
 import type { TrainOptions } from './train-types.js';
 
 export interface TrainData {
@@ -78,7 +78,7 @@ export interface BatchSource {
 
 /** Dense crops or Topaz patches, as the parameters say. */
 export function makeBatchSource(p: TrainParams, train: readonly LabelledMicrograph[], method: LossSettings['method'],
-  receptiveField: number, outputSize: (crop: number) => number, rng: Rng): BatchSource {
+  receptiveField: number, outputSize: (crop: number) => number, rng: Random): BatchSource {
   if (p.mode === 'dense') {
     const out = outputSize(p.cropSize);
     const s = new DenseSampler(train, { crop: p.cropSize, out, offset: (p.cropSize - out) >> 1, balance: 0.5, augment: true }, rng);

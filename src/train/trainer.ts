@@ -17,7 +17,7 @@ import { makeBatchSource, makeScheduler, prepareData, type BatchSource } from '.
 import type { LrScheduler } from './lr-schedule.js';
 import type { PickerNet } from './net.js';
 import type { EpochMetrics, TrainOptions, TrainResult } from './train-types.js';
-import { makeRng } from './_rng.js';
+import { trainingRandom } from './split.js';
 
 /**
  * Trains a picker. Aborting `options.signal` finishes the current step, exports the best model
@@ -38,7 +38,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   const net = await createPickerNet(p, data.loss, options.outDir);
   const say = (t: string): void => options.onMessage?.(t);
   if (data.test.length === 0) say('no test split: the last epoch will be exported (use --test-fraction or --test-micrographs to choose the best epoch on held-out data)');
-  const rng = makeRng(p.seed);
+  const rng = trainingRandom(p.seed);
   const source = makeBatchSource(p, data.train, data.loss.method, net.receptiveField, (c) => net.outputSize(c), rng);
   const spe = p.epochSize;
   const scheduler = makeScheduler(p, options, spe);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GraphBuilder, Rng, compileTrainStep, loadCheckpoint, mul, reduceMean, reshape, restoreCheckpoint, saveCheckpoint, softplus, sub } from '../../src/engine/index.js';
+import { GraphBuilder, compileTrainStep, loadCheckpoint, mul, reduceMean, reshape, restoreCheckpoint, saveCheckpoint, softplus, sub } from '../../src/engine/index.js';
+import { Random } from '../../src/random.js';
 import type { OptimizerConfig } from '../../src/engine/index.js';
 import { FormatError } from '../../src/errors.js';
 import { PickerModel, defaultConfig } from '../../src/models/index.js';
@@ -14,7 +15,7 @@ const N = 8;
 const cfg = defaultConfig('conv31', { units: 4 });
 
 function batches(count: number): { x: Float32Array; y: Float32Array }[] {
-  const rng = new Rng(3);
+  const rng = new Random(3);
   return [...Array(count)].map(() => ({
     x: new Float32Array(N * 31 * 31).map(() => rng.normal()),
     y: new Float32Array(N).map((_, i) => i % 2),
