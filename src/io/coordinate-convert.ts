@@ -1,13 +1,12 @@
 // Coordinate conversion pipeline behind `cryopick convert`: read any format, match names to
 // micrographs, threshold, flip y, scale, and write any format. Order: threshold → flip y (in
 // the input frame, using the input images' height) → scale → write. Reports via callbacks.
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { flipParticlesY, scaleParticles, type MicrographPicks } from './coords.js';
 import { readCoordinates, writeCoordinates, type CoordinateFormat, type CoordinateWarning } from './coordinate-formats.js';
 import { describeNameMismatch, matchMicrographNames, type NameMatch } from './micrograph-names.js';
 import { micrographKind, readMicrograph } from './micrograph.js';
+import { listMicrographs } from './micrograph-inputs.js';
 import { openMrc } from './mrc-reader.js';
 import type { RelionOptics } from './star-relion.js';
 
@@ -52,11 +51,6 @@ export function mergePicks(all: readonly MicrographPicks[]): MicrographPicks[] {
     byName.set(m.micrograph, prev ? { ...prev, particles: [...prev.particles, ...m.particles] } : m);
   }
   return [...byName.values()];
-}
-
-/** Lists micrograph files (MRC family, TIFF, PNG, JPEG) in a folder, sorted. */
-export async function listMicrographs(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => micrographKind(n) !== undefined).sort().map((n) => join(dir, n));
 }
 
 /** Width and height of a micrograph file (MRC: header only). */
@@ -129,8 +123,7 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
 }
 
 async function attachMicrographs(picks: MicrographPicks[], options: ConvertOptions): Promise<MicrographPicks[]> {
-  const files = await listMicrographs(options.micrographs as string);
-  if (files.length === 0) throw new ConfigError([{ path: 'micrographs', message: `${options.micrographs} holds no micrograph files (.mrc, .tif, .png, ...)` }]);
+  const files = listMicrographs([options.micrographs as string]);
   const match = matchMicrographNames(picks.map((m) => m.micrograph), files);
   const report = describeNameMismatch(match);
   if (report !== '') options.onNameMismatch?.(report, match);

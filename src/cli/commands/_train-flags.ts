@@ -1,6 +1,6 @@
 // The `train` flags: one per training parameter (kebab-case of the schema field), converted to
 // the parameter object that parseTrainParams validates (numbers parsed here, ranges there).
-import { UsageError } from '../../errors.js';
+import { parseNumberFlag } from './_options.js';
 import type { TrainParamsInput } from '../../train/params.js';
 
 export interface TrainFlag {
@@ -71,9 +71,7 @@ export function flagsToParams(flags: Readonly<Record<string, unknown>>): Record<
     if (v === undefined) continue;
     if (f.negate) { if (v === false) out[f.key] = false; continue; }
     if (f.kind === 'number') {
-      const x = Number(v);
-      if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${f.flag}: expected a number, got '${String(v)}'`);
-      out[f.key] = x;
+      out[f.key] = parseNumberFlag(v, `--${f.flag}`);
     } else {
       out[f.key] = v;
     }

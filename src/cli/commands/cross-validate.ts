@@ -2,18 +2,15 @@
 // tried at initial + j·increment; folds × values trainings; best by mean held-out AUPRC; final model.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { installInterrupt } from './_interrupt.js';
+import { parseNumberFlag } from './_options.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { crossValidate } from '../../tune/crossval.js';
 import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-function num(flags: Record<string, unknown>, key: string, flag: string): number {
-  const v = flags[key];
-  const x = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${flag}: expected a number, got '${String(v)}'`);
-  return x;
-}
+const num = (flags: Record<string, unknown>, key: string, flag: string): number => parseNumberFlag(flags[key] ?? '', `--${flag}`) as number;
 
 export function register(program: Command): void {
   const cmd = program
@@ -44,24 +41,16 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
     const params = flagsToParams(flags) as TrainParamsInput;
     const count = num(flags, flags['increments'] !== undefined ? 'increments' : 'numValues', flags['increments'] !== undefined ? 'increments' : 'num-values');
     const quiet = flags['quiet'] === true;
-    const cv = new AbortController();
-    const fin = new AbortController();
-    let presses = 0;
-    let finalPhase = false;
-    const onSigint = (): void => {
-      presses++;
-      if (presses >= 3 || (finalPhase && fin.signal.aborted)) process.exit(130);
-      if (!finalPhase) { process.stderr.write('\ninterrupt: stopping the running training; the final model is trained with the best value so far (Ctrl+C again to stop that too)\n'); cv.abort(); finalPhase = true; return; }
-      process.stderr.write('\ninterrupt: finishing the final training with the best epoch so far (Ctrl+C again to quit at once)\n');
-      fin.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const stop = installInterrupt([
+      'interrupt: stopping the running training; the final model is trained with the best value so far (Ctrl+C again to stop that too)',
+      'interrupt: finishing the final training with the best epoch so far (Ctrl+C again to quit at once)',
+    ]);
     try {
       const r = await crossValidate({
         params, parameter: camel(String(flags['parameter'])), folds: num(flags, 'folds', 'folds'), initial: num(flags, 'initial', 'initial'),
         increment: num(flags, 'increment', 'increment'), count, outDir: String(flags['out']), overwrite: flags['overwrite'] === true,
-        signal: cv.signal, finalSignal: fin.signal,
-        onMessage: (m) => { if (!quiet || m.startsWith('best') || m.startsWith('no ')) process.stderr.write(`${m}\n`); if (m.startsWith('best')) finalPhase = true; },
+        signal: stop.signal(0), finalSignal: stop.signal(1),
+        onMessage: (m) => { if (!quiet || m.startsWith('best') || m.startsWith('no ')) process.stderr.write(`${m}\n`); if (m.startsWith('best')) stop.advance(); },
         onRunEnd: (run, done, total) => {
           if (!quiet) process.stderr.write(`run ${done}/${total}: ${flags['parameter']} = ${String(Object.values(run.params)[0])}, fold ${(run.params['fold'] as number) + 1}: held-out AUPRC ${run.score?.toFixed(4) ?? run.status} (${run.seconds.toFixed(1)} s)\n`);
         },
@@ -71,7 +60,7 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
       out.write(`table: ${r.files.table}\nplot: ${r.files.plot}\n`);
       if (r.final) out.write(`final model: ${r.final.modelPath}\n`);
     } finally {
-      process.off('SIGINT', onSigint);
+      stop.dispose();
     }
   });
 }

@@ -3,30 +3,27 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { runDemo } from '../../demo/run-demo.js';
-import { parseIntegerOption } from './_options.js';
+import { installInterrupt } from './_interrupt.js';
+import { parseNumberFlag } from './_options.js';
 
 export function register(program: Command): void {
   program
     .command('demo')
     .description('simulate a small dataset, train a picker from sparse picks, pick held-out micrographs, evaluate and write an HTML report')
     .option('--out <dir>', 'output folder', 'demo-output')
-    .option('--seed <n>', 'random seed of the simulation and training', parseIntegerOption, 1)
-    .option('--epochs <n>', 'training epochs (default: the demo default)', parseIntegerOption)
-    .option('--threads <n>', 'threads for training and inference (default: all cores)', parseIntegerOption)
+    .option('--seed <n>', 'random seed of the simulation and training', '1')
+    .option('--epochs <n>', 'training epochs (default: the demo default)')
+    .option('--threads <n>', 'threads for training and inference (default: all cores)')
     .option('--no-overwrite', 'refuse to replace an existing output folder')
-    .action(async (opts: { out: string; seed: number; epochs?: number; threads?: number; overwrite: boolean }) => {
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        if (controller.signal.aborted) process.exit(130);
-        process.stderr.write('\nstopping after the current step (Ctrl+C again to quit at once)...\n');
-        controller.abort();
-      };
-      process.on('SIGINT', onSigint);
+    .action(async (flags: { out: string; seed: string; epochs?: string; threads?: string; overwrite: boolean }) => {
+      const int = (v: string | undefined, flag: string): number | undefined => parseNumberFlag(v, flag, Number.isInteger, 'a whole number');
+      const opts = { out: flags.out, overwrite: flags.overwrite, seed: int(flags.seed, '--seed') as number, epochs: int(flags.epochs, '--epochs'), threads: int(flags.threads, '--threads') };
+      const stop = installInterrupt(['stopping after the current step (Ctrl+C again to quit at once)...']);
       const log = (s: string): void => void process.stderr.write(`${s}\n`);
       let lastEpoch = -1;
       try {
         const s = await runDemo({
-          outDir: resolve(opts.out), seed: opts.seed, overwrite: opts.overwrite, signal: controller.signal,
+          outDir: resolve(opts.out), seed: opts.seed, overwrite: opts.overwrite, signal: stop.signal(0),
           ...(opts.epochs === undefined ? {} : { epochs: opts.epochs }),
           ...(opts.threads === undefined ? {} : { threads: opts.threads }),
           onStage: (t) => log(`• ${t}`),
@@ -55,7 +52,7 @@ export function register(program: Command): void {
           ].join('\n'),
         );
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.dispose();
       }
     });
 }

@@ -4,11 +4,12 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../../errors.js';
 import { loadScoreModel } from '../../pick/score-model.js';
-import { listMicrographs } from '../../pick/inputs.js';
+import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
+import { installInterrupt } from './_interrupt.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
 
@@ -81,9 +82,7 @@ export function register(program: Command): void {
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
         const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
-        const controller = new AbortController();
-        const onSigint = (): void => controller.abort();
-        process.once('SIGINT', onSigint);
+        const stop = installInterrupt(['interrupt: finishing the micrographs in flight; rerun with --resume to continue (Ctrl+C again to quit at once)']);
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: 'pick [{bar}] {value}/{total} | {rate} micrographs/s | ETA {eta_formatted} | {detections} detections', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
           : undefined;
@@ -94,7 +93,7 @@ export function register(program: Command): void {
           result = await pickMicrographs(files, model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-            modelId: flags.model, signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: flags.model, signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
               if (!bar && (Date.now() - lastLog > 5000 || p.done === p.total)) {
@@ -105,7 +104,7 @@ export function register(program: Command): void {
           });
         } finally {
           bar?.stop();
-          process.removeListener('SIGINT', onSigint);
+          stop.dispose();
         }
         if (result.interrupted) {
           process.stdout.write(`interrupted after ${result.picked + result.skipped} of ${files.length} micrographs; rerun with --resume to finish\n`);

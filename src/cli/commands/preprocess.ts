@@ -2,13 +2,14 @@
 // and optionally invert micrographs in parallel, writing MRCs with the new pixel size, through a
 // cache; also writes DIR/preprocess-params.json so training can reuse exactly these settings.
 import type { Command } from 'commander';
+import { parseNumberFlag } from './_options.js';
 import cliProgress from 'cli-progress';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { ConfigError, FormatError, UsageError } from '../../errors.js';
-import { micrographKind } from '../../io/micrograph.js';
+import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { parsePreprocessParams } from '../../image/preprocess-params.js';
 import type { PreprocessParams } from '../../image/preprocess-params.js';
@@ -16,33 +17,11 @@ import { preprocessFiles } from '../../image/preprocess-files.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-function num(flags: Flags, key: string, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
-  const text = flags[key];
-  if (text === undefined || typeof text === 'boolean') return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
-  return v;
-}
-
 const positive = (v: number) => v > 0;
 
-/** Expands folders into the micrograph files they contain (sorted); files are kept as given. */
-function expandInputs(inputs: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const input of inputs) {
-    if (!existsSync(input)) throw new UsageError(`input ${input} does not exist`);
-    if (statSync(input).isDirectory()) {
-      const files = readdirSync(input).filter((f) => micrographKind(f) !== undefined).sort().map((f) => join(input, f));
-      if (files.length === 0) throw new UsageError(`folder ${input} holds no micrographs (.mrc, .tif, .png, .jpg ...)`);
-      out.push(...files);
-    } else out.push(input);
-  }
-  return out;
-}
-
 function filterFrom(flags: Flags, which: 'lowpass' | 'highpass'): Record<string, unknown> | undefined {
-  const res = num(flags, `${which}Resolution`, `--${which}-resolution`, positive, 'a resolution in Å');
-  const nyq = num(flags, `${which}Nyquist`, `--${which}-nyquist`, (v) => v > 0 && v <= 1, 'a fraction of Nyquist in (0, 1]');
+  const res = parseNumberFlag(flags[`${which}Resolution`], `--${which}-resolution`, positive, 'a resolution in Å');
+  const nyq = parseNumberFlag(flags[`${which}Nyquist`], `--${which}-nyquist`, (v) => v > 0 && v <= 1, 'a fraction of Nyquist in (0, 1]');
   const shape = flags[which];
   if (res !== undefined && nyq !== undefined) throw new UsageError(`give --${which}-resolution or --${which}-nyquist, not both`);
   if (res === undefined && nyq === undefined) {
@@ -52,13 +31,13 @@ function filterFrom(flags: Flags, which: 'lowpass' | 'highpass'): Record<string,
   const kind = shape ?? 'butterworth';
   if (kind !== 'gaussian' && kind !== 'butterworth') throw new UsageError(`--${which}: expected gaussian or butterworth, got '${String(kind)}'`);
   const cutoff = res !== undefined ? { resolutionA: res } : { fractionNyquist: nyq };
-  const order = num(flags, 'order', '--order', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+  const order = parseNumberFlag(flags['order'], '--order', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
   return kind === 'gaussian' ? { kind, cutoff } : { kind, cutoff, ...(order === undefined ? {} : { order }) };
 }
 
 function downsampleFrom(flags: Flags): Record<string, unknown> | undefined {
-  const scale = num(flags, 'scale', '--scale', (v) => v >= 1, 'a factor >= 1');
-  const pixelSize = num(flags, 'pixelSize', '--pixel-size', positive, 'a pixel size in Å');
+  const scale = parseNumberFlag(flags['scale'], '--scale', (v) => v >= 1, 'a factor >= 1');
+  const pixelSize = parseNumberFlag(flags['pixelSize'], '--pixel-size', positive, 'a pixel size in Å');
   const method = flags['bin'] === true ? 'bin' : 'fourier';
   if (scale !== undefined && pixelSize !== undefined) throw new UsageError('give --scale or --pixel-size, not both');
   if (scale !== undefined) return { kind: 'factor', factor: scale, method };
@@ -70,14 +49,14 @@ function downsampleFrom(flags: Flags): Record<string, unknown> | undefined {
 function normalizeFrom(flags: Flags, base: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const kind = (flags['normalize'] as string | undefined) ?? (base?.['kind'] as string | undefined);
   const gmmFlags: Array<[string, string, unknown]> = [
-    ['sample', '--sample', num(flags, 'sample', '--sample', (v) => v >= 1, 'a factor >= 1')],
-    ['iterations', '--niters', num(flags, 'niters', '--niters', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
-    ['tolerance', '--tolerance', num(flags, 'tolerance', '--tolerance', (v) => v >= 0, 'a number >= 0')],
-    ['priorAlpha', '--alpha', num(flags, 'alpha', '--alpha', (v) => v >= 1, 'a number >= 1')],
-    ['priorBeta', '--beta', num(flags, 'beta', '--beta', (v) => v >= 1, 'a number >= 1')],
-    ['seed', '--seed', num(flags, 'seed', '--seed', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
+    ['sample', '--sample', parseNumberFlag(flags['sample'], '--sample', (v) => v >= 1, 'a factor >= 1')],
+    ['iterations', '--niters', parseNumberFlag(flags['niters'], '--niters', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
+    ['tolerance', '--tolerance', parseNumberFlag(flags['tolerance'], '--tolerance', (v) => v >= 0, 'a number >= 0')],
+    ['priorAlpha', '--alpha', parseNumberFlag(flags['alpha'], '--alpha', (v) => v >= 1, 'a number >= 1')],
+    ['priorBeta', '--beta', parseNumberFlag(flags['beta'], '--beta', (v) => v >= 1, 'a number >= 1')],
+    ['seed', '--seed', parseNumberFlag(flags['seed'], '--seed', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
     ['initialWeights', '--init-weights', flags['initWeights'] === undefined ? undefined
-      : String(flags['initWeights']).split(',').map((t) => num({ t }, 't', '--init-weights', (v) => v > 0 && v <= 1, 'weights in (0, 1]'))],
+      : String(flags['initWeights']).split(',').map((t) => parseNumberFlag(t, '--init-weights', (v) => v > 0 && v <= 1, 'weights in (0, 1]'))],
     ['seedFrom', '--topaz-seeding', flags['topazSeeding'] === true ? 'bright' : undefined],
   ];
   const given = gmmFlags.filter(([, , v]) => v !== undefined);
@@ -161,10 +140,10 @@ export function register(program: Command): void {
     .option('-q, --quiet', 'no progress bar or summary')
     .action(async (inputs: string[], flags: Flags) => {
       const params = await paramsFromFlags(flags);
-      const threads = num(flags, 'threads', '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
+      const threads = parseNumberFlag(flags['threads'], '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
       const cacheKey = flags['cacheKey'];
       if (cacheKey !== undefined && cacheKey !== 'content' && cacheKey !== 'stat') throw new UsageError(`--cache-key: expected content or stat, got '${String(cacheKey)}'`);
-      const files = expandInputs(inputs);
+      const files = listMicrographs(inputs);
       const outDir = String(flags['out']);
       const overwrite = flags['overwrite'] === true;
       const quiet = flags['quiet'] === true;

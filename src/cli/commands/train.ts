@@ -8,7 +8,7 @@ import { trainPicker } from '../../train/trainer.js';
 import { runTrainPipeline } from '../../tune/pipeline.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
-import { installStagedInterrupt } from './_staged-interrupt.js';
+import { installInterrupt, SEARCH_THEN_TRAIN } from './_interrupt.js';
 
 
 export function register(program: Command): void {
@@ -32,11 +32,11 @@ Notes:
   cmd.action(async (flags: Record<string, unknown>) => {
     if (typeof flags['config'] === 'string') {
       // search, then final training: each gets its own Ctrl+C stage
-      const staged = installStagedInterrupt();
+      const staged = installInterrupt(SEARCH_THEN_TRAIN);
       try {
         const res = await runTrainPipeline(flags['config'], {
-          signal: staged.search, finalSignal: staged.final, overwrite: flags['overwrite'] === true,
-          onStage: (stage) => { if (stage === 'final') staged.searchDone(); },
+          signal: staged.signal(0), finalSignal: staged.signal(1), overwrite: flags['overwrite'] === true,
+          onStage: (stage) => { if (stage === 'final') staged.advance(); },
           onMessage: (s: string) => process.stderr.write(`${s}\n`),
         });
         process.stdout.write(`run folder: ${res.runDir}\n`);
@@ -46,7 +46,7 @@ Notes:
       }
       return;
     }
-    const stop = installInterrupt();
+    const stop = installInterrupt(['interrupt: finishing the current step, then exporting the best model so far (Ctrl+C again to quit at once)']);
     try {
       if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
         throw new UsageError('train needs --micrographs and --picks (or --config config.json)');
@@ -59,7 +59,7 @@ Notes:
       let started = false;
       let lastEpoch = 0;
       const result = await trainPicker(params, {
-        outDir: String(flags['out']), overwrite: flags['overwrite'] === true, resume: flags['resume'] === true, signal: stop.signal,
+        outDir: String(flags['out']), overwrite: flags['overwrite'] === true, resume: flags['resume'] === true, signal: stop.signal(0),
         onMessage: (s) => { bar?.stop(); started = false; process.stderr.write(`${s}\n`); },
         onProgress: (p) => {
           if (!bar) {
@@ -82,16 +82,4 @@ Notes:
       stop.dispose();
     }
   });
-}
-
-/** First SIGINT aborts gracefully; the second exits at once (outputs are atomic, never half-written). */
-function installInterrupt(): { signal: AbortSignal; dispose: () => void } {
-  const ctl = new AbortController();
-  const handler = (): void => {
-    if (ctl.signal.aborted) process.exit(130);
-    process.stderr.write('\ninterrupt: finishing the current step, then exporting the best model so far (Ctrl+C again to quit at once)\n');
-    ctl.abort();
-  };
-  process.on('SIGINT', handler);
-  return { signal: ctl.signal, dispose: () => process.off('SIGINT', handler) };
 }

@@ -1,15 +1,17 @@
-// Expands the micrograph arguments of `cryopick pick` (files and folders) into a sorted file list.
+// The one expansion of micrograph arguments (files and folders) into a file list, used by every
+// command that takes micrographs (train, tune, pick, preprocess, convert), with one set of messages.
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { micrographKind } from '../io/micrograph.js';
+import { micrographKind } from './micrograph.js';
 import { ConfigError } from '../errors.js';
 
 /**
  * Files are kept as given; folders contribute their micrograph files (MRC, TIFF, PNG/JPEG; not
  * recursive), sorted by name. Duplicates are dropped.
+ * @param option the flag or config key the inputs came from, named in messages (e.g. "micrographs")
  * @throws ConfigError listing every missing path and every folder without micrographs.
  */
-export function listMicrographs(inputs: readonly string[]): string[] {
+export function listMicrographs(inputs: readonly string[], option = 'micrographs'): string[] {
   const out: string[] = [];
   const problems = [];
   for (const input of inputs) {
@@ -23,6 +25,6 @@ export function listMicrographs(inputs: readonly string[]): string[] {
       out.push(input);
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems, 'cannot read the micrographs');
+  if (problems.length > 0) throw new ConfigError(problems, `cannot read the ${option}`);
   return [...new Set(out)];
 }
