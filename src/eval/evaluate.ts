@@ -1,6 +1,6 @@
 // Evaluation of predicted picks against reference picks, per micrograph and pooled over all:
 // P/R/F1 at a threshold, best F1, AP, mean IoU of matches, PR curve, and a y-flip check.
-import { ORIGINAL_FRAME, micrographKey, flipParticlesY, toFrame, type MicrographPicks, type Particle } from '../io/coords.js';
+import { ORIGINAL_FRAME, micrographKey, lengthInFrame, toFrame, type MicrographPicks, type Particle } from '../io/coords.js';
 import { ConfigError } from '../errors.js';
 import { pairByName } from '../io/micrograph-names.js';
 import { matchParticles, type MatchCriterion, type MatchMethod, type MatchOptions } from './match.js';
@@ -117,7 +117,7 @@ function flipCheck(pred: readonly Particle[], ref: readonly Particle[], height: 
   const greedy = { ...match, method: 'greedy' as const };
   return {
     direct: matchParticles(top, ref, greedy).pairs.length,
-    flipped: matchParticles(flipParticlesY(top, height), ref, greedy).pairs.length,
+    flipped: matchParticles(toFrame({ micrograph: '', particles: top, frame: { ...ORIGINAL_FRAME, yFlipped: true }, height }, ORIGINAL_FRAME).particles, ref, greedy).pairs.length,
   };
 }
 
@@ -199,7 +199,7 @@ export function evaluatePicks(predictions: readonly MicrographPicks[], reference
 /** The median particle diameter (original px) recorded in the references, if any have one. */
 export function diameterFromReferences(references: readonly MicrographPicks[]): number | undefined {
   const d: number[] = [];
-  for (const r of references) for (const p of r.particles) if (p.diameter !== undefined) d.push(p.diameter * r.frame.binning);
+  for (const r of references) for (const p of r.particles) if (p.diameter !== undefined) d.push(lengthInFrame(p.diameter, r.frame, ORIGINAL_FRAME));
   if (d.length === 0) return undefined;
   d.sort((a, b) => a - b);
   return d[Math.floor(d.length / 2)];

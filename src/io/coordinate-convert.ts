@@ -2,7 +2,7 @@
 // micrographs, threshold, flip y, scale, and write any format. Order: threshold → flip y (in
 // the input frame, using the input images' height) → scale → write. Reports via callbacks.
 import { ConfigError } from '../errors.js';
-import { flipParticlesY, scaleParticles, type MicrographPicks } from './coords.js';
+import { fileFrame, toFrame, type MicrographPicks } from './coords.js';
 import { readCoordinates, writeCoordinates, type CoordinateFormat, type CoordinateWarning } from './coordinate-formats.js';
 import { describeNameMismatch, matchMicrographNames, type NameMatch } from './micrograph-names.js';
 import { micrographKind, readMicrograph } from './micrograph.js';
@@ -96,22 +96,11 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
       dropped += particles.length - kept.length;
       particles = kept;
     }
-    if (options.flipY) {
-      const h = options.imageHeight ?? m.height;
-      if (h === undefined) throw new ConfigError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
-      particles = flipParticlesY(particles, h);
-    }
-    let out: MicrographPicks = { ...m, particles };
-    if (options.scale !== undefined && options.scale !== 1) {
-      const s = options.scale;
-      out = {
-        ...out,
-        particles: scaleParticles(particles, s),
-        ...(m.width === undefined ? {} : { width: Math.round(m.width * s) }),
-        ...(m.height === undefined ? {} : { height: Math.round(m.height * s) }),
-      };
-    }
-    return out;
+    const height = options.flipY ? options.imageHeight ?? m.height : m.height;
+    if (options.flipY && height === undefined) throw new ConfigError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
+    // the input is read as a frame binned by --scale, y flipped with --flip-y; the output is that frame's original
+    const input = { ...m, particles, frame: fileFrame(options.scale ?? 1, options.flipY ?? false), ...(height === undefined ? {} : { height }) };
+    return toFrame(input, { ...m.frame, yFlipped: false });
   });
   const written = await writeCoordinates(options.out, picks, options.to, {
     ...(options.overwrite ? { overwrite: true } : {}),

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicrographPicks, Particle } from '../io/coords.js';
-import { micrographKey } from '../io/coords.js';
+import { ORIGINAL_FRAME, micrographKey } from '../io/coords.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { FormatError, UserError } from '../errors.js';
 
@@ -88,7 +88,7 @@ export function selectByScore(d: MicrographDetections, threshold: number): Micro
   return {
     micrograph: d.micrograph,
     particles: d.particles.filter((p) => (p.score ?? Number.NEGATIVE_INFINITY) >= threshold),
-    frame: { binning: 1, yFlipped: false },
+    frame: ORIGINAL_FRAME,
     width: d.width,
     height: d.height,
   };

@@ -4,7 +4,7 @@
 import { basename, join } from 'node:path';
 import { ConfigError, UserError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
-import { micrographKey, type MicrographPicks, type Particle } from '../io/coords.js';
+import { fileFrame, micrographKey, toFrame, type Frame, type MicrographPicks, type Particle } from '../io/coords.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
 import { readMicrograph } from '../io/micrograph.js';
 import { listMicrographs } from '../io/micrograph-inputs.js';
@@ -16,7 +16,7 @@ export interface LoadOptions {
   readonly picksBinning: number;
   readonly radius: number;
   /** Preprocesses one micrograph; returns the image and its per-axis downsampling factors. */
-  readonly preprocess: (image: Image2D, path: string) => Promise<{ image: Image2D; factorX: number; factorY: number }>;
+  readonly preprocess: (image: Image2D, path: string) => Promise<{ image: Image2D; frame: Frame<'grid'> }>;
   readonly onMessage?: (text: string) => void;
   readonly onLoaded?: (done: number, total: number) => void;
   /** Keep micrographs without picks (as unlabelled data); default false. */
@@ -36,7 +36,7 @@ export class InterruptedError extends UserError {
 export async function readPicks(files: readonly string[], picksBinning: number): Promise<Map<string, Particle[]>> {
   const byKey = new Map<string, Particle[]>();
   for (const f of files) {
-    const sets: MicrographPicks[] = await readCoordinates(f, { frame: { binning: picksBinning, yFlipped: false } });
+    const sets: MicrographPicks[] = await readCoordinates(f, { frame: fileFrame(picksBinning) });
     for (const s of sets) {
       const k = micrographKey(s.micrograph);
       const list = byKey.get(k) ?? [];
@@ -74,10 +74,13 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
   for (const [i, path] of selected.entries()) {
     if (o.signal?.aborted) throw new InterruptedError('loading micrographs');
     const raw = await readMicrograph(path);
-    const { image, factorX, factorY } = await o.preprocess(raw, path);
-    const scaled = (byMicrograph.get(path) ?? []).map((p) => ({ x: (p.x * o.picksBinning) / factorX, y: (p.y * o.picksBinning) / factorY }))
-      .filter((p) => p.x >= -0.5 && p.y >= -0.5 && p.x < image.width - 0.5 && p.y < image.height - 0.5);
-    out.push({ name: basename(path), image, picks: scaled, mask: labelMask(image.width, image.height, scaled, o.radius) });
+    const { image, frame } = await o.preprocess(raw, path);
+    const inFile = { micrograph: path, particles: (byMicrograph.get(path) ?? []).map(({ x, y }) => ({ x, y })), frame: fileFrame(o.picksBinning) };
+    const scaled = toFrame(inFile, frame).particles.filter((p) => p.x >= -0.5 && p.y >= -0.5 && p.x < image.width - 0.5 && p.y < image.height - 0.5);
+    out.push({
+      name: basename(path), image, frame, originalWidth: raw.width, originalHeight: raw.height,
+      picks: scaled, mask: labelMask(image.width, image.height, scaled, o.radius),
+    });
     o.onLoaded?.(i + 1, selected.length);
   }
   return out;

@@ -14,6 +14,7 @@ import { PatchSampler } from './sampler.js';
 import { splitMicrographs } from './split.js';
 import type { Random } from '../random.js';
 import type { TrainOptions } from './train-types.js';
+import { gridFrame } from '../image/downsample.js';
 
 export interface TrainData {
   readonly train: readonly LabelledMicrograph[];
@@ -26,7 +27,7 @@ export interface TrainData {
 function preprocessor(pre: PreprocessParams) {
   return async (image: Parameters<typeof preprocessImageDetailed>[0]) => {
     const r = preprocessImageDetailed(image, pre);
-    return { image: r.image, factorX: r.plan.factorX, factorY: r.plan.factorY };
+    return { image: r.image, frame: gridFrame(r.plan) };
   };
 }
 

@@ -52,7 +52,6 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   let globalStep = 0;
   let secondsBefore = 0; // wall time of the epochs finished before a resume
   const monitor = options.earlyStopping?.monitor ?? p.selectMetric;
-  const diameterDs = p.particleDiameter === undefined ? undefined : p.particleDiameter / p.downsample;
   /** Best-epoch tracking and the scheduler's end of epoch, for a new epoch or one replayed on resume. */
   const closeEpoch = (em: EpochMetrics, weights: () => Map<string, Float32Array> | undefined): void => {
     const score = monitorScore(em, monitor);
@@ -87,7 +86,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       if (steps === 0) break;
       if (interrupted && steps < spe) { say(`interrupted in epoch ${epoch} after ${steps} of ${spe} steps`); break; }
       options.onProgress?.({ phase: 'evaluate', epoch, epochs: p.epochs, step: spe, stepsPerEpoch: spe });
-      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved, diameterDs);
+      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved, p.particleDiameter);
       const hm = data.heldOut.length ? await evaluateMicrographs(net, data.heldOut, data.prior.pi, data.prior.pObserved) : undefined;
       const em: EpochMetrics = {
         epoch, lr, trainLoss: lossSum / steps, trainPrecision: precSum / steps,

@@ -8,7 +8,8 @@ import type { TrainParams } from '../train/params.js';
 import { basename } from 'node:path';
 import { evaluatePicks } from '../eval/evaluate.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
-import { ORIGINAL_FRAME, type MicrographPicks } from '../io/coords.js';
+import { ORIGINAL_FRAME, fileFrame, type Frame, type MicrographPicks } from '../io/coords.js';
+import { gridFrame } from '../image/downsample.js';
 import { pairByName } from '../io/micrograph-names.js';
 import { loadScoreModel } from '../pick/score-model.js';
 import { detectionsOf } from '../pick/pick-image.js';
@@ -63,13 +64,13 @@ export async function evaluateTestSet(modelPath: string, micrographs: readonly s
   const model = await loadScoreModel(modelPath, params.threads > 0 ? { threads: params.threads } : {});
   try {
     const picks = await readPicks(params.picks, params.picksBinning);
-    const plans = new Map<string, { factorX: number; factorY: number; width: number; height: number }>();
+    const plans = new Map<string, { frame: Frame<'grid'>; width: number; height: number }>();
     const mics = await loadLabelledMicrographs(micrographs, picks, {
       picksBinning: params.picksBinning, radius: params.radius, keepUnlabelled: true,
       preprocess: async (image, path) => {
         const r = preprocessImageDetailed(image, model.preprocess);
-        plans.set(basename(path), { factorX: r.plan.factorX, factorY: r.plan.factorY, width: image.width, height: image.height });
-        return { image: r.image, factorX: r.plan.factorX, factorY: r.plan.factorY };
+        plans.set(basename(path), { frame: gridFrame(r.plan), width: image.width, height: image.height });
+        return { image: r.image, frame: gridFrame(r.plan) };
       },
     });
     // pixel metrics over the labelled micrographs; picks from every test micrograph
@@ -103,7 +104,7 @@ export async function evaluateTestSet(modelPath: string, micrographs: readonly s
 }
 
 async function particleMetrics(preds: readonly MicrographPicks[], micrographs: readonly string[], params: TrainParams, threshold: number, diameterPx: number): Promise<NonNullable<TestEvaluation['particles']>> {
-  const all = (await Promise.all(params.picks.map((f) => readCoordinates(f, { frame: { binning: params.picksBinning, yFlipped: false } })))).flat();
+  const all = (await Promise.all(params.picks.map((f) => readCoordinates(f, { frame: fileFrame(params.picksBinning) })))).flat();
   const { byMicrograph } = pairByName(new Map(all.map((r) => [r.micrograph, r])), micrographs.map((m) => basename(m)));
   const refs = [...byMicrograph.values()];
   const rep = evaluatePicks(preds, refs, { diameterPx, radiusPx: 0.25 * diameterPx, threshold });

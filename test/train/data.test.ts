@@ -9,10 +9,11 @@ import { DenseSampler, fillTransformed } from '../../src/train/dense-sampler.js'
 import { trainingRandom } from '../../src/train/split.js';
 import type { LabelledMicrograph } from '../../src/train/dataset.js';
 import { ConfigError } from '../../src/errors.js';
+import { gridFrame } from '../../src/image/downsample.js';
 
 function mic(name: string, w: number, h: number, picks: { x: number; y: number }[], r = 3): LabelledMicrograph {
   const data = new Float32Array(w * h).map((_, i) => i);
-  return { name, image: makeImage(w, h, data), picks, mask: labelMask(w, h, picks, r) };
+  return { name, image: makeImage(w, h, data), frame: gridFrame({ factorX: 1, factorY: 1 }), originalWidth: w, originalHeight: h, picks, mask: labelMask(w, h, picks, r) };
 }
 
 test('label mask: disks of the radius, clipped at borders', () => {

@@ -13,6 +13,7 @@ import { evaluatePicks, diameterFromReferences, type EvaluateOptions } from '../
 import { evaluationToJson, formatEvaluation } from '../../eval/format.js';
 import { renderPrCurve, writePlot } from '../../report/plots.js';
 import { parseNumberFlag } from './_options.js';
+import { fileFrame, lengthInFrame, ORIGINAL_FRAME } from '../../io/coords.js';
 
 interface EvaluateFlags {
   readonly pred: string[];
@@ -48,7 +49,7 @@ async function readAll(paths: readonly string[], format: CoordinateFormat | unde
       out.push(...(await readRunPicks(path, (await readManifest(path)).micrographs)));
       continue;
     }
-    const opts = { frame: { binning, yFlipped: false }, ...(format === undefined ? {} : { format }) };
+    const opts = { frame: fileFrame(binning), ...(format === undefined ? {} : { format }) };
     out.push(...(await readCoordinates(path, opts)));
   }
   return out;
@@ -98,7 +99,7 @@ export function register(program: Command): void {
         ...(radiusPx === undefined ? {} : { radiusPx }),
         ...(threshold === undefined ? {} : { threshold }),
       };
-      const refs = height === undefined ? references : references.map((r) => ({ ...r, height: r.height ?? height / r.frame.binning }));
+      const refs = height === undefined ? references : references.map((r) => ({ ...r, height: r.height ?? lengthInFrame(height, ORIGINAL_FRAME, r.frame) }));
       const report = evaluatePicks(predictions, refs, options);
       for (const w of report.warnings) process.stderr.write(`cryopick: warning: ${w}\n`);
       process.stdout.write(formatEvaluation(report, flags.perMicrograph ? { perMicrograph: true } : {}));

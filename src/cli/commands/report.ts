@@ -11,6 +11,7 @@ import { buildPickReport } from '../../report/pick-report.js';
 import { buildTrainReport } from '../../report/train-report.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { parseNumberFlag } from './_options.js';
+import { fileFrame } from '../../io/coords.js';
 
 interface ReportFlags {
   readonly out: string;
@@ -47,7 +48,7 @@ export function register(program: Command): void {
         let references: MicrographPicks[] | undefined;
         for (const p of flags.ref ?? []) {
           references ??= [];
-          references.push(...(await readCoordinates(p, { frame: { binning, yFlipped: false }, ...(flags.refFormat === undefined ? {} : { format: flags.refFormat as CoordinateFormat }) })));
+          references.push(...(await readCoordinates(p, { frame: fileFrame(binning), ...(flags.refFormat === undefined ? {} : { format: flags.refFormat as CoordinateFormat }) })));
         }
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
         report = await buildPickReport(dir, {

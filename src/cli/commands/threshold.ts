@@ -8,6 +8,7 @@ import { readManifest } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { resolveThreshold, type ThresholdRule } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
+import { fileFrame } from '../../io/coords.js';
 
 interface ThresholdFlags {
   readonly out: string;
@@ -31,7 +32,7 @@ async function readReferences(paths: readonly string[], format: string | undefin
   }
   const out: MicrographPicks[] = [];
   for (const p of paths) {
-    out.push(...(await readCoordinates(p, { frame: { binning, yFlipped: false }, ...(format === undefined ? {} : { format: format as CoordinateFormat }) })));
+    out.push(...(await readCoordinates(p, { frame: fileFrame(binning), ...(format === undefined ? {} : { format: format as CoordinateFormat }) })));
   }
   return out;
 }
