@@ -70,11 +70,14 @@ function flipY<P extends Particle>(particles: readonly P[], height: number): P[]
   return particles.map((p) => ({ ...p, y: height - 1 - p.y }));
 }
 
-/** A length (diameter, radius, distance) in `from`'s pixels, in pixels of `to` (divided by the mean of the x and y factors to → from). */
+/**
+ * A length (diameter, radius, distance) in `from`'s pixels, in pixels of `to`: scaled by the
+ * geometric mean of the x and y factors, so that converting there and back is the identity.
+ */
 export function lengthInFrame(length: number, from: Frame, to: Frame): number {
   const a = binningOf(from);
   const b = binningOf(to);
-  return (2 * length) / (b.x / a.x + b.y / a.y);
+  return length * Math.sqrt((a.x / b.x) * (a.y / b.y));
 }
 
 /**
