@@ -52,6 +52,7 @@ export interface OpAttrs {
   pad: { readonly pads: readonly number[] };
   dropout: { readonly keep: number; readonly mask: Var };
   softmax: { readonly axis: number };
+  logSoftmax: { readonly axis: number };
   resize: { readonly scales: readonly number[] };
 }
 

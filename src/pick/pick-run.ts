@@ -13,6 +13,7 @@ import { preprocessParamsKey } from '../image/preprocess-params.js';
 import type { ScoreModel } from './score-model.js';
 import { pickImage, type PickImageOptions } from './pick-image.js';
 import { detectionsPath, writeDetections } from './detections.js';
+import { shardPositions, type ShardSpec } from './shard.js';
 
 export interface PickProgress {
   /** Micrographs finished so far, including those skipped by --resume. */
@@ -39,6 +40,8 @@ export interface PickRunOptions extends PickImageOptions {
   readonly modelId?: string;
   readonly onProgress?: (p: PickProgress) => void;
   readonly signal?: AbortSignal;
+  /** Pick only this deterministic 1/N of `paths` (see shard.ts); recorded in the manifest for merge. */
+  readonly shard?: ShardSpec;
   /** Image reader (default readMicrograph). */
   readonly readImage?: (path: string) => Promise<Image2D>;
 }
@@ -70,15 +73,33 @@ export interface PickManifest {
   /** σ in original pixels of the score-map smoothing; absent in manifests written before it existed (= 0). */
   readonly smoothingPx?: number;
   readonly micrographs: readonly string[];
+  /** Only in shard runs: which shard, the size of the whole input list and each micrograph's position in it. */
+  readonly shard?: ShardManifest;
+}
+
+export interface ShardManifest extends ShardSpec {
+  readonly inputs: number;
+  readonly positions: readonly number[];
+}
+
+/** The settings that bind a run (resume) and that shards must share (merge). */
+export const RUN_SETTINGS = ['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation', 'smoothingPx'] as const;
+
+/** Every setting that differs between two manifests, as `was …, now …` problems. */
+export function settingsDifferences(before: PickManifest, after: PickManifest): { path: string; message: string }[] {
+  const norm = (m: PickManifest): PickManifest => ({ ...m, testTimeAugmentation: m.testTimeAugmentation ?? 'none', smoothingPx: m.smoothingPx ?? 0 });
+  const [a, b] = [norm(before), norm(after)];
+  return RUN_SETTINGS.filter((k) => a[k] !== b[k]).map((k) => ({ path: k, message: `was ${JSON.stringify(a[k])}, now ${JSON.stringify(b[k])}` }));
 }
 
 export const MANIFEST_NAME = 'pick-run.json';
 
-function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptions): PickManifest {
+function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptions, shard?: ShardManifest): PickManifest {
   return {
     kind: 'cryopick-pick-run', version: 1, modelId: o.modelId ?? '', preprocess: preprocessParamsKey(model.preprocess),
     inference: o.inference, minDistancePx: o.minDistancePx, floor: o.floor, borderPx: o.borderPx ?? 0,
     diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', smoothingPx: o.smoothingPx ?? 0, micrographs: paths,
+    ...(shard === undefined ? {} : { shard }),
   };
 }
 
@@ -95,10 +116,9 @@ async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promi
   const path = join(o.outDir, MANIFEST_NAME);
   if (existsSync(path) && o.resume && !o.overwrite) {
     const old = await readManifest(o.outDir);
-    const before: PickManifest = { ...old, testTimeAugmentation: old.testTimeAugmentation ?? 'none', smoothingPx: old.smoothingPx ?? 0 };
-    const problems = (['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation', 'smoothingPx'] as const)
-      .filter((k) => before[k] !== manifest[k])
-      .map((k) => ({ path: k, message: `was ${JSON.stringify(before[k])}, now ${JSON.stringify(manifest[k])}` }));
+    const problems = settingsDifferences(old, manifest);
+    const shardOf = (m: PickManifest): string => (m.shard ? `${m.shard.index}/${m.shard.count}` : 'none');
+    if (shardOf(old) !== shardOf(manifest)) problems.push({ path: 'shard', message: `was ${shardOf(old)}, now ${shardOf(manifest)}` });
     if (problems.length > 0) throw new ConfigError(problems, `cannot resume ${o.outDir}: settings differ from the earlier run`);
   } else if (existsSync(path) && !o.overwrite) {
     throw new UserError('EEXIST', `${o.outDir} already holds a pick run; pass --resume to continue it or --overwrite to replace it`);
@@ -124,11 +144,14 @@ function checkNames(paths: readonly string[]): void {
  * @throws ConfigError / UserError on clashing names, an existing run without resume/overwrite, or
  * settings that differ from the run being resumed.
  */
-export async function pickMicrographs(paths: readonly string[], model: ScoreModel, options: PickRunOptions): Promise<PickRunResult> {
-  checkNames(paths);
+export async function pickMicrographs(inputs: readonly string[], model: ScoreModel, options: PickRunOptions): Promise<PickRunResult> {
+  checkNames(inputs);
   const concurrency = options.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
-  await prepareManifest(manifestOf(paths, model, options), options);
+  const positions = options.shard ? shardPositions(inputs, options.shard) : undefined;
+  const paths = positions ? positions.map((i) => inputs[i] as string) : inputs;
+  const shard = options.shard && positions ? { ...options.shard, inputs: inputs.length, positions } : undefined;
+  await prepareManifest(manifestOf(paths, model, options, shard), options);
   const read = options.readImage ?? ((p: string) => readMicrograph(p));
   const start = Date.now();
   let next = 0;

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   add, avgPool, clamp, concat, conv, convTranspose, div, exp, gemm, layerNorm, leakyRelu, log, matmul, maximum, maxPool,
-  mul, pad, prelu, reduceMean, reduceSum, relu, reshape, resize, sigmoid, slice, softmax, softplus, sqrt, sub, tanh, transpose,
+  mul, pad, prelu, reduceMean, reduceSum, relu, reshape, resize, sigmoid, slice, softmax, softplus, spaceToDepth, sqrt, sub, tanh, transpose,
+  weightedSquaredError,
 } from '../../src/engine/index.js';
 import type { GraphBuilder, ParamStore, Var } from '../../src/engine/index.js';
 import { weightGradPath } from '../../src/engine/grad/conv.js';
@@ -90,6 +91,24 @@ const cases: Record<string, Build> = {
   'slice with offsets and steps 2 and 3': (b, s) => ({ out: slice(p(s, b, 'x', [2, 3, 10, 11]), { starts: [1, 2], ends: [-1, 10], axes: [2, 3], steps: [2, 3] }) }),
   'pad constant': (b, s) => ({ out: mul(pad(p(s, b, 'x', [2, 3, 4]), [0, 1, 2, 0, 2, 1], 0.5), 2) }),
   'resize nearest ×2 ×3': (b, s) => ({ out: resize(p(s, b, 'x', [1, 2, 3, 4]), [1, 1, 2, 3]) }),
+  'spaceToDepth 2 (reorg passthrough) concatenated with a coarser map': (b, s) => {
+    const x = p(s, b, 'x', [2, 3, 4, 6]);
+    const y = p(s, b, 'y', [2, 2, 2, 3]);
+    return { out: concat([spaceToDepth(x, 2), y], 1) };
+  },
+  'upsample ×2 concatenated with a finer map (PhosaurusNet passthrough)': (b, s) => {
+    const x = p(s, b, 'x', [1, 2, 2, 3]);
+    const y = p(s, b, 'y', [1, 3, 4, 6]);
+    return { out: concat([leakyRelu(y, 0.1), resize(x, [1, 1, 2, 2])], 1), kinks: [y] };
+  },
+  'YOLO heads: weighted squared error of sigmoid offsets and sqrt(exp) sizes under a mask': (b, s) => {
+    const z = p(s, b, 'z', [2, 4, 3, 3], 1.5);
+    const t = b.constF(Float32Array.from({ length: 72 }, (_, i) => (i * 0.37) % 1), [2, 4, 3, 3]);
+    const m = b.constF(Float32Array.from({ length: 18 }, (_, i) => (i % 3 === 0 ? 5 : 0.5)), [2, 1, 3, 3]);
+    const xy = sigmoid(slice(z, { starts: [0], ends: [2], axes: [1] }));
+    const wh = sqrt(exp(slice(z, { starts: [2], ends: [4], axes: [1] })));
+    return { out: weightedSquaredError(concat([xy, wh], 1), t, m) };
+  },
   'softmax over axis 1': (b, s) => ({ out: softmax(p(s, b, 'x', [3, 5, 2], 2), 1) }),
 };
 

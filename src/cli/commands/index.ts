@@ -6,6 +6,8 @@ import { register as preprocess } from './preprocess.js';
 import { register as simulate } from './simulate.js';
 import { register as train } from './train.js';
 import { register as pick } from './pick.js';
+import { register as merge } from './merge.js';
+import { register as slurm } from './slurm.js';
 import { register as threshold } from './threshold.js';
 import { register as evaluate } from './evaluate.js';
 import { register as report } from './report.js';
@@ -15,6 +17,6 @@ import { register as createTrainConfig } from './create-train-config.js';
 import { register as demo } from './demo.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  demo, simulate, preprocess, train, pick, threshold, evaluate, report,
+  demo, simulate, preprocess, train, pick, merge, slurm, threshold, evaluate, report,
   crossValidate, tune, createTrainConfig, convert, mrcInfo,
 ];

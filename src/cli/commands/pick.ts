@@ -12,6 +12,8 @@ import { parseNumberFlag } from './_options.js';
 import { installInterrupt } from './_interrupt.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
+import { acquireRunLock } from '../../io/run-lock.js';
+import { parseShard } from '../../pick/shard.js';
 
 interface PickFlags {
   readonly model: string;
@@ -31,6 +33,7 @@ interface PickFlags {
   readonly threads?: string;
   readonly tta: string;
   readonly smooth: string;
+  readonly shard?: string;
 }
 
 function progressLine(p: PickProgress): string {
@@ -38,10 +41,9 @@ function progressLine(p: PickProgress): string {
   return `${p.done}/${p.total} micrographs, ${p.micrographsPerSecond.toFixed(2)} micrographs/s, ETA ${eta}, ${p.detections} detections`;
 }
 
-export function register(program: Command): void {
-  program
-    .command('pick')
-    .description('Pick particles in micrographs with a trained model (resumable; all formats, always with scores)')
+/** The arguments and options of `cryopick pick`, shared with `cryopick slurm pick`. */
+export function addPickOptions(command: Command): Command {
+  return command
     .argument('<micrographs...>', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
@@ -58,8 +60,15 @@ export function register(program: Command): void {
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
     .option('--overwrite', 'replace an earlier run in --out')
+    .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
-    .option('--threads <n>', 'inference threads (default: all cores)')
+    .option('--threads <n>', 'inference threads (default: all cores)');
+}
+
+export function register(program: Command): void {
+  addPickOptions(program
+    .command('pick')
+    .description('Pick particles in micrographs with a trained model (resumable; all formats, always with scores)'))
     .action(async (inputs: string[], flags: PickFlags) => {
       const { formats, unknown } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
@@ -75,9 +84,17 @@ export function register(program: Command): void {
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
       const files = listMicrographs(inputs);
+      const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
       const threads = parseNumberFlag(flags.threads, '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
-      const model = await loadScoreModel(flags.model, { provider: flags.device, ...(threads === undefined ? {} : { threads }) });
+      const lock = acquireRunLock(flags.out, 'pick');
+      let model;
+      try {
+        model = await loadScoreModel(flags.model, { provider: flags.device, ...(threads === undefined ? {} : { threads }) });
+      } catch (err) {
+        lock.release();
+        throw err;
+      }
       try {
         const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
@@ -93,8 +110,9 @@ export function register(program: Command): void {
           result = await pickMicrographs(files, model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-            modelId: flags.model, signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: flags.model, ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
+              if (p.total !== files.length) bar?.setTotal(p.total);
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
               if (!bar && (Date.now() - lastLog > 5000 || p.done === p.total)) {
                 lastLog = Date.now();
@@ -107,7 +125,11 @@ export function register(program: Command): void {
           stop.dispose();
         }
         if (result.interrupted) {
-          process.stdout.write(`interrupted after ${result.picked + result.skipped} of ${files.length} micrographs; rerun with --resume to finish\n`);
+          process.stdout.write(`interrupted after ${result.picked + result.skipped} of ${result.micrographs.length} micrographs; rerun with --resume to finish\n`);
+          return;
+        }
+        if (shard !== undefined) {
+          process.stdout.write(`shard ${shard.index}/${shard.count}: picked ${result.picked} of ${result.micrographs.length} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s; combine all ${shard.count} shards with cryopick merge\n`);
           return;
         }
         const rewrite = (flags.resume ?? false) || (flags.overwrite ?? false);
@@ -118,6 +140,7 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
       } finally {
         await model.release?.();
+        lock.release();
       }
     });
 }

@@ -61,6 +61,13 @@ export const softmaxGrad: GradRule<'softmax'> = (e, dy) => {
   return [mul(y, sub(dy, reduceSum(mul(dy, y), [e.attrs.axis], true)))];
 };
 
+/** y = x − logΣexp(x): dx = dy − softmax(x)·Σdy, with softmax recovered as exp(y). */
+export const logSoftmaxGrad: GradRule<'logSoftmax'> = (e, dy) => {
+  const y = e.output;
+  const sm = y.b.emit('Exp', [y], {}, y.shape);
+  return [sub(dy, mul(sm, reduceSum(dy, [e.attrs.axis], true)))];
+};
+
 function swapLast(v: Var): Var {
   const perm = v.shape.map((_, i) => i);
   perm[v.rank - 1] = v.rank - 2;

@@ -2,7 +2,7 @@
 // op-kinds.ts without a rule does not compile.
 import { convGrad, convTransposeGrad } from './conv.js';
 import * as el from './elementwise.js';
-import { avgPoolGrad, batchNormTrainGrad, dropoutGrad, gemmGrad, matmulGrad, maxPoolGrad, softmaxGrad } from './norm-pool.js';
+import { avgPoolGrad, batchNormTrainGrad, dropoutGrad, gemmGrad, logSoftmaxGrad, matmulGrad, maxPoolGrad, softmaxGrad } from './norm-pool.js';
 import type { GradTable } from './rule.js';
 import { concatGrad, padGrad, reshapeGrad, resizeGrad, sliceGrad, transposeGrad } from './structure.js';
 
@@ -38,5 +38,6 @@ export const gradRules = {
   pad: padGrad,
   dropout: dropoutGrad,
   softmax: softmaxGrad,
+  logSoftmax: logSoftmaxGrad,
   resize: resizeGrad,
 } satisfies GradTable;

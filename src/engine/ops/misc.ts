@@ -1,5 +1,5 @@
 // MatMul/Gemm, dropout (fresh mask each run via Less(RandomUniformLike, keep): Bernoulli is
-// inverted in this ORT build, pitfall 3) and softmax.
+// inverted in this ORT build, pitfall 3), softmax and log-softmax.
 import { F, I } from '../attrs.js';
 import type { Var } from '../builder.js';
 import { ShapeError } from '../../errors.js';
@@ -44,4 +44,11 @@ export function softmax(x: Var, axis = -1): Var {
   const ax = axis < 0 ? axis + x.rank : axis;
   const y = x.b.emit('Softmax', [x], { axis: I(ax) }, x.shape);
   return x.b.record('softmax', [x], y, { axis: ax });
+}
+
+/** log(softmax(x)) along `axis`, computed stably by ONNX LogSoftmax (the base of cross-entropy). */
+export function logSoftmax(x: Var, axis = -1): Var {
+  const ax = axis < 0 ? axis + x.rank : axis;
+  const y = x.b.emit('LogSoftmax', [x], { axis: I(ax) }, x.shape);
+  return x.b.record('logSoftmax', [x], y, { axis: ax });
 }
