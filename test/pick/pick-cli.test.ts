@@ -76,7 +76,7 @@ test('cryopick pick / threshold / report with a real model', async () => {
 
     const thr = await cli(['threshold', out, '--out', join(dir, 't'), '--count', '2', '--format', 'box', '--box-size', '32']);
     assert.match(thr, /6 particles in 3 micrograph/);
-    await assert.rejects(cli(['threshold', out, '--out', join(dir, 't2'), '--count', '2', '--score', '1']), UsageError);
+    await assert.rejects(cli(['threshold', out, '--out', join(dir, 't2'), '--count', '2', '--threshold', '1']), UsageError);
 
     const truth = ['image_name\tx_coord\ty_coord', ...[0, 1, 2].flatMap((k) => [`m${k}\t${60 + 10 * k}\t70`, `m${k}\t150\t${160 - 10 * k}`])].join('\n');
     await writeFile(join(dir, 'truth.txt'), `${truth}\n`);

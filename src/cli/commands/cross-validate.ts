@@ -6,7 +6,7 @@ import { installInterrupt } from './_interrupt.js';
 import { parseNumberFlag } from './_options.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { crossValidate } from '../../tune/crossval.js';
-import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
+import { registerTrainFlags, trainFlagsToParams } from './_train-flags.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -25,10 +25,7 @@ export function register(program: Command): void {
     .requiredOption('-o, --out <dir>', 'output folder: cv-runs.tsv, cv-summary.tsv, cv-plot.svg/png, runs/, final/model.onnx')
     .option('--overwrite', 'discard the saved state of an earlier cross-validation in --out and start afresh')
     .option('--quiet', 'only the final summary');
-  for (const f of TRAIN_FLAGS) {
-    if (f.negate) cmd.option(`--no-${f.flag}`, f.help);
-    else cmd.option(`${f.short ? `-${f.short}, ` : ''}--${f.flag} ${f.variadic ? '<values...>' : f.kind === 'boolean' ? '' : '<value>'}`.trim(), f.help);
-  }
+  registerTrainFlags(cmd);
   cmd.addHelpText('after', `
 Example (the cryoSPARC seed example: learning rate 0.0001, 0.0002, 0.0003 with 2 folds):
   cryopick cross-validate --parameter learning-rate --initial 0.0001 --increment 0.0001 --num-values 3 --folds 2 \\
@@ -38,7 +35,7 @@ micrographs (no micrograph is in two folds). Ctrl+C once: stop the running train
 train the final model with the best value so far (Ctrl+C again stops that gracefully). Rerun to resume.`);
   cmd.action(async (flags: Record<string, unknown>) => {
     if (flags['micrographs'] === undefined || flags['picks'] === undefined) throw new UsageError('cross-validate needs --micrographs and --picks');
-    const params = flagsToParams(flags) as TrainParamsInput;
+    const params = (await trainFlagsToParams(flags)) as TrainParamsInput;
     const count = num(flags, flags['increments'] !== undefined ? 'increments' : 'numValues', flags['increments'] !== undefined ? 'increments' : 'num-values');
     const quiet = flags['quiet'] === true;
     const stop = installInterrupt([

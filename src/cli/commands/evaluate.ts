@@ -14,6 +14,7 @@ import { evaluationToJson, formatEvaluation } from '../../eval/format.js';
 import { renderPrCurve, writePlot } from '../../report/plots.js';
 import { parseNumberFlag } from './_options.js';
 import { fileFrame, lengthInFrame, ORIGINAL_FRAME } from '../../io/coords.js';
+import { MATCH_RENAMED, applyRenamedFlags, addRenamedFlags } from './_renamed.js';
 
 interface EvaluateFlags {
   readonly pred: string[];
@@ -22,8 +23,8 @@ interface EvaluateFlags {
   readonly refFormat?: string;
   readonly predBinning?: string;
   readonly refBinning?: string;
-  readonly diameter?: string;
-  readonly radius?: string;
+  readonly diameterPx?: string;
+  readonly matchRadiusPx?: string;
   readonly iou?: string;
   readonly match: string;
   readonly threshold?: string;
@@ -56,7 +57,7 @@ async function readAll(paths: readonly string[], format: CoordinateFormat | unde
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('evaluate')
     .description('Compare predicted picks with reference picks: precision, recall, F1, best F1, AP (step-wise area under the PR curve, as scikit-learn average_precision_score), mean IoU, PR curve')
     .requiredOption('--pred <paths...>', 'predicted coordinate files or folders (any format cryopick reads), or a `cryopick pick` output folder')
@@ -65,8 +66,8 @@ export function register(program: Command): void {
     .option('--ref-format <format>', 'format of --ref (default: from the extension)')
     .option('--pred-binning <n>', 'the predictions are in pixels of an n× downsampled micrograph', '1')
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
-    .option('--diameter <px>', 'particle diameter in original pixels (default: from the reference files)')
-    .option('--radius <px>', 'match centres within this distance in original pixels (default 0.25 × diameter)')
+    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: from the reference files)')
+    .option('--match-radius-px <px>', 'match centres within this distance in original pixels (default 0.25 × diameter)')
     .option('--iou <t>', 'match by box IoU >= t instead (boxes of side = diameter; crYOLO uses 0.6)')
     .option('--match <method>', 'hungarian (most matches, optimal) or greedy (by descending score)', 'hungarian')
     .option('--threshold <score>', 'score threshold for precision/recall/F1 (default: all predictions)')
@@ -77,20 +78,21 @@ export function register(program: Command): void {
     .option('--common', 'only micrographs present in both sets (default: every micrograph with references; missing predictions count as misses)')
     .option('--overwrite', 'replace existing --json / --plot files')
     .action(async (flags: EvaluateFlags) => {
-      if (flags.radius !== undefined && flags.iou !== undefined) throw new UsageError('--radius and --iou are alternatives; give one');
+      applyRenamedFlags(flags as unknown as Record<string, unknown>, MATCH_RENAMED);
+      if (flags.matchRadiusPx !== undefined && flags.iou !== undefined) throw new UsageError('--match-radius-px and --iou are alternatives; give one');
       if (flags.match !== 'hungarian' && flags.match !== 'greedy') throw new UsageError(`--match: expected hungarian or greedy, got '${flags.match}'`);
       const positive = (v: number): boolean => v > 0;
       const predBinning = parseNumberFlag(flags.predBinning, '--pred-binning', positive, 'a positive number') as number;
       const refBinning = parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
-      const radiusPx = parseNumberFlag(flags.radius, '--radius', positive, 'a positive number');
+      const radiusPx = parseNumberFlag(flags.matchRadiusPx, '--match-radius-px', positive, 'a positive number');
       const minIou = parseNumberFlag(flags.iou, '--iou', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
       const threshold = parseNumberFlag(flags.threshold, '--threshold');
       const height = parseNumberFlag(flags.imageHeight, '--image-height', positive, 'a positive number');
-      let diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
+      let diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
       const predictions = await readAll(flags.pred, parseFormat(flags.predFormat, '--pred-format'), predBinning);
       const references = await readAll(flags.ref, parseFormat(flags.refFormat, '--ref-format'), refBinning);
       diameterPx ??= diameterFromReferences(references);
-      if (diameterPx === undefined) throw new UsageError('--diameter is needed: the reference files do not record particle diameters');
+      if (diameterPx === undefined) throw new UsageError('--diameter-px is needed: the reference files do not record particle diameters');
       const options: EvaluateOptions = {
         diameterPx,
         method: flags.match,
@@ -123,4 +125,5 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${written.svgPath} and ${written.pngPath}\n`);
       }
     });
+  addRenamedFlags(cmd, MATCH_RENAMED);
 }

@@ -10,6 +10,8 @@ import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../..
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { installInterrupt } from './_interrupt.js';
+import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
+import { diameterPxFromA } from './_units.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
 import { acquireRunLock } from '../../io/run-lock.js';
@@ -21,9 +23,11 @@ interface PickFlags {
   readonly format: string;
   readonly threshold?: string;
   readonly floor: string;
-  readonly diameter?: string;
-  readonly minDistance?: string;
-  readonly border: string;
+  readonly diameterPx?: string;
+  readonly diameterA?: string;
+  readonly pixelSizeA?: string;
+  readonly minDistancePx?: string;
+  readonly borderPx?: string;
   readonly inference: string;
   readonly boxSize?: string;
   readonly workers: string;
@@ -43,6 +47,7 @@ function progressLine(p: PickProgress): string {
 
 /** The arguments and options of `cryopick pick`, shared with `cryopick slurm pick`. */
 export function addPickOptions(command: Command): Command {
+  addRenamedFlags(command, PICK_RENAMED);
   return command
     .argument('<micrographs...>', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
@@ -50,9 +55,11 @@ export function addPickOptions(command: Command): Command {
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
     .option('--threshold <logit>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided})`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
-    .option('--diameter <px>', 'particle diameter in original pixels (default: recorded in the model)')
-    .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
-    .option('--border <px>', 'drop picks whose centre is closer than this to the micrograph edge (original pixels)', '0')
+    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: recorded in the model)')
+    .option('--diameter-a <A>', 'particle diameter in Å instead (converted with --pixel-size-a or the micrographs\' MRC header)')
+    .option('--pixel-size-a <A>', 'pixel size of the micrographs in Å (default: from their MRC header), for --diameter-a')
+    .option('--min-distance-px <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
+    .option('--border-px <px>', 'drop picks whose centre is closer than this to the micrograph edge, in original pixels (default 0)')
     .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
     .option('--tta <mode>', 'test-time augmentation: none, flips (average the scores of 4 flipped copies) or dihedral (8 flips and rotations); costs that many passes', 'none')
     .option('--smooth <fraction>', `before finding peaks, average each score over a Gaussian of σ = this × the particle diameter (0 = off; ${SMOOTHING_OPTION} was the best σ where it helped)`, String(DEFAULT_SMOOTHING))
@@ -65,11 +72,17 @@ export function addPickOptions(command: Command): Command {
     .option('--threads <n>', 'inference threads (default: all cores)');
 }
 
+/** Old spellings of pick's sizes (one release). */
+export const PICK_RENAMED: readonly RenamedFlag[] = [
+  { old: 'diameter', now: 'diameter-px' }, { old: 'min-distance', now: 'min-distance-px' }, { old: 'border', now: 'border-px' },
+];
+
 export function register(program: Command): void {
   addPickOptions(program
     .command('pick')
     .description('Pick particles in micrographs with a trained model (resumable; all formats, always with scores)'))
     .action(async (inputs: string[], flags: PickFlags) => {
+      applyRenamedFlags(flags as unknown as Record<string, unknown>, PICK_RENAMED);
       const { formats, unknown } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
       if (flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
@@ -80,7 +93,7 @@ export function register(program: Command): void {
       const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference, smoothing > 0);
       const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
       if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
-      const borderPx = parseNumberFlag(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
+      const borderPx = parseNumberFlag(flags.borderPx, '--border-px', (v) => v >= 0, 'a number >= 0') ?? 0;
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
       const files = listMicrographs(inputs);
@@ -96,9 +109,10 @@ export function register(program: Command): void {
         throw err;
       }
       try {
-        const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
-        if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
-        const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
+        const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number')
+          ?? (await diameterPxFromA(flags as unknown as Record<string, unknown>, { px: 'diameter-px', a: 'diameter-a' }, () => files)) ?? model.particleDiameterPx;
+        if (diameterPx === undefined) throw new UsageError('--diameter-px (or --diameter-a) is needed: the model does not record the particle diameter');
+        const minDistancePx = parseNumberFlag(flags.minDistancePx, '--min-distance-px', positive, 'a positive number') ?? 0.5 * diameterPx;
         const stop = installInterrupt(['interrupt: finishing the micrographs in flight; rerun with --resume to continue (Ctrl+C again to quit at once)']);
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: 'pick [{bar}] {value}/{total} | {rate} micrographs/s | ETA {eta_formatted} | {detections} detections', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)

@@ -14,6 +14,7 @@ import { writeFileAtomic } from '../../io/atomic-write.js';
 import { parsePreprocessParams } from '../../image/preprocess-params.js';
 import type { PreprocessParams } from '../../image/preprocess-params.js';
 import { preprocessFiles } from '../../image/preprocess-files.js';
+import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -36,21 +37,21 @@ function filterFrom(flags: Flags, which: 'lowpass' | 'highpass'): Record<string,
 }
 
 function downsampleFrom(flags: Flags): Record<string, unknown> | undefined {
-  const scale = parseNumberFlag(flags['scale'], '--scale', (v) => v >= 1, 'a factor >= 1');
+  const scale = parseNumberFlag(flags['downsample'], '--downsample', (v) => v >= 1, 'a factor >= 1');
   const pixelSize = parseNumberFlag(flags['pixelSize'], '--pixel-size', positive, 'a pixel size in Å');
   const method = flags['bin'] === true ? 'bin' : 'fourier';
-  if (scale !== undefined && pixelSize !== undefined) throw new UsageError('give --scale or --pixel-size, not both');
+  if (scale !== undefined && pixelSize !== undefined) throw new UsageError('give --downsample or --pixel-size, not both');
   if (scale !== undefined) return { kind: 'factor', factor: scale, method };
   if (pixelSize !== undefined) return { kind: 'pixelSize', pixelSizeA: pixelSize, method };
-  if (flags['bin'] === true) throw new UsageError('--bin needs --scale or --pixel-size');
+  if (flags['bin'] === true) throw new UsageError('--bin needs --downsample or --pixel-size');
   return undefined;
 }
 
 function normalizeFrom(flags: Flags, base: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const kind = (flags['normalize'] as string | undefined) ?? (base?.['kind'] as string | undefined);
   const gmmFlags: Array<[string, string, unknown]> = [
-    ['sample', '--sample', parseNumberFlag(flags['sample'], '--sample', (v) => v >= 1, 'a factor >= 1')],
-    ['iterations', '--niters', parseNumberFlag(flags['niters'], '--niters', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
+    ['sample', '--pixel-sampling', parseNumberFlag(flags['pixelSampling'], '--pixel-sampling', (v) => v >= 1, 'a factor >= 1')],
+    ['iterations', '--norm-iters', parseNumberFlag(flags['normIters'], '--norm-iters', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
     ['tolerance', '--tolerance', parseNumberFlag(flags['tolerance'], '--tolerance', (v) => v >= 0, 'a number >= 0')],
     ['priorAlpha', '--alpha', parseNumberFlag(flags['alpha'], '--alpha', (v) => v >= 1, 'a number >= 1')],
     ['priorBeta', '--beta', parseNumberFlag(flags['beta'], '--beta', (v) => v >= 1, 'a number >= 1')],
@@ -105,14 +106,19 @@ async function writeParamsFile(path: string, params: PreprocessParams, overwrite
   await writeFileAtomic(path, text, { overwrite: true });
 }
 
+/** One name per setting across commands: preprocess says what train says (old spellings for one release). */
+const PREPROCESS_RENAMED: readonly RenamedFlag[] = [
+  { old: 'scale', now: 'downsample' }, { old: 'sample', now: 'pixel-sampling' }, { old: 'niters', now: 'norm-iters' },
+];
+
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('preprocess')
     .description('Downsample, filter and normalise micrographs (Topaz-style GMM by default) into MRC files')
     .argument('<inputs...>', 'micrograph files (.mrc, .tif, .png, ...) or folders of them')
     .requiredOption('-o, --out <dir>', 'output folder (one .mrc per input, plus preprocess-params.json)')
     .option('--params <file>', 'preprocessing parameters as JSON (e.g. a previous preprocess-params.json); flags override')
-    .option('-s, --scale <factor>', 'downsample by this factor (Fourier crop; real factors allowed)')
+    .option('-s, --downsample <factor>', 'downsample by this factor (Fourier crop; real factors allowed; as train --downsample)')
     .option('--pixel-size <A>', 'downsample to this pixel size in Å/px (micrographs already coarser are kept)')
     .option('--bin', 'block-average binning (integer factor) instead of Fourier cropping')
     .option('--lowpass <shape>', 'lowpass shape: gaussian or butterworth (default butterworth)')
@@ -123,8 +129,8 @@ export function register(program: Command): void {
     .option('--highpass-nyquist <fraction>', 'highpass cut-off as a fraction of Nyquist')
     .option('--order <n>', 'Butterworth order (default 4)')
     .option('--normalize <method>', 'gmm (Topaz, default), standardize or none')
-    .option('--sample <n>', 'GMM pixel sampling factor: fit on 1/n of the pixels (default 10)')
-    .option('--niters <n>', 'GMM maximum EM iterations per restart (default 100)')
+    .option('--pixel-sampling <n>', 'GMM pixel sampling factor: fit on 1/n of the pixels (default 10; as train --pixel-sampling)')
+    .option('--norm-iters <n>', 'GMM maximum EM iterations per restart (default 100; as train --norm-iters)')
     .option('--tolerance <t>', 'GMM convergence tolerance on the log posterior (default 1e-3)')
     .option('--alpha <a>', 'GMM Beta prior alpha on the background weight (default 900)')
     .option('--beta <b>', 'GMM Beta prior beta (default 1)')
@@ -139,6 +145,7 @@ export function register(program: Command): void {
     .option('--overwrite', 'replace existing output files')
     .option('-q, --quiet', 'no progress bar or summary')
     .action(async (inputs: string[], flags: Flags) => {
+      applyRenamedFlags(flags as Record<string, unknown>, PREPROCESS_RENAMED);
       const params = await paramsFromFlags(flags);
       const threads = parseNumberFlag(flags['threads'], '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
       const cacheKey = flags['cacheKey'];
@@ -174,4 +181,5 @@ export function register(program: Command): void {
         process.stdout.write(`preprocessed ${results.length} micrograph(s) into ${outDir}${fromCache > 0 ? ` (${fromCache} from cache)` : ''}${size}\n`);
       }
     });
+  addRenamedFlags(cmd, PREPROCESS_RENAMED);
 }

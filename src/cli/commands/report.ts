@@ -12,6 +12,7 @@ import { buildTrainReport } from '../../report/train-report.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { parseNumberFlag } from './_options.js';
 import { fileFrame } from '../../io/coords.js';
+import { applyRenamedFlags, addRenamedFlags } from './_renamed.js';
 
 interface ReportFlags {
   readonly out: string;
@@ -19,13 +20,13 @@ interface ReportFlags {
   readonly ref?: string[];
   readonly refFormat?: string;
   readonly refBinning: string;
-  readonly diameter?: string;
+  readonly diameterPx?: string;
   readonly previews: string;
   readonly overwrite?: boolean;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('report')
     .description('Write a single-file HTML report (plots and micrograph previews embedded) of a pick or training run')
     .argument('<dir>', 'output folder of `cryopick pick` or `cryopick train`')
@@ -34,10 +35,11 @@ export function register(program: Command): void {
     .option('--ref <paths...>', 'pick runs: reference picks to evaluate against (any coordinate format)')
     .option('--ref-format <format>', `format of --ref: ${COORDINATE_FORMATS.join(', ')}`)
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
-    .option('--diameter <px>', 'particle diameter in original pixels (default: the run\'s)')
+    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: the run\'s)')
     .option('--previews <n>', 'pick runs: number of micrograph previews with picks drawn', '4')
     .option('--overwrite', 'replace an existing report')
     .action(async (dir: string, flags: ReportFlags) => {
+      applyRenamedFlags(flags as unknown as Record<string, unknown>, [{ old: 'diameter', now: 'diameter-px' }]);
       const positive = (v: number): boolean => v > 0;
       let report;
       if (existsSync(join(dir, MANIFEST_NAME))) {
@@ -50,7 +52,7 @@ export function register(program: Command): void {
           references ??= [];
           references.push(...(await readCoordinates(p, { frame: fileFrame(binning), ...(flags.refFormat === undefined ? {} : { format: flags.refFormat as CoordinateFormat }) })));
         }
-        const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
+        const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
         report = await buildPickReport(dir, {
           ...(flags.threshold === undefined ? {} : { threshold: parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number') as number }),
           previews: parseNumberFlag(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0') as number,
@@ -66,4 +68,5 @@ export function register(program: Command): void {
       await writeHtmlReport(flags.out, { ...report, subtitle: `${report.subtitle ?? dir} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` }, { overwrite: flags.overwrite ?? false });
       process.stdout.write(`wrote ${flags.out}\n`);
     });
+  addRenamedFlags(cmd, [{ old: 'diameter', now: 'diameter-px' }]);
 }

@@ -7,6 +7,7 @@ import { COORDINATE_FORMATS, type CoordinateFormat } from '../../io/coordinate-f
 import { simulateDataset } from '../../sim/dataset.js';
 import { BUILTIN_MODELS } from '../../sim/molecule.js';
 import { PRESETS, PRESET_NAMES, type PresetName, type SimulationParams } from '../../sim/params.js';
+import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
 
 type Flags = Readonly<Record<string, string | boolean | undefined>>;
 
@@ -53,8 +54,8 @@ export function paramsFromFlags(flags: Flags): { preset: PresetName; count: numb
   const set = <K extends keyof SimulationParams>(key: K, v: SimulationParams[K] | undefined): void => {
     if (v !== undefined) p[key] = v;
   };
-  set('pixelSizeA', parseNumberFlag(flags['pixelSize'], '--pixel-size', pos, 'a positive number of Å'));
-  set('particleDiameterA', parseNumberFlag(flags['particleDiameter'], '--particle-diameter', pos, 'a positive number of Å'));
+  set('pixelSizeA', parseNumberFlag(flags['pixelSizeA'], '--pixel-size-a', pos, 'a positive number of Å'));
+  set('particleDiameterA', parseNumberFlag(flags['particleDiameterA'], '--particle-diameter-a', pos, 'a positive number of Å'));
   if (typeof flags['models'] === 'string') {
     const { models, weights } = parseModels(flags['models']);
     p.models = models;
@@ -94,8 +95,11 @@ export function paramsFromFlags(flags: Flags): { preset: PresetName; count: numb
   return { preset: presetName as PresetName, count, params: p };
 }
 
+/** Sizes say their unit (Å); old spellings for one release. */
+const SIMULATE_RENAMED: readonly RenamedFlag[] = [{ old: 'pixel-size', now: 'pixel-size-a' }, { old: 'particle-diameter', now: 'particle-diameter-a' }];
+
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('simulate')
     .description('Simulate cryo-EM micrographs with exact ground truth and sparse user picks (MRC + STAR + manifest.json)')
     .requiredOption('--out <dir>', 'output folder: micrographs/, truth/, picks/, micrographs.star, manifest.json')
@@ -103,8 +107,8 @@ export function register(program: Command): void {
     .option('--count <n>', 'number of micrographs (default: the preset\'s)')
     .option('--seed <n>', 'random seed; the same seed gives identical files', '1')
     .option('--size <WxH>', 'micrograph size in pixels (N or WxH)')
-    .option('--pixel-size <A>', 'pixel size in Å')
-    .option('--particle-diameter <A>', 'diameter of the largest model in Å (others keep their relative size)')
+    .option('--pixel-size-a <A>', 'pixel size in Å')
+    .option('--particle-diameter-a <A>', 'diameter of the largest model in Å (others keep their relative size)')
     .option('--models <list>', `comma list of models, each name[:weight]: ${Object.keys(BUILTIN_MODELS).join(', ')}`)
     .option('--pdb <file>', 'also (or, without --models, only) simulate the ATOM/HETATM records of this PDB file')
     .option('--particles-per-micrograph <n>', 'mean number of particles placed per micrograph (before exclusions)')
@@ -130,6 +134,7 @@ export function register(program: Command): void {
     .option('--overwrite', 'replace existing output files')
     .option('--quiet', 'print only the summary')
     .action(async (flags: Flags) => {
+      applyRenamedFlags(flags as Record<string, unknown>, SIMULATE_RENAMED);
       const { preset, count, params } = paramsFromFlags(flags);
       const seed = parseNumberFlag(flags['seed'], '--seed', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0') ?? 1;
       const out = String(flags['out']);
@@ -156,4 +161,5 @@ export function register(program: Command): void {
           `measured SNR ${Math.min(...snrs).toFixed(3)}–${Math.max(...snrs).toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(1)} s; manifest ${out}/manifest.json\n`,
       );
     });
+  addRenamedFlags(cmd, SIMULATE_RENAMED);
 }

@@ -7,7 +7,7 @@ import { UsageError } from '../../errors.js';
 import { trainPicker } from '../../train/trainer.js';
 import { runTrainPipeline } from '../../tune/pipeline.js';
 import type { TrainParamsInput } from '../../train/params.js';
-import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
+import { registerTrainFlags, trainFlagsToParams } from './_train-flags.js';
 import { installInterrupt, SEARCH_THEN_TRAIN } from './_interrupt.js';
 
 
@@ -20,10 +20,7 @@ export function register(program: Command): void {
     .option('--overwrite', 'replace an existing model in --out')
     .option('--resume', 'continue an interrupted training in --out from its last finished epoch (same parameters)')
     .option('--quiet', 'no progress bar');
-  for (const f of TRAIN_FLAGS) {
-    if (f.negate) cmd.option(`--no-${f.flag}`, f.help);
-    else cmd.option(`${f.short ? `-${f.short}, ` : ''}--${f.flag} ${f.variadic ? '<values...>' : f.kind === 'boolean' ? '' : '<value>'}`.trim(), f.help);
-  }
+  registerTrainFlags(cmd);
   cmd.addHelpText('after', `
 Notes:
   π (class prior) = A(r)·n·M / total pixels, with A(r) the true disk area of radius r (29 px for r = 3).
@@ -51,7 +48,7 @@ Notes:
       if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
         throw new UsageError('train needs --micrographs and --picks (or --config config.json)');
       }
-      const params = flagsToParams(flags) as TrainParamsInput;
+      const params = (await trainFlagsToParams(flags)) as TrainParamsInput;
       const bar = flags['quiet'] || !process.stderr.isTTY ? undefined : new cliProgress.SingleBar({
         format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} steps | loss {loss} | {rate} steps/s | {phase}',
         stream: process.stderr, hideCursor: true,
