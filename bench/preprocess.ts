@@ -14,7 +14,7 @@ import { fitGmm } from '../src/image/gmm.js';
 import { sampleWithoutReplacement } from '../src/image/_random.js';
 import { Random } from '../src/random.js';
 import { parsePreprocessParams } from '../src/image/preprocess-params.js';
-import { preprocessFiles } from '../src/image/preprocess-files.js';
+import { preprocessFiles } from '../src/preprocess/preprocess-files.js';
 import { writeMrc } from '../src/io/mrc.js';
 
 function median(xs: readonly number[]): number {

@@ -47,8 +47,7 @@ function progressLine(p: PickProgress): string {
 
 /** The arguments and options of `cryopick pick`, shared with `cryopick slurm pick`. */
 export function addPickOptions(command: Command): Command {
-  addRenamedFlags(command, PICK_RENAMED);
-  return command
+  command
     .argument('<micrographs...>', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
@@ -70,6 +69,8 @@ export function addPickOptions(command: Command): Command {
     .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
     .option('--threads <n>', 'inference threads (default: all cores)');
+  addRenamedFlags(command, PICK_RENAMED);
+  return command;
 }
 
 /** Old spellings of pick's sizes (one release). */

@@ -13,7 +13,7 @@ import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { parsePreprocessParams } from '../../image/preprocess-params.js';
 import type { PreprocessParams } from '../../image/preprocess-params.js';
-import { preprocessFiles } from '../../image/preprocess-files.js';
+import { preprocessFiles } from '../../preprocess/preprocess-files.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
 
 type Flags = Record<string, string | boolean | undefined>;
