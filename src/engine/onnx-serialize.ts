@@ -103,7 +103,7 @@ export function parseModel(bytes: Uint8Array): ParsedModel {
     if (t.dataType !== 1 || !t.name) continue;
     const shape = (t.dims ?? []).map((d) => Number(d));
     let data: Float32Array;
-    if (t.rawData && t.rawData.length) data = new Float32Array(new Uint8Array(t.rawData).buffer); // a copy: protobuf may hand out an unaligned Buffer view
+    if (t.rawData && t.rawData.length) data = new Float32Array(Uint8Array.prototype.slice.call(t.rawData).buffer);
     else data = Float32Array.from(t.floatData ?? []);
     initializers.set(t.name, { shape, data });
   }

@@ -16,9 +16,9 @@ export interface RuntimeOptions {
   readonly spinning?: boolean;
 }
 
-/** A tensor crossing the runtime boundary. */
+/** A tensor crossing the runtime boundary (Uint16Array = float16 bits, for models stored in float16). */
 export interface TensorData {
-  readonly data: Float32Array | BigInt64Array;
+  readonly data: Float32Array | BigInt64Array | Float64Array | Uint16Array;
   readonly dims: readonly number[];
 }
 
@@ -81,7 +81,10 @@ export class Session {
   async run(feeds: Readonly<Record<string, TensorData>>, outputs?: readonly string[]): Promise<Record<string, TensorData>> {
     const t: Record<string, ort.Tensor> = {};
     for (const [k, v] of Object.entries(feeds)) {
-      t[k] = v.data instanceof BigInt64Array ? new ort.Tensor('int64', v.data, [...v.dims]) : new ort.Tensor('float32', v.data, [...v.dims]);
+      const d = v.data;
+      t[k] = d instanceof BigInt64Array ? new ort.Tensor('int64', d, [...v.dims])
+        : d instanceof Float64Array ? new ort.Tensor('float64', d, [...v.dims])
+          : d instanceof Uint16Array ? new ort.Tensor('float16', d, [...v.dims]) : new ort.Tensor('float32', d, [...v.dims]);
     }
     const res = outputs ? await this.session.run(t, [...outputs]) : await this.session.run(t);
     const out: Record<string, TensorData> = {};

@@ -53,6 +53,18 @@ export function boxIou(dx: number, dy: number, b: number): number {
   return overlap / (2 * b * b - overlap);
 }
 
+/**
+ * IoU of two axis-aligned boxes whose centres differ by (dx, dy), each of its own estimated
+ * width × height (box detectors) or else `b` × `b`.
+ */
+export function sizedBoxIou(dx: number, dy: number, p: Pick<Particle, 'width' | 'height'>, r: Pick<Particle, 'width' | 'height'>, b: number): number {
+  const [pw, ph, rw, rh] = [p.width ?? b, p.height ?? p.width ?? b, r.width ?? b, r.height ?? r.width ?? b];
+  const ox = Math.max(0, Math.min(pw / 2, dx + rw / 2) - Math.max(-pw / 2, dx - rw / 2));
+  const oy = Math.max(0, Math.min(ph / 2, dy + rh / 2) - Math.max(-ph / 2, dy - rh / 2));
+  const overlap = ox * oy;
+  return overlap / (pw * ph + rw * rh - overlap);
+}
+
 interface Edge {
   readonly pred: number;
   readonly ref: number;
@@ -93,7 +105,7 @@ function eligibleEdges(pred: readonly Particle[], ref: readonly Particle[], o: M
           const dx = p.x - r.x;
           const dy = p.y - r.y;
           const d2 = dx * dx + dy * dy;
-          const iou = boxIou(dx, dy, o.boxSizePx);
+          const iou = p.width === undefined && r.width === undefined ? boxIou(dx, dy, o.boxSizePx) : sizedBoxIou(dx, dy, p, r, o.boxSizePx);
           if (o.criterion.kind === 'distance') {
             const r2 = o.criterion.radiusPx * o.criterion.radiusPx;
             if (d2 <= r2) edges.push({ pred: i, ref: j, distancePx: Math.sqrt(d2), iou, badness: d2 / r2 });

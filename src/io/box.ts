@@ -60,7 +60,7 @@ function rowProblem(count: number, columns: number, firstLine: number): string |
 }
 
 export interface FormatBoxOptions {
-  /** Box size in pixels; default: each particle's diameter. */
+  /** Box size in pixels; default: each particle's estimated width/height, else its diameter. */
   readonly boxSize?: number;
 }
 
@@ -72,11 +72,13 @@ export interface FormatBoxOptions {
 export function formatBox(particles: readonly Particle[], options: FormatBoxOptions = {}): string {
   const withScore = particles.some((p) => p.score !== undefined);
   const lines = particles.map((p) => {
-    const size = options.boxSize ?? p.diameter;
-    if (size === undefined || !(size >= 0)) {
+    // Box detectors' estimated width and height, unless one box size is given.
+    const size = options.boxSize ?? p.width ?? p.diameter;
+    const sizeY = options.boxSize ?? p.height ?? size;
+    if (size === undefined || !(size >= 0) || sizeY === undefined || !(sizeY >= 0)) {
       throw new ConfigError([{ path: 'boxSize', message: 'EMAN box output needs a box size (--box-size) when particles have no diameter' }]);
     }
-    const row = [formatCompact(p.x - size / 2), formatCompact(p.y - size / 2), formatCompact(size), formatCompact(size)];
+    const row = [formatCompact(p.x - size / 2), formatCompact(p.y - sizeY / 2), formatCompact(size), formatCompact(sizeY)];
     if (withScore) row.push(p.score === undefined ? 'nan' : formatExact(p.score));
     return row.join('\t');
   });

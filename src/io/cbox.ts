@@ -30,7 +30,7 @@ export function parseCbox(text: string, options: CoordinateParseOptions = {}): P
   const loop = block?.loops[0];
   if (!block || !loop) throw new FormatError({ path, line: 1 }, 'expected a data_cryolo block with a loop_ (crYOLO .cbox)');
   const col = (label: string): number => starColumn(loop, label);
-  const [cx, cy, cw, ch, cew, cc] = ['CoordinateX', 'CoordinateY', 'Width', 'Height', 'EstWidth', 'Confidence'].map(col) as [number, number, number, number, number, number];
+  const [cx, cy, cw, ch, cew, ceh, cc] = ['CoordinateX', 'CoordinateY', 'Width', 'Height', 'EstWidth', 'EstHeight', 'Confidence'].map(col) as [number, number, number, number, number, number, number];
   if (cx < 0 || cy < 0) {
     throw new FormatError({ path, line: loop.line }, `data_cryolo has no _CoordinateX/_CoordinateY columns (found ${loop.labels.map((l) => '_' + l).join(' ')})`);
   }
@@ -45,7 +45,10 @@ export function parseCbox(text: string, options: CoordinateParseOptions = {}): P
     if (w === undefined || h === undefined) throw new FormatError({ path, line }, '_Width is <NA>: give the box size to find the centre');
     const est = get(row, cew, line, '_EstWidth');
     const score = get(row, cc, line, '_Confidence');
-    particles.push(makeParticle(x + w / 2, y + h / 2, score, est ?? (w > 0 ? w : undefined)));
+    const estH = get(row, ceh, line, '_EstHeight');
+    const p = makeParticle(x + w / 2, y + h / 2, score, est ?? (w > 0 ? w : undefined));
+    // crYOLO's estimated box (used for the IoU of matched boxes).
+    particles.push(est !== undefined && estH !== undefined ? { ...p, width: est, height: estH } : p);
   });
   return { picks, warnings };
 }
@@ -57,7 +60,7 @@ export interface FormatCboxOptions {
 
 /**
  * Formats one micrograph's particles as a .cbox file: corner = centre − box/2, EstWidth /
- * EstHeight = diameter, Confidence = score, `<NA>` where a value is unknown.
+ * EstHeight = the estimated box width / height (box detectors) or else the diameter, Confidence = score, `<NA>` where a value is unknown.
  * @throws ConfigError when neither boxSize nor the particle diameter gives a box size.
  */
 export function formatCbox(particles: readonly Particle[], options: FormatCboxOptions = {}): string {
@@ -67,9 +70,9 @@ export function formatCbox(particles: readonly Particle[], options: FormatCboxOp
     if (size === undefined || !(size >= 0)) {
       throw new ConfigError([{ path: 'boxSize', message: 'crYOLO .cbox output needs a box size (--box-size) when particles have no diameter' }]);
     }
-    const est = p.diameter === undefined ? na : formatFixed(p.diameter);
+    const est = (v: number | undefined): string => (v === undefined ? na : formatFixed(v));
     return [formatFixed(p.x - size / 2), formatFixed(p.y - size / 2), na, formatFixed(size), formatFixed(size), na,
-      est, est, p.score === undefined ? na : formatExact(p.score), na, na];
+      est(p.width ?? p.diameter), est(p.height ?? p.diameter), p.score === undefined ? na : formatExact(p.score), na, na];
   });
   const loop: StarLoop = { labels: LABELS, rows, line: 0, rowLines: [] };
   return formatStar({

@@ -21,6 +21,9 @@ export interface Particle<S extends Space = Space> {
   readonly score?: number;
   /** Particle diameter in pixels of the frame, if known. */
   readonly diameter?: number;
+  /** Estimated box width and height in pixels of the frame (box detectors, crYOLO's _EstWidth/_EstHeight), if known. */
+  readonly width?: number;
+  readonly height?: number;
   /** Compile-time only: the space the pixels belong to (never set at run time). */
   readonly [inSpace]?: S;
 }
@@ -101,9 +104,11 @@ export function toFrame<S extends Space>(picks: MicrographPicks, target: Frame<S
   if (fx !== 1 || fy !== 1) {
     const fd = lengthInFrame(1, picks.frame, target);
     particles = particles.map((p) => {
-      const q: { x: number; y: number; score?: number; diameter?: number } = { x: p.x * fx, y: p.y * fy };
+      const q: { x: number; y: number; score?: number; diameter?: number; width?: number; height?: number } = { x: p.x * fx, y: p.y * fy };
       if (p.score !== undefined) q.score = p.score;
       if (p.diameter !== undefined) q.diameter = p.diameter * fd;
+      if (p.width !== undefined) q.width = p.width * fx;
+      if (p.height !== undefined) q.height = p.height * fy;
       return q;
     });
   }

@@ -114,14 +114,20 @@ export function readModelFile(bytes: Uint8Array, path: string): ModelFile {
   if (version > MODEL_FILE_VERSION) throw new FormatError({ path }, `model file version ${version} was written by a newer cryopick; this one reads versions 1 to ${MODEL_FILE_VERSION}`);
   const config = jsonProperty(md, 'cryopick.architecture', path);
   if (config === null || typeof config !== 'object') throw new FormatError({ path }, 'metadata cryopick.architecture is not a JSON object');
-  const input = inputSchema.safeParse(jsonProperty(md, 'cryopick.input', path) ?? {});
-  if (!input.success) throw new FormatError({ path }, `metadata cryopick.input does not fit the model schema: ${describe(input.error.issues)}`);
+  const input = readModelInput(md, path);
   const training = trainingSchema.safeParse(jsonProperty(md, 'cryopick.training', path) ?? {});
   if (!training.success) throw new FormatError({ path }, `metadata cryopick.training is not a JSON object: ${describe(training.error.issues)}`);
   return {
-    version, config: config as PickerModelConfig, input: input.data, training: training.data,
+    version, config: config as PickerModelConfig, input, training: training.data,
     weights: new Map([...parsed.initializers].map(([k, v]) => [k, v.data])),
   };
+}
+
+/** The `cryopick.input` part of a model's metadata, checked against the schema (also for the yolo family's files). @throws FormatError */
+export function readModelInput(md: Readonly<Record<string, string>>, path: string): ModelInput {
+  const input = inputSchema.safeParse(jsonProperty(md, 'cryopick.input', path) ?? {});
+  if (!input.success) throw new FormatError({ path }, `metadata cryopick.input does not fit the model schema: ${describe(input.error.issues)}`);
+  return input.data;
 }
 
 /** The preprocessing a model records. @throws FormatError when it records none. */

@@ -27,8 +27,14 @@ export function detectionsPath(outDir: string, micrograph: string): string {
 
 /** Text of a detection file (fixed decimals, so resumed runs are byte-identical). */
 export function formatDetections(d: MicrographDetections): string {
-  const lines = [MAGIC, `# micrograph\t${d.micrograph}`, `# width\t${d.width}`, `# height\t${d.height}`, `# floor\t${d.floor}`, 'x\ty\tscore\tdiameter'];
-  for (const p of d.particles) lines.push(`${p.x.toFixed(2)}\t${p.y.toFixed(2)}\t${(p.score ?? 0).toFixed(4)}\t${p.diameter === undefined ? '' : p.diameter.toFixed(2)}`);
+  // Box detectors add the estimated width and height of every box as two more columns.
+  const boxes = d.particles.some((p) => p.width !== undefined);
+  const lines = [MAGIC, `# micrograph\t${d.micrograph}`, `# width\t${d.width}`, `# height\t${d.height}`, `# floor\t${d.floor}`, boxes ? 'x\ty\tscore\tdiameter\twidth\theight' : 'x\ty\tscore\tdiameter'];
+  const opt = (v: number | undefined): string => (v === undefined ? '' : v.toFixed(2));
+  for (const p of d.particles) {
+    const base = `${p.x.toFixed(2)}\t${p.y.toFixed(2)}\t${(p.score ?? 0).toFixed(4)}\t${opt(p.diameter)}`;
+    lines.push(boxes ? `${base}\t${opt(p.width)}\t${opt(p.height)}` : base);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -54,11 +60,14 @@ export function parseDetections(text: string, path: string): MicrographDetection
     if (line === '') continue;
     const f = line.split('\t');
     const [x, y, score] = f.slice(0, 3).map(Number) as [number, number, number];
-    if (f.length !== 4 || !Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(score)) {
-      throw new FormatError({ path, line: i + 1 }, `expected x, y, score, diameter separated by tabs, found '${line.slice(0, 60)}'`);
+    if ((f.length !== 4 && f.length !== 6) || !Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(score)) {
+      throw new FormatError({ path, line: i + 1 }, `expected x, y, score, diameter (and optionally box width, height) separated by tabs, found '${line.slice(0, 60)}'`);
     }
-    const d = f[3] === '' ? undefined : Number(f[3]);
-    particles.push(d === undefined || !Number.isFinite(d) ? { x, y, score } : { x, y, score, diameter: d });
+    const num = (v: string | undefined): number | undefined => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
+    const d = num(f[3]);
+    const bw = num(f[4]);
+    const bh = num(f[5]);
+    particles.push({ x, y, score, ...(d === undefined ? {} : { diameter: d }), ...(bw === undefined ? {} : { width: bw }), ...(bh === undefined ? {} : { height: bh }) });
   }
   return { micrograph, width, height, floor, particles };
 }

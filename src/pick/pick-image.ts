@@ -11,6 +11,7 @@ import { extractParticles, type ScoreGrid } from './extract.js';
 import type { MicrographDetections } from './detections.js';
 import { augmentedScoreGrid, type TestTimeAugmentation } from './tta.js';
 import { smoothScoreGrid } from './smooth.js';
+import { pickBoxes } from './pick-boxes.js';
 
 export type InferenceMode = 'dense' | 'strided';
 
@@ -31,6 +32,9 @@ export interface PickImageOptions {
   readonly testTimeAugmentation?: TestTimeAugmentation;
   /** σ in original pixels of the Gaussian that smooths the score map before peak finding (default 0 = none). */
   readonly smoothingPx?: number;
+  /** Box detectors: keep boxes whose estimated size (original pixels) is at least / at most this. */
+  readonly minSizePx?: number;
+  readonly maxSizePx?: number;
 }
 
 /** Margin (rf − 1) of models that return the unpadded ("valid") map, learnt on first use. */
@@ -115,5 +119,6 @@ export function detectionsOf(name: string, scored: ScoredImage, options: Omit<Pi
 
 /** Picks one image; the returned detections are in original-micrograph pixels, descending score. */
 export async function pickImage(name: string, image: Image2D, model: ScoreModel, options: PickImageOptions): Promise<MicrographDetections> {
+  if (model.detect) return pickBoxes(name, image, model, options);
   return detectionsOf(name, await scoreImage(image, model, options), options);
 }

@@ -72,6 +72,11 @@ export interface PickManifest {
   readonly testTimeAugmentation?: string;
   /** σ in original pixels of the score-map smoothing; absent in manifests written before it existed (= 0). */
   readonly smoothingPx?: number;
+  /** 'yolo' for box detectors (scores are confidences); absent = topaz. */
+  readonly family?: 'topaz' | 'yolo';
+  /** Size filter of box detectors (original pixels); absent = none. */
+  readonly minSizePx?: number | null;
+  readonly maxSizePx?: number | null;
   readonly micrographs: readonly string[];
   /** Only in shard runs: which shard, the size of the whole input list and each micrograph's position in it. */
   readonly shard?: ShardManifest;
@@ -83,11 +88,12 @@ export interface ShardManifest extends ShardSpec {
 }
 
 /** The settings that bind a run (resume) and that shards must share (merge). */
-export const RUN_SETTINGS = ['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation', 'smoothingPx'] as const;
+export const RUN_SETTINGS = ['modelId', 'preprocess', 'inference', 'minDistancePx', 'floor', 'borderPx', 'diameterPx', 'testTimeAugmentation', 'smoothingPx', 'minSizePx', 'maxSizePx'] as const;
 
 /** Every setting that differs between two manifests, as `was …, now …` problems. */
 export function settingsDifferences(before: PickManifest, after: PickManifest): { path: string; message: string }[] {
-  const norm = (m: PickManifest): PickManifest => ({ ...m, testTimeAugmentation: m.testTimeAugmentation ?? 'none', smoothingPx: m.smoothingPx ?? 0 });
+  const norm = (m: PickManifest): PickManifest => ({ ...m, testTimeAugmentation: m.testTimeAugmentation ?? 'none', smoothingPx: m.smoothingPx ?? 0,
+    minSizePx: m.minSizePx ?? null, maxSizePx: m.maxSizePx ?? null });
   const [a, b] = [norm(before), norm(after)];
   return RUN_SETTINGS.filter((k) => a[k] !== b[k]).map((k) => ({ path: k, message: `was ${JSON.stringify(a[k])}, now ${JSON.stringify(b[k])}` }));
 }
@@ -98,7 +104,8 @@ function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptio
   return {
     kind: 'cryopick-pick-run', version: 1, modelId: o.modelId ?? '', preprocess: preprocessParamsKey(model.preprocess),
     inference: o.inference, minDistancePx: o.minDistancePx, floor: o.floor, borderPx: o.borderPx ?? 0,
-    diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', smoothingPx: o.smoothingPx ?? 0, micrographs: paths,
+    diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', smoothingPx: o.smoothingPx ?? 0,
+    family: model.family ?? 'topaz', minSizePx: o.minSizePx ?? null, maxSizePx: o.maxSizePx ?? null, micrographs: paths,
     ...(shard === undefined ? {} : { shard }),
   };
 }

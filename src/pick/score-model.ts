@@ -4,8 +4,14 @@ import type { Image2D } from '../image/image.js';
 import type { PreprocessParams } from '../image/preprocess-params.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { loadPickerModel } from '../models/load-picker.js';
-import { modelPreprocess } from '../models/model-file.js';
+import { modelPreprocess, readModelInput } from '../models/model-file.js';
+import { parseModel } from '../engine/onnx-serialize.js';
+import { readFile } from 'node:fs/promises';
 import type { ScoreGrid } from './extract.js';
+import type { Particle } from '../io/coords.js';
+import { isYoloModel, yoloFromParsed } from '../models/yolo/load-yolo.js';
+import { boxNms } from '../models/yolo/decode.js';
+import { YOLO_NMS_IOU } from '../models/yolo/spec.js';
 
 export interface ScoreModel {
   /** Preprocessing recorded at training time; picking replays it exactly. */
@@ -16,6 +22,13 @@ export interface ScoreModel {
   scoreMap(image: Image2D): Promise<Float32Array>;
   /** Logits at the network's natural stride, when the model offers them. */
   scoreMapStrided?(image: Image2D): Promise<ScoreGrid>;
+  /** 'yolo' for box detectors (picks come from detect, scores are confidences in [0, 1]); default 'topaz'. */
+  readonly family?: 'topaz' | 'yolo';
+  /**
+   * Box detectors: every box of the preprocessed image with confidence ≥ `minScore` after box NMS,
+   * centre and estimated width/height in its pixels.
+   */
+  detect?(image: Image2D, minScore: number): Promise<Particle[]>;
   release?(): Promise<void>;
 }
 
@@ -24,6 +37,8 @@ export interface ScoreModel {
  * @throws FormatError when the file is not a cryopick picker or lacks preprocessing metadata.
  */
 export async function loadScoreModel(path: string, runtime: RuntimeOptions = {}): Promise<ScoreModel> {
+  const parsed = await parsedIfYolo(path);
+  if (parsed) return yoloScoreModel(path, parsed, runtime);
   const picker = await loadPickerModel(path, runtime); // FormatError for non-cryopick files
   let preprocess: PreprocessParams;
   try {
@@ -39,5 +54,41 @@ export async function loadScoreModel(path: string, runtime: RuntimeOptions = {})
     scoreMap: (image) => picker.scoreMap(image),
     scoreMapStrided: (image) => picker.scoreMapStrided(image),
     release: () => picker.release(),
+  };
+}
+
+/** The parsed model when `path` is a cryopick YOLO model (anything else is left to loadPickerModel). */
+async function parsedIfYolo(path: string): Promise<ReturnType<typeof parseModel> | undefined> {
+  let parsed;
+  try {
+    parsed = parseModel(new Uint8Array(await readFile(path)));
+  } catch {
+    return undefined;
+  }
+  return isYoloModel(parsed) ? parsed : undefined;
+}
+
+/** A YOLO model as a ScoreModel: boxes through detect; scoreMap paints each cell's confidence logit. */
+function yoloScoreModel(path: string, parsed: ReturnType<typeof parseModel>, runtime: RuntimeOptions): ScoreModel {
+  const model = yoloFromParsed(parsed, path);
+  const input = readModelInput(parsed.metadata, path);
+  const preprocess = modelPreprocess({ input }, path);
+  const diameter = input.particleDiameter;
+  return {
+    preprocess,
+    family: 'yolo',
+    ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
+    async scoreMap(image) {
+      const { head, gw, gh } = await model.head(image, runtime);
+      const s = model.stride;
+      const out = new Float32Array(image.width * image.height);
+      for (let y = 0; y < image.height; y++) for (let x = 0; x < image.width; x++) out[y * image.width + x] = head[4 * gw * gh + Math.floor(y / s) * gw + Math.floor(x / s)] as number;
+      return out;
+    },
+    async detect(image, minScore) {
+      const boxes = boxNms(await model.boxes(image, Math.max(minScore, 1e-3), runtime), YOLO_NMS_IOU);
+      return boxes.map((b) => ({ x: b.x, y: b.y, score: b.score, diameter: (b.w + b.h) / 2, width: b.w, height: b.h }));
+    },
+    release: () => model.release(),
   };
 }

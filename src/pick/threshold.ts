@@ -35,9 +35,16 @@ export const SMOOTHED_THRESHOLDS = { dense: -3.7, strided: -4.0 } as const;
  * The default threshold for an inference mode, for smoothed scores (the default) or raw peak
  * logits. For a smoothing other than the default σ, choose one with `cryopick threshold`.
  */
-export function defaultThreshold(inference: 'dense' | 'strided', smoothed = false): number {
+export function defaultThreshold(inference: 'dense' | 'strided', smoothed = false, family: 'topaz' | 'yolo' = 'topaz'): number {
+  if (family === 'yolo') return YOLO_DEFAULT_THRESHOLD;
   return (smoothed ? SMOOTHED_THRESHOLDS : DEFAULT_THRESHOLDS)[inference];
 }
+
+/**
+ * Default confidence threshold of the yolo family (scores are confidences in [0, 1]): crYOLO's
+ * 0.3, kept after the check on validation micrographs in BENCHMARKS.md (yolo section).
+ */
+export const YOLO_DEFAULT_THRESHOLD = 0.3;
 
 /**
  * Default inference mode, chosen on the same validation data by the rule "strided if its AP is

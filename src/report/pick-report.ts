@@ -94,7 +94,7 @@ async function previewImages(micrographs: readonly string[], all: readonly Micro
 /** Reads a pick run folder and assembles its report (library: no printing). */
 export async function buildPickReport(runDir: string, options: PickReportOptions = {}): Promise<HtmlReport> {
   const manifest = await readManifest(runDir);
-  const threshold = options.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0);
+  const threshold = options.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0, manifest.family ?? 'topaz');
   const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
   const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
   const previewCount = options.previews ?? 4;

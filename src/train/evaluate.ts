@@ -6,7 +6,7 @@ import { concatF32, pixelMetrics, type PixelMetrics } from './metrics.js';
 import type { PickerNet } from './net.js';
 import { extractParticles } from '../pick/extract.js';
 import { evaluatePicks } from '../eval/evaluate.js';
-import { ORIGINAL_FRAME, type MicrographPicks } from '../io/coords.js';
+import { ORIGINAL_FRAME, toFrame, type MicrographPicks } from '../io/coords.js';
 
 /**
  * Metrics over all pixels of `mics` (labels = disks of the labelling radius around picks). With
@@ -26,8 +26,10 @@ export async function evaluateMicrographs(net: PickerNet, mics: readonly Labelle
     labels.push(Float32Array.from(m.mask));
     if (diameterPx === undefined) continue;
     const { width, height } = m.image;
-    const particles = extractParticles({ data: score, width, height, stride: 1 }, {
-      minDistancePx: 0.5 * diameterPx, threshold: Number.NEGATIVE_INFINITY, frame: m.frame, originalWidth: m.originalWidth, originalHeight: m.originalHeight,
+    const particles = net.detect
+      ? toFrame({ micrograph: m.name, particles: await net.detect(m.image), frame: m.frame }, ORIGINAL_FRAME).particles
+      : extractParticles({ data: score, width, height, stride: 1 }, {
+        minDistancePx: 0.5 * diameterPx, threshold: Number.NEGATIVE_INFINITY, frame: m.frame, originalWidth: m.originalWidth, originalHeight: m.originalHeight,
     });
     preds.push({ micrograph: m.name, particles, frame: ORIGINAL_FRAME, width: m.originalWidth, height: m.originalHeight });
     refs.push({ micrograph: m.name, particles: m.picks, frame: m.frame, width, height });

@@ -3,6 +3,7 @@
 // checkpoints and the .onnx export.
 import type { Image2D } from '../image/image.js';
 import type { ModelFileDraft } from '../models/model-file.js';
+import type { Particle } from '../io/coords.js';
 
 /** What the .onnx records besides the network: how to prepare inputs, and how it was trained. */
 export type ModelMetadata = Pick<ModelFileDraft, 'input' | 'training'>;
@@ -23,9 +24,14 @@ export interface PickerNet {
   /** Output side for a crop of `crop` pixels in dense training (crop − RF + 1). */
   outputSize(crop: number): number;
   /** One fused step (forward, loss, backward, Adam) on x [batch, 1, side, side] with labels. */
-  trainStep(x: Float32Array, batch: number, side: number, labels: Float32Array, lr: number): Promise<StepOutput>;
+  trainStep(x: Float32Array, batch: number, side: number, labels: Float32Array, lr: number, targets?: Float32Array): Promise<StepOutput>;
   /** Logits, one per pixel of the (preprocessed) image. */
   scoreMap(image: Image2D): Promise<Float32Array>;
+  /**
+   * Box detectors (the yolo family): every detection of the (preprocessed) image after box NMS,
+   * centre and estimated size in its pixels, score in [0, 1]. Training's particle AP ranks these.
+   */
+  detect?(image: Image2D): Promise<Particle[]>;
   /** A copy of every weight and state tensor. */
   snapshot(): Map<string, Float32Array>;
   restore(weights: ReadonlyMap<string, Float32Array>): void;

@@ -3,11 +3,14 @@
 // including the forbidden architecture combinations, before any work starts.
 import { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.js';
+import { PASSTHROUGHS } from '../models/yolo/spec.js';
 
 export const ARCHITECTURES = ['resnet8', 'resnet16', 'conv31', 'conv63', 'conv127'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
 export const LOSSES = ['GE-binomial', 'GE-KL', 'PN', 'PU'] as const;
 export type LossMethod = (typeof LOSSES)[number];
+export const FAMILIES = ['topaz', 'yolo'] as const;
+export type Family = (typeof FAMILIES)[number];
 
 /** Receptive field in (downsampled) pixels of each architecture. */
 export const RECEPTIVE_FIELD: Readonly<Record<Architecture, number>> = {
@@ -42,17 +45,25 @@ export const TrainParamsSchema = z.object({
   unitScaling: int().min(1).default(2),
   encoderUnits: int().min(1).default(32),
   init: z.string().min(1).optional(),
+  /** topaz: per-pixel positive-unlabelled classifier; yolo: crYOLO's box detector (yolo-params in README). */
+  family: z.enum(FAMILIES).default('topaz'),
+  /** yolo: upsample (PhosaurusNet, grid stride 16) or reorg (YOLOv2 space-to-depth, stride 32). */
+  passthrough: z.enum(PASSTHROUGHS).default('upsample'),
+  /** yolo: filters × this (1 = the paper's network). */
+  widthMultiplier: z.number().positive().max(4).default(0.25),
+  /** yolo loss weights: object cells, empty cells, coordinates (crYOLO 5, 1, 1). */
+  objectWeight: nonneg().default(5),
+  noObjectWeight: nonneg().default(1),
+  coordWeight: nonneg().default(1),
+  /** yolo: epochs at the start in which box sizes are not learned. */
+  warmupEpochs: int().min(0).default(1),
   // objective
   loss: z.enum(LOSSES).default('GE-binomial'),
   slack: z.number().refine((v) => v === -1 || v >= 0, 'must be -1 (the method default) or >= 0').default(-1),
   autoencoderWeight: nonneg().default(0),
   l2: nonneg().default(0),
-  expectedParticles: z.number({
-    error: (iss) => (iss.input === undefined
-      ? 'required: the expected number of particles per micrograph (e.g. --expected-particles 300); ' +
-        'it sets the class prior π of the PU objective'
-      : 'must be a number'),
-  }).positive(),
+  /** Required by the topaz family (the PU class prior); the yolo family does not use it. */
+  expectedParticles: z.number({ error: () => 'must be a number' }).positive().optional(),
   radius: int().min(0).default(3),
   balance: z.number().min(0).lt(1).default(0.0625),
   classWeight: pos().default(1),
@@ -79,6 +90,9 @@ export type TrainParams = Omit<z.output<typeof TrainParamsSchema>, 'epochSize' |
 
 type Mode = 'dense' | 'patch';
 type ModeDependent = Pick<TrainParams, 'epochSize' | 'learningRate' | 'finalLearningRate'>;
+
+/** Default updates per epoch of the yolo family. */
+export const YOLO_EPOCH_SIZE = 80;
 
 /** Default updates per epoch for a training mode. */
 export function defaultEpochSize(mode: Mode): number {
@@ -153,13 +167,28 @@ export function parseTrainParams(input: unknown): TrainParams {
     dropout: pick<number>('dropout', 0, (v) => typeof v === 'number'),
   });
   problems.push(...combo);
-  if (raw['selectMetric'] === 'ap' && raw['particleDiameter'] === undefined) {
+  const yolo = raw['family'] === 'yolo';
+  if (!yolo && raw['expectedParticles'] === undefined) {
+    problems.push({ path: 'expectedParticles', message: 'required: the expected number of particles per micrograph (e.g. --expected-particles 300); it sets the class prior π of the PU objective' });
+  }
+  if (yolo && raw['particleDiameter'] === undefined) {
+    problems.push({ path: 'particleDiameter', message: 'the yolo family needs the particle diameter (--particle-diameter, original pixels): it is the anchor box size' });
+  }
+  if (yolo && typeof raw['cropSize'] === 'number' && raw['cropSize'] % 32 !== 0) {
+    problems.push({ path: 'cropSize', message: `the yolo family needs a crop size that is a multiple of 32, got ${raw['cropSize']}` });
+  }
+  if (raw['selectMetric'] === 'ap' && raw['particleDiameter'] === undefined && !yolo) {
     problems.push({ path: 'selectMetric', message: 'ap (particle-level average precision) needs the particle diameter: set particleDiameter (--particle-diameter)' });
   }
   if (problems.length > 0 || !r.success) throw new ConfigError(problems, 'invalid training parameters');
-  const p: TrainParams = { ...r.data, ...modeDefaults(r.data, r.data.mode) };
+  const p: TrainParams = {
+    ...r.data, ...modeDefaults(r.data, r.data.mode),
+    // yolo: the epoch is chosen by the particle AP of the boxes; 80 updates per epoch (its validation AP still rose after 10 × 40 on EMPIAR-10028 and -10059, BENCHMARKS.md)
+    ...(yolo && raw['selectMetric'] === undefined ? { selectMetric: 'ap' as const } : {}),
+    ...(yolo && raw['epochSize'] === undefined ? { epochSize: YOLO_EPOCH_SIZE } : {}),
+  };
   const rf = RECEPTIVE_FIELD[p.model];
-  if (p.mode === 'dense' && p.cropSize < rf + 8) {
+  if (!yolo && p.mode === 'dense' && p.cropSize < rf + 8) {
     throw new ConfigError([{ path: 'cropSize', message: `must be at least the receptive field of ${p.model} plus 8 (${rf + 8} px), got ${p.cropSize}` }], 'invalid training parameters');
   }
   return p;

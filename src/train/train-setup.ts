@@ -11,10 +11,13 @@ import type { LossSettings } from './loss-reference.js';
 import { effectiveSlack, type TrainParams } from './params.js';
 import { decidePrior, type PriorDecision } from './pi.js';
 import { PatchSampler } from './sampler.js';
+import { YoloSampler } from './yolo-sampler.js';
+import { gridStride } from '../models/yolo/spec.js';
 import { splitMicrographs } from './split.js';
 import type { Random } from '../random.js';
 import type { TrainOptions } from './train-types.js';
 import { gridFrame } from '../image/downsample.js';
+import { ORIGINAL_FRAME, fileFrame, lengthInFrame } from '../io/coords.js';
 
 export interface TrainData {
   readonly train: readonly LabelledMicrograph[];
@@ -51,8 +54,10 @@ export async function prepareData(p: TrainParams, pre: PreprocessParams, o: Trai
   }
   const labelledPixels = train.reduce((a, m) => a + countPositive(m.mask), 0);
   const labelledPicks = train.reduce((a, m) => a + m.picks.length, 0);
-  const prior = decidePrior(p.loss, p.expectedParticles, p.radius, train.map((m) => m.image.width * m.image.height), labelledPixels, labelledPicks);
-  if (prior.notice) say(prior.notice);
+  // The yolo family has no class prior; its pixel metrics take the picks as complete.
+  const expected = p.expectedParticles ?? Math.max(1, labelledPicks / Math.max(1, train.length));
+  const prior = decidePrior(p.loss, expected, p.radius, train.map((m) => m.image.width * m.image.height), labelledPixels, labelledPicks);
+  if (prior.notice && p.family !== 'yolo') say(prior.notice);
   const ge = prior.method === 'GE-binomial' || prior.method === 'GE-KL';
   const loss: LossSettings = {
     method: prior.method,
@@ -74,12 +79,20 @@ export function makeScheduler(p: TrainParams, o: TrainOptions, stepsPerEpoch: nu
 
 export interface BatchSource {
   /** Next minibatch: images [batch, side, side] and labels of every output pixel. */
-  next(): { x: Float32Array; y: Float32Array; batch: number; side: number };
+  next(): { x: Float32Array; y: Float32Array; batch: number; side: number; targets?: Float32Array };
 }
 
 /** Dense crops or Topaz patches, as the parameters say. */
 export function makeBatchSource(p: TrainParams, train: readonly LabelledMicrograph[], method: LossSettings['method'],
   receptiveField: number, outputSize: (crop: number) => number, rng: Random): BatchSource {
+  if (p.family === 'yolo') {
+    // anchors in working-grid pixels, through the plan's frame of the training micrographs
+    const ds = (v: number): number => lengthInFrame(v, ORIGINAL_FRAME, train[0]?.frame ?? fileFrame(p.downsample));
+    const s = new YoloSampler(train, {
+      side: p.cropSize, stride: gridStride({ passthrough: p.passthrough }), anchor: ds(p.particleDiameter as number), boxSize: ds(p.particleDiameter as number), balance: 0.5, augment: true,
+    }, rng);
+    return { next: () => ({ ...s.sample(p.cropsPerStep), batch: p.cropsPerStep, side: p.cropSize }) };
+  }
   if (p.mode === 'dense') {
     const out = outputSize(p.cropSize);
     const s = new DenseSampler(train, { crop: p.cropSize, out, offset: (p.cropSize - out) >> 1, balance: 0.5, augment: true }, rng);

@@ -10,6 +10,7 @@ import { diagnoseTraining } from './diagnostics.js';
 import { finishTraining } from './finish.js';
 import { modeDefaults, parseTrainParams, type TrainParams, type TrainParamsInput } from './params.js';
 import { createPickerNet, denseCapable } from './picker-net.js';
+import { createYoloNet } from './yolo-net.js';
 import { trainPreprocessParams } from './preprocess-config.js';
 import { renderJsonLines, writeResults, type ResultRow } from './results.js';
 import { checkpointPath, epochWeights, resumeTraining, writeRunRecord } from './resume.js';
@@ -26,7 +27,7 @@ import { trainingRandom } from './split.js';
  */
 export async function trainPicker(input: TrainParams | TrainParamsInput, options: TrainOptions): Promise<TrainResult> {
   const parsed = parseTrainParams(input);
-  const toPatch = parsed.mode === 'dense' && !denseCapable(parsed);
+  const toPatch = parsed.family === 'topaz' && parsed.mode === 'dense' && !denseCapable(parsed);
   const p: TrainParams = toPatch ? patchParams(parsed, input) : parsed;
   if (p !== parsed) options.onMessage?.('pooling, dropout and the autoencoder need patch training: using --mode patch');
   const start = Date.now();
@@ -35,7 +36,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   await mkdir(join(options.outDir, 'checkpoints'), { recursive: true });
   const pre = trainPreprocessParams(p);
   const data = await prepareData(p, pre, options);
-  const net = await createPickerNet(p, data.loss, options.outDir);
+  const net = p.family === 'yolo' ? await createYoloNet(p) : await createPickerNet(p, data.loss, options.outDir);
   const say = (t: string): void => options.onMessage?.(t);
   if (data.test.length === 0) say('no test split: the last epoch will be exported (use --test-fraction or --test-micrographs to choose the best epoch on held-out data)');
   const rng = trainingRandom(p.seed);
@@ -148,7 +149,7 @@ async function runSteps(c: StepsInput): Promise<{ steps: number; lossSum: number
     if (c.options.signal?.aborted) return { steps, lossSum, precSum, penSum, lr, interrupted: true };
     const b = c.source.next();
     lr = c.scheduler.lrAt(c.firstStep + steps);
-    const r = await c.net.trainStep(b.x, b.batch, b.side, b.y, lr);
+    const r = await c.net.trainStep(b.x, b.batch, b.side, b.y, lr, b.targets);
     steps++;
     const prec = batchPrecision(r.probs, b.y);
     lossSum += r.reported; precSum += prec.precision; penSum += r.penalty ?? 0;

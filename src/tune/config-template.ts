@@ -23,7 +23,7 @@ const HELP: Readonly<Record<string, string>> = {
   encoderUnits: 'autoencoder decoder base width', init: 'a .onnx model to fine-tune',
   loss: 'training objective (positive-unlabelled methods from Topaz)', slack: 'GE slack (-1 = the method default)',
   autoencoderWeight: 'weight of the autoencoder loss (conv models only)', l2: 'L2 weight decay',
-  expectedParticles: 'REQUIRED: expected particles per micrograph (sets the PU class prior)',
+  expectedParticles: 'REQUIRED for the topaz family: expected particles per micrograph (sets the PU class prior)',
   radius: 'labelling radius around each pick (downsampled px)', balance: 'minibatch share of labelled positives',
   classWeight: 'weight of the positive term', learningRate: 'initial learning rate (the lrScheduler section takes precedence)',
   finalLearningRate: 'final learning rate of a linear decay', minibatchSize: 'patches per step (patch mode)',
@@ -71,6 +71,9 @@ export function pipelineJsonSchema(): Record<string, unknown> {
     Object.values(o).forEach(visit);
   };
   visit(schema);
+  // expectedParticles is required by the topaz family only (the PU class prior).
+  const shared = (schema['properties'] as Record<string, Record<string, unknown>> | undefined)?.['shared'];
+  if (shared) Object.assign(shared, { if: { properties: { family: { const: 'yolo' } }, required: ['family'] }, else: { required: ['expectedParticles'] } });
   return { ...schema, title: 'cryopick training pipeline config', description: 'cryopick train --config: data, tuning, training, shared, lrScheduler. Keys starting with "//" are comments.' };
 }
 

@@ -89,3 +89,19 @@ test('cryopick pick --shard and cryopick merge give byte-identical formatted out
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('cryopick preprocess --shard: the shards together write exactly the unsharded output', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'cryopick-shard-pre-'));
+  try {
+    await writeTestMicrographs(join(root, 'mics'), 5);
+    const common = ['preprocess', join(root, 'mics'), '-s', '2', '--normalize', 'standardize', '-t', '1'];
+    await runCli([...common, '-o', join(root, 'whole')]);
+    const texts = [];
+    for (const k of [1, 2, 3]) texts.push(await runCli([...common, '--shard', `${k}/3`, '-o', join(root, 'sharded')]));
+    assert.equal(texts.map((t) => Number(/preprocessed (\d+)/.exec(t)?.[1])).reduce((a, b) => a + b, 0), 5);
+    assert.match(texts[0]!, /\(shard 1\/3 of 5\)/);
+    assert.deepEqual(await snapshotFiles(join(root, 'sharded')), await snapshotFiles(join(root, 'whole')));
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

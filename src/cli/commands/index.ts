@@ -8,6 +8,7 @@ import { register as train } from './train.js';
 import { register as pick } from './pick.js';
 import { register as merge } from './merge.js';
 import { register as slurm } from './slurm.js';
+import { register as relion } from './relion.js';
 import { register as threshold } from './threshold.js';
 import { register as evaluate } from './evaluate.js';
 import { register as report } from './report.js';
@@ -15,8 +16,11 @@ import { register as crossValidate } from './cross-validate.js';
 import { register as tune } from './tune.js';
 import { register as createTrainConfig } from './create-train-config.js';
 import { register as demo } from './demo.js';
+import { register as createClassifierConfig } from './create-classifier-config.js';
+import { register as trainClassifier } from './train-classifier.js';
+import { register as classify } from './classify.js';
 
 export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
-  demo, simulate, preprocess, train, pick, merge, slurm, threshold, evaluate, report,
-  crossValidate, tune, createTrainConfig, convert, mrcInfo,
+  demo, simulate, preprocess, train, pick, merge, slurm, relion, threshold, evaluate, report,
+  crossValidate, tune, createTrainConfig, createClassifierConfig, trainClassifier, classify, convert, mrcInfo,
 ];

@@ -3,11 +3,13 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { mergeShards } from '../../pick/merge.js';
+import { readManifest } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { defaultThreshold } from '../../pick/threshold.js';
 import { buildPickReport } from '../../report/pick-report.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { parseNumberFlag } from './_options.js';
+import { withRunLock } from '../../io/run-lock.js';
 
 interface MergeFlags {
   readonly out: string;
@@ -34,20 +36,23 @@ export function register(program: Command): void {
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
       const given = parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number');
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', (v) => v > 0, 'a positive number');
-      const started = Date.now();
-      const { manifest, shards } = await mergeShards(dirs, flags.out, { overwrite: flags.overwrite ?? false });
-      const threshold = given ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0);
-      if (threshold < manifest.floor) throw new UsageError(`--threshold (${threshold}) is below the floor the shards kept detections at (${manifest.floor})`);
-      const box = boxSizePx ?? manifest.diameterPx ?? undefined;
-      const written = await writePickOutputs(flags.out, manifest.micrographs, threshold, formats, flags.out, { overwrite: flags.overwrite ?? false, ...(box === undefined ? {} : { boxSizePx: box }) });
-      const n = manifest.micrographs.length;
-      process.stdout.write(`merged ${shards} shard(s): ${n} micrograph(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-      process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, n)).toFixed(1)} per micrograph); detections >= ${manifest.floor} kept in ${flags.out}/detections for cryopick threshold\n`);
-      process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
-      if (flags.report !== undefined) {
-        const report = await buildPickReport(flags.out, { threshold });
-        await writeHtmlReport(flags.report, { ...report, subtitle: `${report.subtitle ?? flags.out} · merged from ${shards} shards` }, { overwrite: flags.overwrite ?? false });
-        process.stdout.write(`wrote ${flags.report}\n`);
-      }
+      await withRunLock(flags.out, 'merge', async () => {
+        const started = Date.now();
+        const first = await readManifest(dirs[0] as string);
+        const threshold = given ?? defaultThreshold(first.inference === 'dense' ? 'dense' : 'strided', (first.smoothingPx ?? 0) > 0);
+        if (threshold < first.floor) throw new UsageError(`--threshold (${threshold}) is below the floor the shards kept detections at (${first.floor})`);
+        const { manifest, shards } = await mergeShards(dirs, flags.out, { overwrite: flags.overwrite ?? false });
+        const box = boxSizePx ?? manifest.diameterPx ?? undefined;
+        const written = await writePickOutputs(flags.out, manifest.micrographs, threshold, formats, flags.out, { overwrite: flags.overwrite ?? false, ...(box === undefined ? {} : { boxSizePx: box }) });
+        const n = manifest.micrographs.length;
+        process.stdout.write(`merged ${shards} shard(s): ${n} micrograph(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, n)).toFixed(1)} per micrograph); detections >= ${manifest.floor} kept in ${flags.out}/detections for cryopick threshold\n`);
+        process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
+        if (flags.report !== undefined) {
+          const report = await buildPickReport(flags.out, { threshold });
+          await writeHtmlReport(flags.report, { ...report, subtitle: `${report.subtitle ?? flags.out} · merged from ${shards} shards` }, { overwrite: flags.overwrite ?? false });
+          process.stdout.write(`wrote ${flags.report}\n`);
+        }
+      });
     });
 }

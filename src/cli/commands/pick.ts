@@ -7,7 +7,7 @@ import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
-import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, defaultThreshold } from '../../pick/threshold.js';
+import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, YOLO_DEFAULT_THRESHOLD, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { installInterrupt } from './_interrupt.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
@@ -16,6 +16,7 @@ import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
 import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard } from '../../pick/shard.js';
+import { pickWatched } from './_pick-watch.js';
 
 interface PickFlags {
   readonly model: string;
@@ -37,7 +38,12 @@ interface PickFlags {
   readonly threads?: string;
   readonly tta: string;
   readonly smooth: string;
+  readonly minSize?: string;
+  readonly maxSize?: string;
   readonly shard?: string;
+  readonly watch?: string;
+  readonly idleTimeout?: string;
+  readonly poll: string;
 }
 
 function progressLine(p: PickProgress): string {
@@ -46,13 +52,18 @@ function progressLine(p: PickProgress): string {
 }
 
 /** The arguments and options of `cryopick pick`, shared with `cryopick slurm pick`. */
+/** Old spellings of pick's sizes (one release). */
+export const PICK_RENAMED: readonly RenamedFlag[] = [
+  { old: 'diameter', now: 'diameter-px' }, { old: 'min-distance', now: 'min-distance-px' }, { old: 'border', now: 'border-px' },
+];
+
 export function addPickOptions(command: Command): Command {
   command
-    .argument('<micrographs...>', 'micrograph files or folders (.mrc, .tif, .png, ...)')
+    .argument('[micrographs...]', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <logit>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided})`)
+    .option('--threshold <score>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided}); yolo models: confidence in [0, 1] (default ${YOLO_DEFAULT_THRESHOLD})`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
     .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: recorded in the model)')
     .option('--diameter-a <A>', 'particle diameter in Å instead (converted with --pixel-size-a or the micrographs\' MRC header)')
@@ -62,21 +73,21 @@ export function addPickOptions(command: Command): Command {
     .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
     .option('--tta <mode>', 'test-time augmentation: none, flips (average the scores of 4 flipped copies) or dihedral (8 flips and rotations); costs that many passes', 'none')
     .option('--smooth <fraction>', `before finding peaks, average each score over a Gaussian of σ = this × the particle diameter (0 = off; ${SMOOTHING_OPTION} was the best σ where it helped)`, String(DEFAULT_SMOOTHING))
-    .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
+    .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter; yolo models: each box\'s estimated size)')
+    .option('--min-size <px>', 'yolo models: drop boxes whose estimated size (mean of width and height, original pixels) is below this')
+    .option('--max-size <px>', 'yolo models: drop boxes whose estimated size is above this')
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
     .option('--overwrite', 'replace an earlier run in --out')
     .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
+    .option('--watch <dir>', 'on-the-fly: pick micrographs as they appear in this folder (once their size is stable), until Ctrl+C or --idle-timeout')
+    .option('--idle-timeout <s>', 'with --watch: stop after this many seconds without a new micrograph')
+    .option('--poll <s>', 'with --watch: seconds between folder scans; a file counts once unchanged for one interval', '2')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
     .option('--threads <n>', 'inference threads (default: all cores)');
   addRenamedFlags(command, PICK_RENAMED);
   return command;
 }
-
-/** Old spellings of pick's sizes (one release). */
-export const PICK_RENAMED: readonly RenamedFlag[] = [
-  { old: 'diameter', now: 'diameter-px' }, { old: 'min-distance', now: 'min-distance-px' }, { old: 'border', now: 'border-px' },
-];
 
 export function register(program: Command): void {
   addPickOptions(program
@@ -91,12 +102,16 @@ export function register(program: Command): void {
       const any = (): boolean => true;
       const positive = (v: number): boolean => v > 0;
       const smoothing = parseNumberFlag(flags.smooth, '--smooth', (v) => v >= 0 && v <= 1, 'a fraction of the diameter between 0 and 1') as number;
-      const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference, smoothing > 0);
-      const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
-      if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
+      const minSizePx = parseNumberFlag(flags.minSize, '--min-size', positive, 'a positive number');
+      const maxSizePx = parseNumberFlag(flags.maxSize, '--max-size', positive, 'a positive number');
+      if (minSizePx !== undefined && maxSizePx !== undefined && minSizePx > maxSizePx) throw new UsageError(`--min-size (${minSizePx}) must not be above --max-size (${maxSizePx})`);
       const borderPx = parseNumberFlag(flags.borderPx, '--border-px', (v) => v >= 0, 'a number >= 0') ?? 0;
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
+      if (inputs.length === 0 && flags.watch === undefined) throw new UsageError('give the micrograph files or folders to pick (or --watch DIR)');
+      if (flags.watch !== undefined && (inputs.length > 0 || flags.shard !== undefined)) throw new UsageError('--watch picks the micrographs of its folder: give no micrograph arguments and no --shard');
+      const idleTimeout = parseNumberFlag(flags.idleTimeout, '--idle-timeout', positive, 'a positive number of seconds');
+      const poll = parseNumberFlag(flags.poll, '--poll', positive, 'a positive number of seconds') as number;
       const files = listMicrographs(inputs);
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
@@ -110,10 +125,23 @@ export function register(program: Command): void {
         throw err;
       }
       try {
+        const yolo = model.family === 'yolo';
+        if (!yolo && (minSizePx !== undefined || maxSizePx !== undefined)) throw new UsageError('--min-size and --max-size filter estimated box sizes: they need a yolo model (cryopick train --family yolo)');
+        const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference as 'dense' | 'strided', smoothing > 0, model.family ?? 'topaz');
+        const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
+        if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
         const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number')
           ?? (await diameterPxFromA(flags as unknown as Record<string, unknown>, { px: 'diameter-px', a: 'diameter-a' }, () => files)) ?? model.particleDiameterPx;
         if (diameterPx === undefined) throw new UsageError('--diameter-px (or --diameter-a) is needed: the model does not record the particle diameter');
         const minDistancePx = parseNumberFlag(flags.minDistancePx, '--min-distance-px', positive, 'a positive number') ?? 0.5 * diameterPx;
+        if (flags.watch !== undefined) {
+          await pickWatched(model, {
+            outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
+            testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
+            modelId: flags.model, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+          }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold, formats, boxSizePx: boxSizePx ?? diameterPx });
+          return;
+        }
         const stop = installInterrupt(['interrupt: finishing the micrographs in flight; rerun with --resume to continue (Ctrl+C again to quit at once)']);
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: 'pick [{bar}] {value}/{total} | {rate} micrographs/s | ETA {eta_formatted} | {detections} detections', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -125,6 +153,7 @@ export function register(program: Command): void {
           result = await pickMicrographs(files, model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
+            ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
             modelId: flags.model, ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
@@ -148,7 +177,7 @@ export function register(program: Command): void {
           return;
         }
         const rewrite = (flags.resume ?? false) || (flags.overwrite ?? false);
-        const written = await writePickOutputs(flags.out, files, threshold, formats, flags.out, { overwrite: rewrite, boxSizePx: boxSizePx ?? diameterPx });
+        const written = await writePickOutputs(flags.out, files, threshold, formats, flags.out, { overwrite: rewrite, ...(boxSizePx !== undefined ? { boxSizePx } : yolo ? {} : { boxSizePx: diameterPx }) });
         const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
         process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);
         process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, files.length)).toFixed(1)} per micrograph); detections >= ${floor} kept in ${flags.out}/detections for cryopick threshold\n`);

@@ -15,6 +15,7 @@ import { parsePreprocessParams } from '../../image/preprocess-params.js';
 import type { PreprocessParams } from '../../image/preprocess-params.js';
 import { preprocessFiles } from '../../preprocess/preprocess-files.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
+import { parseShard, shardPositions } from '../../pick/shard.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -143,6 +144,7 @@ export function register(program: Command): void {
     .option('--cache-dir <dir>', 'reuse results for inputs already preprocessed with the same parameters')
     .option('--cache-key <how>', 'how the cache recognises inputs: content (hash bytes, default) or stat (path, size, time)')
     .option('--overwrite', 'replace existing output files')
+    .option('--shard <K/N>', 'preprocess only shard K of N (by a hash of the micrograph name, as pick --shard); all shards may write into the same --out')
     .option('-q, --quiet', 'no progress bar or summary')
     .action(async (inputs: string[], flags: Flags) => {
       applyRenamedFlags(flags as Record<string, unknown>, PREPROCESS_RENAMED);
@@ -150,7 +152,9 @@ export function register(program: Command): void {
       const threads = parseNumberFlag(flags['threads'], '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
       const cacheKey = flags['cacheKey'];
       if (cacheKey !== undefined && cacheKey !== 'content' && cacheKey !== 'stat') throw new UsageError(`--cache-key: expected content or stat, got '${String(cacheKey)}'`);
-      const files = listMicrographs(inputs);
+      const shard = typeof flags['shard'] === 'string' ? parseShard(flags['shard']) : undefined;
+      const all = listMicrographs(inputs);
+      const files = shard === undefined ? all : shardPositions(all, shard).map((i) => all[i] as string);
       const outDir = String(flags['out']);
       const overwrite = flags['overwrite'] === true;
       const quiet = flags['quiet'] === true;
@@ -178,7 +182,7 @@ export function register(program: Command): void {
         const fromCache = results.filter((r) => r.cached).length;
         const first = results[0];
         const size = first === undefined ? '' : `, ${first.width}x${first.height} px${first.pixelSizeA === undefined ? '' : ` at ${first.pixelSizeA.toFixed(3)} Å/px`}`;
-        process.stdout.write(`preprocessed ${results.length} micrograph(s) into ${outDir}${fromCache > 0 ? ` (${fromCache} from cache)` : ''}${size}\n`);
+        process.stdout.write(`preprocessed ${results.length} micrograph(s)${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of ${all.length})`} into ${outDir}${fromCache > 0 ? ` (${fromCache} from cache)` : ''}${size}\n`);
       }
     });
   addRenamedFlags(cmd, PREPROCESS_RENAMED);

@@ -2,7 +2,7 @@
 // rules): YOLOv2's space-to-depth passthrough and the weighted squared error of detection losses.
 import type { Var } from '../builder.js';
 import { ShapeError } from '../../errors.js';
-import { mul, sub } from './elementwise.js';
+import { mul, sub, type Operand } from './elementwise.js';
 import { reduceSum } from './reduce.js';
 import { concat, slice } from './shape.js';
 
@@ -27,7 +27,7 @@ export function spaceToDepth(x: Var, block: number): Var {
 }
 
 /** Σ weight·(pred − target)²; weight and target broadcast against pred (masks select the terms). */
-export function weightedSquaredError(pred: Var, target: Var, weight: Var): Var {
+export function weightedSquaredError(pred: Var, target: Operand, weight: Operand): Var {
   const d = sub(pred, target);
   return reduceSum(mul(weight, mul(d, d)));
 }

@@ -1,0 +1,47 @@
+// Picking with a box detector (the yolo family): replay the preprocessing, detect boxes (NMS on
+// IoU inside the model adapter), scale centres and estimated sizes to original pixels, and apply
+// the floor, the border and crYOLO's size filter (--min-size / --max-size on the mean of the
+// estimated width and height).
+import type { Image2D } from '../image/image.js';
+import { preprocessImageDetailed } from '../image/preprocess.js';
+import type { Particle } from '../io/coords.js';
+import type { MicrographDetections } from './detections.js';
+import type { ScoreModel } from './score-model.js';
+
+export interface BoxPickOptions {
+  /** Lowest confidence kept (values below 0.001 keep every box the model proposes). */
+  readonly floor: number;
+  /** Border to exclude, original pixels (default 0). */
+  readonly borderPx?: number;
+  /** Keep boxes whose estimated size (mean of width and height, original pixels) is at least / at most this. */
+  readonly minSizePx?: number;
+  readonly maxSizePx?: number;
+}
+
+/** Lowest confidence a box detector is asked for: below it boxes are noise. */
+export const BOX_SCORE_FLOOR = 1e-3;
+
+/** Detections of one micrograph by a box detector, in original pixels, descending score. */
+export async function pickBoxes(name: string, image: Image2D, model: ScoreModel, o: BoxPickOptions): Promise<MicrographDetections> {
+  if (!model.detect) throw new RangeError('this model detects no boxes');
+  const { image: pre, plan } = preprocessImageDetailed(image, model.preprocess);
+  const fx = plan.factorX;
+  const fy = plan.factorY;
+  const found = await model.detect(pre, Math.max(o.floor, BOX_SCORE_FLOOR));
+  const border = o.borderPx ?? 0;
+  const particles: Particle<'original'>[] = [];
+  for (const b of found) {
+    const x = b.x * fx;
+    const y = b.y * fy;
+    if (x < border || y < border || x > image.width - 1 - border || y > image.height - 1 - border) continue;
+    const width = (b.width ?? 0) * fx;
+    const height = (b.height ?? 0) * fy;
+    const size = (width + height) / 2;
+    if (o.minSizePx !== undefined && size < o.minSizePx) continue;
+    if (o.maxSizePx !== undefined && size > o.maxSizePx) continue;
+    if ((b.score ?? 0) < o.floor) continue;
+    particles.push({ x, y, score: b.score ?? 0, diameter: size, width, height });
+  }
+  particles.sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+  return { micrograph: name, width: image.width, height: image.height, floor: o.floor, particles };
+}

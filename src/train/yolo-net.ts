@@ -1,0 +1,101 @@
+// The PickerNet of the yolo family: crYOLO's network (src/models/yolo) compiled into one fused
+// Adam step with the YOLO loss, per-size evaluation forwards, box detection with NMS,
+// checkpoints and the .onnx export. The trainer, checkpoints, resume and plots are shared.
+import { readFile } from 'node:fs/promises';
+import { GraphBuilder } from '../engine/builder.js';
+import { decodeCheckpoint, encodeCheckpoint, restoreOptimizerState, restoreParams } from '../engine/checkpoint.js';
+import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
+import type { RuntimeOptions } from '../engine/runtime.js';
+import type { Image2D } from '../image/image.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { boxNms } from '../models/yolo/decode.js';
+import { buildYolo } from '../models/yolo/network.js';
+import { defaultYoloConfig, gridStride, YOLO_NMS_IOU, type YoloConfig } from '../models/yolo/spec.js';
+import { YoloModel } from '../models/yolo/yolo-model.js';
+import type { PickerNet, StepOutput } from './net.js';
+import type { TrainParams } from './params.js';
+import { buildYoloLoss } from './yolo-loss.js';
+import { TARGET_CHANNELS } from './yolo-targets.js';
+
+/** The yolo model configuration of the training parameters (anchor in downsampled pixels). */
+export function yoloConfig(p: Pick<TrainParams, 'passthrough' | 'widthMultiplier' | 'particleDiameter' | 'downsample'>): YoloConfig {
+  return defaultYoloConfig({ passthrough: p.passthrough, width: p.widthMultiplier, anchor: (p.particleDiameter ?? 32 * p.downsample) / p.downsample });
+}
+
+export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
+  const cfg = yoloConfig(p);
+  const model = YoloModel.create(cfg, p.seed);
+  const store = model.store;
+  const runtime: RuntimeOptions = p.threads > 0 ? { threads: p.threads } : {};
+  const stride = gridStride(cfg);
+  const warmupSteps = p.warmupEpochs * p.epochSize;
+  const weights = { object: p.objectWeight, noObject: p.noObjectWeight, coord: p.coordWeight };
+  let step: { key: string; ts: TrainStep } | undefined;
+  let pendingOptimizer: { step: number; slots: Map<string, Float32Array>; path: string } | undefined;
+  const evalHead = (image: Image2D) => model.head(image, runtime);
+
+  const net: PickerNet = {
+    receptiveField: 1,
+    outputSize: (crop) => crop / stride,
+    async trainStep(x, batch, side, labels, lr, targets): Promise<StepOutput> {
+      if (!targets) throw new Error('the yolo family trains on encoded box targets');
+      const key = `${batch}x${side}`;
+      if (!step || step.key !== key) {
+        await step?.ts.release();
+        const b = new GraphBuilder();
+        const head = buildYolo(b, store, cfg, b.input('x', [batch, 1, side, side]), { mode: 'train' });
+        const g = side / stride;
+        const t = b.input('targets', [batch, TARGET_CHANNELS, g, g]);
+        const sizeWeight = b.input('sizeWeight', [1]);
+        const lg = buildYoloLoss(head, t, sizeWeight, weights);
+        const ts = await compileTrainStep(lg.loss, store, {
+          optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) }, outputs: { probs: lg.probs }, runtime,
+        });
+        step = { key, ts };
+        if (pendingOptimizer) {
+          restoreOptimizerState(ts.state, pendingOptimizer.slots, pendingOptimizer.step, pendingOptimizer.path);
+          pendingOptimizer = undefined;
+        }
+      }
+      const sizeWeight = Float32Array.of(step.ts.state.step >= warmupSteps ? 1 : 0);
+      const r = await step.ts.run({ x, targets, sizeWeight }, lr);
+      void labels;
+      return { objective: r.loss, reported: r.loss, probs: r.outputs['probs'] as Float32Array };
+    },
+    async scoreMap(image: Image2D): Promise<Float32Array> {
+      // Each pixel gets its cell's confidence logit (the pixel metrics of the shared evaluation).
+      const { head, gw, gh } = await evalHead(image);
+      const plane = gw * gh;
+      const out = new Float32Array(image.width * image.height);
+      for (let y = 0; y < image.height; y++) {
+        const row = Math.floor(y / stride) * gw;
+        for (let x = 0; x < image.width; x++) out[y * image.width + x] = head[4 * plane + row + Math.floor(x / stride)] as number;
+      }
+      return out;
+    },
+    async detect(image: Image2D) {
+      const boxes = boxNms(await model.boxes(image, 0.001, runtime), YOLO_NMS_IOU);
+      return boxes.map((b) => ({ x: b.x, y: b.y, score: b.score, diameter: (b.w + b.h) / 2, width: b.w, height: b.h }));
+    },
+    snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
+    restore: (w) => store.load(w),
+    async saveCheckpoint(path, rngState) {
+      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, { ...(rngState === undefined ? {} : { rngState }), ...(step ? { optimizer: step.ts.optimizer } : {}) }), { overwrite: true });
+    },
+    async loadCheckpoint(path) {
+      const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
+      restoreParams(store, c.params, path);
+      pendingOptimizer = { step: c.step, slots: c.slots, path };
+      return c.rngState === undefined ? {} : { rngState: c.rngState };
+    },
+    async exportOnnx(path, w, metadata) {
+      store.load(w);
+      await model.exportOnnx(path, metadata, { overwrite: true });
+    },
+    async release() {
+      await step?.ts.release();
+      await model.release();
+    },
+  };
+  return net;
+}

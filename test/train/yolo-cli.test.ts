@@ -1,0 +1,70 @@
+// The yolo family end to end through the CLI: `train --family yolo` (the shared trainer:
+// checkpoints, resume, epochs table), then `pick` writing boxes with their estimated sizes to
+// .cbox and .box, the size filter, and one clear error for size filters on a topaz model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { parseModel } from '../../src/engine/index.js';
+import { makeTinySet } from './_tiny-data.js';
+
+async function capture(argv: string[]): Promise<{ code: number; err: string; out: string }> {
+  let err = '';
+  let out = '';
+  const we = process.stderr.write.bind(process.stderr);
+  const wo = process.stdout.write.bind(process.stdout);
+  process.stderr.write = ((s: string | Uint8Array) => { err += String(s); return true; }) as typeof process.stderr.write;
+  process.stdout.write = ((s: string | Uint8Array) => { out += String(s); return true; }) as typeof process.stdout.write;
+  try {
+    return { code: await main(argv), err, out };
+  } finally {
+    process.stderr.write = we;
+    process.stdout.write = wo;
+  }
+}
+
+test('yolo parameters are checked together: diameter needed, crop a multiple of 32; no expected count needed', async () => {
+  const r = await capture(['train', '--family', 'yolo', '--micrographs', 'a.mrc', '--picks', 'p.star', '--crop-size', '100']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /particleDiameter.*anchor box/);
+  assert.match(r.err, /multiple of 32, got 100/);
+  assert.doesNotMatch(r.err, /expectedParticles/);
+});
+
+test('train --family yolo, resume, then pick writes estimated box sizes; --min-size filters them', async () => {
+  const set = await makeTinySet({ count: 3, size: 128, particles: 12, sigma: 3, labelled: 1, seed: 3 });
+  const out = join(set.dir, 'run');
+  const args = ['train', '--family', 'yolo', '--micrographs', ...set.micrographs, '--picks', set.picks, '--particle-diameter', '16',
+    '--downsample', '1', '--normalize', 'standard', '--crop-size', '64', '--epochs', '2', '--epoch-size', '3', '--test-fraction', '0.34',
+    '--width-multiplier', '0.125', '--threads', '1', '--out', out];
+  const r = await capture(args);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(existsSync(join(out, 'model.onnx')) && existsSync(join(out, 'checkpoints')));
+  const md = parseModel(new Uint8Array(await readFile(join(out, 'model.onnx')))).metadata;
+  assert.equal(md['cryopick.family'], 'yolo');
+  assert.equal(JSON.parse(md['cryopick.architecture'] ?? '{}').passthrough, 'upsample');
+  const epochs = (await readFile(join(out, 'epochs.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { particleAp?: number });
+  assert.equal(epochs.length, 2);
+  assert.ok(epochs.every((e) => typeof e.particleAp === 'number'), 'every epoch has the particle AP of the boxes');
+  const again = await capture([...args, '--resume']);
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.err + again.out, /all 2 epochs were done/);
+
+  const picked = join(set.dir, 'picked');
+  const p = await capture(['pick', ...set.micrographs, '--model', join(out, 'model.onnx'), '--out', picked, '--format', 'cbox,box', '--threshold', '0']);
+  assert.equal(p.code, 0, p.err);
+  const cboxDir = join(picked, (await readdir(picked)).find((f) => f.includes('cbox')) ?? 'cbox');
+  const cbox = await readFile(join(cboxDir, (await readdir(cboxDir))[0] as string), 'utf8');
+  const rows = cbox.split('\n').filter((l) => /^\s*-?\d/.test(l)).map((l) => l.trim().split(/\s+/));
+  assert.ok(rows.length > 0, 'some boxes were written');
+  const est = rows.map((c) => Number(c[6]));
+  assert.ok(est.every((v) => v > 0 && Number.isFinite(v)), 'every box has an _EstWidth');
+  const median = [...est].sort((a, b) => a - b)[est.length >> 1] as number;
+  const filtered = join(set.dir, 'filtered');
+  const f = await capture(['pick', ...set.micrographs, '--model', join(out, 'model.onnx'), '--out', filtered, '--format', 'cbox', '--threshold', '0', '--min-size', String(median + 1e-3)]);
+  assert.equal(f.code, 0, f.err);
+  const count = (text: string): number => Number(/(\d+) particles at score/.exec(text)?.[1]);
+  assert.ok(count(f.out) < count(p.out), `--min-size keeps fewer boxes (${count(f.out)} of ${count(p.out)})`);
+});
