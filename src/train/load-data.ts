@@ -1,7 +1,7 @@
 // Loads the training set once: reads every micrograph and the coordinate files, matches picks to
 // micrographs by name, preprocesses each micrograph (downsample, filter, normalise) and scales
 // the picks into the downsampled frame. Everything stays in memory for the whole run.
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { ConfigError, UserError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
 import { fileFrame, micrographKey, toFrame, type Frame, type MicrographPicks, type Particle } from '../io/coords.js';

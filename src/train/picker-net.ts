@@ -10,7 +10,6 @@ import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { ConfigError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
 import { buildNetwork, buildNetworkParts } from '../models/topaz/network.js';
 import { defaultConfig, type PickerModelConfig } from '../models/topaz/spec.js';
 import { PickerModel } from '../models/picker-model.js';
@@ -20,7 +19,7 @@ import { reconstructionError, withAutoencoder } from './autoencoder.js';
 import type { LossSettings } from './loss-reference.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
-import { decodeCheckpoint, encodeCheckpoint, restoreOptimizerState, restoreParams } from '../engine/checkpoint.js';
+import { NetCheckpoints } from './net-checkpoint.js';
 
 /** The engine's model configuration for the training parameters. */
 export function modelConfig(p: Pick<TrainParams, 'model' | 'units' | 'unitScaling' | 'batchNorm' | 'dropout' | 'pooling'>): PickerModelConfig {
@@ -50,8 +49,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
   const runtime: RuntimeOptions = p.threads > 0 ? { threads: p.threads } : {};
   const dense = p.mode === 'dense';
   let step: { key: string; ts: TrainStep; lossFeeds: ReturnType<typeof buildLossGraph>['feedsFor'] } | undefined;
-  // Adam's state from a resumed checkpoint, applied when the train step is compiled.
-  let pendingOptimizer: { step: number; slots: Map<string, Float32Array>; path: string } | undefined;
+  const checkpoints = new NetCheckpoints(store);
   const evals = new Map<string, CompiledForward>();
 
   const net: PickerNet = {
@@ -75,10 +73,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
           runtime,
         });
         step = { key, ts, lossFeeds: lg.feedsFor };
-        if (pendingOptimizer) {
-          restoreOptimizerState(ts.state, pendingOptimizer.slots, pendingOptimizer.step, pendingOptimizer.path);
-          pendingOptimizer = undefined;
-        }
+        checkpoints.applyTo(ts);
       }
       const feeds: Record<string, Float32Array> = { x, labels };
       for (const [k, v] of step.lossFeeds(labels)) feeds[k] = v.data;
@@ -106,15 +101,8 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
     },
     snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
     restore: (w) => store.load(w),
-    async saveCheckpoint(path, rngState) {
-      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, { ...(rngState === undefined ? {} : { rngState }), ...(step ? { optimizer: step.ts.optimizer } : {}) }), { overwrite: true });
-    },
-    async loadCheckpoint(path) {
-      const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
-      restoreParams(store, c.params, path);
-      pendingOptimizer = { step: c.step, slots: c.slots, path };
-      return c.rngState === undefined ? {} : { rngState: c.rngState };
-    },
+    saveCheckpoint: (path, rngState) => checkpoints.save(path, step?.ts, rngState),
+    loadCheckpoint: (path) => checkpoints.load(path),
     async exportOnnx(path, weights, metadata) {
       store.load(weights);
       await model.exportOnnx(path, metadata, { overwrite: true });

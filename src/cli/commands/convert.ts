@@ -5,6 +5,7 @@ import { parseNumberFlag, positive } from './_options.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { COORDINATE_FORMATS, type CoordinateFormat } from '../../io/coordinate-formats.js';
 import { convertCoordinates } from '../../io/coordinate-convert.js';
+import { parseFormatFlag } from './_pick-files.js';
 
 interface ConvertFlags {
   readonly from?: string;
@@ -23,14 +24,6 @@ interface ConvertFlags {
   readonly perMicrograph?: boolean;
   readonly requireMatch?: boolean;
   readonly useMicrographNames?: boolean;
-}
-
-function format(name: string | undefined, flag: string): CoordinateFormat | undefined {
-  if (name === undefined) return undefined;
-  if (!(COORDINATE_FORMATS as readonly string[]).includes(name)) {
-    throw new UsageError(`${flag}: unknown format '${name}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
-  }
-  return name as CoordinateFormat;
 }
 
 export function register(program: Command): void {
@@ -55,8 +48,8 @@ export function register(program: Command): void {
     .option('--permissive', 'skip malformed rows and empty files with a warning instead of failing')
     .option('--overwrite', 'replace existing output files')
     .action(async (inputs: string[], flags: ConvertFlags) => {
-      const to = format(flags.to, '--to') as CoordinateFormat;
-      const from = format(flags.from, '--from');
+      const to = parseFormatFlag(flags.to, '--to') as CoordinateFormat;
+      const from = parseFormatFlag(flags.from, '--from');
       const pixelSizeA = parseNumberFlag(flags.pixelSize, '--pixel-size', positive, 'a positive number');
       const voltageKv = parseNumberFlag(flags.voltage, '--voltage', positive, 'a positive number');
       if (flags.imageHeight !== undefined && !flags.flipY) throw new UsageError('--image-height is only used with --flip-y');

@@ -2,19 +2,15 @@
 // precision, recall, F1, best F1, AP and mean IoU; optional JSON and PR-curve plot.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
-import type { MicrographPicks } from '../../io/coords.js';
+import { COORDINATE_FORMATS } from '../../io/coordinate-formats.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { MANIFEST_NAME, readManifest } from '../../pick/pick-run.js';
-import { readRunPicks } from '../../pick/detections.js';
 import { evaluatePicks, diameterFromReferences, type EvaluateOptions } from '../../eval/evaluate.js';
 import { evaluationToJson, formatEvaluation } from '../../eval/format.js';
 import { renderPrCurve, writePlot } from '../../report/plots.js';
 import { parseNumberFlag } from './_options.js';
-import { fileFrame, lengthInFrame, ORIGINAL_FRAME } from '../../io/coords.js';
+import { lengthInFrame, ORIGINAL_FRAME } from '../../io/coords.js';
 import { MATCH_RENAMED, applyRenamedFlags, addRenamedFlags } from './_renamed.js';
+import { parseFormatFlag, readPickFiles } from './_pick-files.js';
 
 interface EvaluateFlags {
   readonly pred: string[];
@@ -34,26 +30,6 @@ interface EvaluateFlags {
   readonly perMicrograph?: boolean;
   readonly common?: boolean;
   readonly overwrite?: boolean;
-}
-
-function parseFormat(name: string | undefined, flag: string): CoordinateFormat | undefined {
-  if (name === undefined) return undefined;
-  if (!(COORDINATE_FORMATS as readonly string[]).includes(name)) throw new UsageError(`${flag}: unknown format '${name}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
-  return name as CoordinateFormat;
-}
-
-async function readAll(paths: readonly string[], format: CoordinateFormat | undefined, binning: number): Promise<MicrographPicks[]> {
-  const out: MicrographPicks[] = [];
-  for (const path of paths) {
-    if (existsSync(join(path, MANIFEST_NAME))) {
-      // a `cryopick pick` output folder: every stored detection, in original pixels
-      out.push(...(await readRunPicks(path, (await readManifest(path)).micrographs)));
-      continue;
-    }
-    const opts = { frame: fileFrame(binning), ...(format === undefined ? {} : { format }) };
-    out.push(...(await readCoordinates(path, opts)));
-  }
-  return out;
 }
 
 export function register(program: Command): void {
@@ -89,8 +65,8 @@ export function register(program: Command): void {
       const threshold = parseNumberFlag(flags.threshold, '--threshold');
       const height = parseNumberFlag(flags.imageHeight, '--image-height', positive, 'a positive number');
       let diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
-      const predictions = await readAll(flags.pred, parseFormat(flags.predFormat, '--pred-format'), predBinning);
-      const references = await readAll(flags.ref, parseFormat(flags.refFormat, '--ref-format'), refBinning);
+      const predictions = await readPickFiles(flags.pred, parseFormatFlag(flags.predFormat, '--pred-format'), predBinning);
+      const references = await readPickFiles(flags.ref, parseFormatFlag(flags.refFormat, '--ref-format'), refBinning);
       diameterPx ??= diameterFromReferences(references);
       if (diameterPx === undefined) throw new UsageError('--diameter-px is needed: the reference files do not record particle diameters');
       const options: EvaluateOptions = {

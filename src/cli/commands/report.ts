@@ -3,16 +3,16 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, UserError } from '../../errors.js';
-import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
+import { UserError } from '../../errors.js';
+import { COORDINATE_FORMATS } from '../../io/coordinate-formats.js';
 import type { MicrographPicks } from '../../io/coords.js';
 import { MANIFEST_NAME } from '../../pick/pick-run.js';
 import { buildPickReport } from '../../report/pick-report.js';
 import { buildTrainReport } from '../../report/train-report.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { parseNumberFlag } from './_options.js';
-import { fileFrame } from '../../io/coords.js';
 import { applyRenamedFlags, addRenamedFlags } from './_renamed.js';
+import { parseFormatFlag, readPickFiles } from './_pick-files.js';
 
 interface ReportFlags {
   readonly out: string;
@@ -43,15 +43,9 @@ export function register(program: Command): void {
       const positive = (v: number): boolean => v > 0;
       let report;
       if (existsSync(join(dir, MANIFEST_NAME))) {
-        if (flags.refFormat !== undefined && !(COORDINATE_FORMATS as readonly string[]).includes(flags.refFormat)) {
-          throw new UsageError(`--ref-format: unknown format '${flags.refFormat}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
-        }
+        const format = parseFormatFlag(flags.refFormat, '--ref-format');
         const binning = parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
-        let references: MicrographPicks[] | undefined;
-        for (const p of flags.ref ?? []) {
-          references ??= [];
-          references.push(...(await readCoordinates(p, { frame: fileFrame(binning), ...(flags.refFormat === undefined ? {} : { format: flags.refFormat as CoordinateFormat }) })));
-        }
+        const references: MicrographPicks[] | undefined = flags.ref === undefined || flags.ref.length === 0 ? undefined : await readPickFiles(flags.ref, format, binning);
         const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
         report = await buildPickReport(dir, {
           ...(flags.threshold === undefined ? {} : { threshold: parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number') as number }),

@@ -2,14 +2,12 @@
 // (no network): by score, by expected particles per micrograph, or to a target precision on labelled data.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
-import type { MicrographPicks } from '../../io/coords.js';
 import { readManifest } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { resolveThreshold, type ThresholdRule } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
-import { fileFrame } from '../../io/coords.js';
 import { MATCH_RENAMED, applyRenamedFlags, addRenamedFlags } from './_renamed.js';
+import { parseFormatFlag, readPickFiles } from './_pick-files.js';
 
 interface ThresholdFlags {
   readonly out: string;
@@ -25,17 +23,6 @@ interface ThresholdFlags {
   readonly format: string;
   readonly boxSize?: string;
   readonly overwrite?: boolean;
-}
-
-async function readReferences(paths: readonly string[], format: string | undefined, binning: number): Promise<MicrographPicks[]> {
-  if (format !== undefined && !(COORDINATE_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--ref-format: unknown format '${format}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
-  }
-  const out: MicrographPicks[] = [];
-  for (const p of paths) {
-    out.push(...(await readCoordinates(p, { frame: fileFrame(binning), ...(format === undefined ? {} : { format: format as CoordinateFormat }) })));
-  }
-  return out;
 }
 
 export function register(program: Command): void {
@@ -75,7 +62,7 @@ export function register(program: Command): void {
         const target = parseNumberFlag(flags.precision, '--precision', (v) => v > 0 && v <= 1, 'a number in (0, 1]') as number;
         if (!flags.ref || flags.ref.length === 0) throw new UsageError('--precision needs reference picks (--ref)');
         if (diameterPx === undefined) throw new UsageError('--precision needs --diameter-px (the pick run recorded none)');
-        const references = await readReferences(flags.ref, flags.refFormat, parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number);
+        const references = await readPickFiles(flags.ref, parseFormatFlag(flags.refFormat, '--ref-format'), parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number);
         const radiusPx = parseNumberFlag(flags.matchRadiusPx, '--match-radius-px', positive, 'a positive number');
         rule = { kind: 'precision', target, references, diameterPx, method: flags.match, ...(radiusPx === undefined ? {} : { radiusPx }) };
       }
