@@ -58,10 +58,32 @@ export class ConfigError extends UserError {
   }
 }
 
+/** Parameters (flags, or a parameter set built from them) that are out of range or do not fit
+ * together: a usage error, so the CLI exits with 2 like an unknown option. */
+export class ParameterError extends ConfigError {
+  constructor(problems: readonly ConfigProblem[], heading = 'invalid parameters') {
+    super(problems, heading);
+  }
+}
+
 /** Wrong command-line usage (unknown option, missing argument); the CLI exits with 2. */
 export class UsageError extends UserError {
   constructor(message: string) {
     super('EUSAGE', message);
+  }
+}
+
+/** A run stopped by Ctrl+C that can be resumed; the CLI exits with 130 (128 + SIGINT). */
+export class InterruptedError extends UserError {
+  constructor(message: string) {
+    super('EINTERRUPTED', message);
+  }
+}
+
+/** A run that finished but skipped some inputs (e.g. `pick --skip-bad`); the CLI exits with 3. */
+export class PartialFailureError extends UserError {
+  constructor(message: string) {
+    super('EPARTIAL', message);
   }
 }
 

@@ -1,7 +1,8 @@
 // The `demo` main job as a library function: simulate a quick dataset, train a picker from
 // sparse picks, pick held-out micrographs, evaluate against the truth, write an HTML report.
 import { join } from 'node:path';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { RUN_LOCK_NAME } from '../io/run-lock.js';
 import { simulateDataset, PRESETS, type SimulationManifest, type SimulationParams } from '../sim/index.js';
 import { trainPicker, type TrainProgress, type TrainParamsInput } from '../train/index.js';
 import { loadScoreModel } from '../pick/score-model.js';
@@ -72,9 +73,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const seed = options.seed ?? 1;
   const trainCount = options.trainCount ?? 9;
   const testCount = options.testCount ?? 3;
-  if (existsSync(outDir)) {
+  // the folder's run lock (held by the caller) stays; everything else is an earlier run
+  const earlier = existsSync(outDir) ? readdirSync(outDir).filter((e) => e !== RUN_LOCK_NAME) : [];
+  if (earlier.length > 0) {
     if (!options.overwrite) throw new FileExistsError(outDir);
-    rmSync(outDir, { recursive: true, force: true });
+    for (const e of earlier) rmSync(join(outDir, e), { recursive: true, force: true });
   }
   const t0 = now();
   const stage = options.onStage ?? (() => {});

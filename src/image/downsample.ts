@@ -3,7 +3,7 @@
 // exact output size and per-axis factors so coordinates can be mapped back.
 import type { Image2D } from './image.js';
 import { makeImage } from './image.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ParameterError } from '../errors.js';
 import type { Frame } from '../io/coords.js';
 import { fourierCrop } from './fourier-crop.js';
 import type { SpectralFilter } from './fourier-crop.js';
@@ -61,11 +61,11 @@ export function planDownsample(
   }
   if (!(factor >= 1) || !Number.isFinite(factor)) {
     if (params.kind === 'pixelSize') return identity;
-    throw new ConfigError([{ path: 'downsample.factor', message: `must be a number >= 1, got ${factor}` }]);
+    throw new ParameterError([{ path: 'downsample.factor', message: `must be a number >= 1, got ${factor}` }]);
   }
   if (params.method === 'bin') {
     if (!Number.isInteger(factor)) {
-      throw new ConfigError([{ path: 'downsample.factor', message: `binning needs an integer factor, got ${factor}; use method "fourier" for real factors` }]);
+      throw new ParameterError([{ path: 'downsample.factor', message: `binning needs an integer factor, got ${factor}; use method "fourier" for real factors` }]);
     }
     const outWidth = Math.max(1, Math.floor(width / factor));
     const outHeight = Math.max(1, Math.floor(height / factor));

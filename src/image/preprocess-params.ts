@@ -2,7 +2,7 @@
 // filter, normalise, invert). Train stores it in model metadata and pick replays it exactly, so
 // the zod schema fills every default and the canonical key is stable across runs.
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { ParameterError } from '../errors.js';
 import type { DownsampleParams } from './downsample.js';
 import type { FilterParams } from './filter.js';
 import type { NormalizeParams } from './normalize.js';
@@ -81,7 +81,7 @@ export type PreprocessParamsInput = z.input<typeof preprocessParamsSchema>;
 export function parsePreprocessParams(input: unknown, prefix = ''): PreprocessParams {
   const result = preprocessParamsSchema.safeParse(input ?? {});
   if (!result.success) {
-    throw new ConfigError(
+    throw new ParameterError(
       result.error.issues.map((issue) => ({
         path: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.'),
         message: issue.message,

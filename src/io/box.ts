@@ -1,7 +1,7 @@
 // EMAN .box files: one particle per line, `x y w h [score]` (tabs or spaces), where (x, y) is
 // the box's lower-left corner in EMAN's display, i.e. centre = corner + size/2 on the same
 // row axis as RELION for MRC micrographs. Two-column files (`x y`) need the box size given.
-import { ConfigError, FormatError, type Problem } from '../errors.js';
+import { ParameterError, FormatError, type Problem } from '../errors.js';
 import { ORIGINAL_FRAME, type MicrographPicks, type Particle } from './coords.js';
 import {
   checkNotEmpty, formatCompact, formatExact, makeParticle, parseFiniteNumber, parseOptionalNumber, stem,
@@ -76,7 +76,7 @@ export function formatBox(particles: readonly Particle[], options: FormatBoxOpti
     const size = options.boxSize ?? p.width ?? p.diameter;
     const sizeY = options.boxSize ?? p.height ?? size;
     if (size === undefined || !(size >= 0) || sizeY === undefined || !(sizeY >= 0)) {
-      throw new ConfigError([{ path: 'boxSize', message: 'EMAN box output needs a box size (--box-size) when particles have no diameter' }]);
+      throw new ParameterError([{ path: 'boxSize', message: 'EMAN box output needs a box size (--box-size) when particles have no diameter' }]);
     }
     const row = [formatCompact(p.x - size / 2), formatCompact(p.y - sizeY / 2), formatCompact(size), formatCompact(sizeY)];
     if (withScore) row.push(p.score === undefined ? 'nan' : formatExact(p.score));

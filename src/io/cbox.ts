@@ -1,7 +1,7 @@
 // crYOLO .cbox files (crYOLO >= 1.8): STAR with a `data_global` block (format version) and a
 // `data_cryolo` loop `_CoordinateX _CoordinateY _CoordinateZ _Width _Height _Depth _EstWidth
 // _EstHeight _Confidence _NumBoxes _Angle [_filamentid]`; X/Y are box corners, `<NA>` = no value.
-import { ConfigError, FormatError, type Problem } from '../errors.js';
+import { ParameterError, FormatError, type Problem } from '../errors.js';
 import { ORIGINAL_FRAME, type MicrographPicks, type Particle } from './coords.js';
 import { formatStar, parseStar, starColumn, type StarLoop } from './star.js';
 import {
@@ -68,7 +68,7 @@ export function formatCbox(particles: readonly Particle[], options: FormatCboxOp
   const rows = particles.map((p) => {
     const size = options.boxSize ?? p.diameter;
     if (size === undefined || !(size >= 0)) {
-      throw new ConfigError([{ path: 'boxSize', message: 'crYOLO .cbox output needs a box size (--box-size) when particles have no diameter' }]);
+      throw new ParameterError([{ path: 'boxSize', message: 'crYOLO .cbox output needs a box size (--box-size) when particles have no diameter' }]);
     }
     const est = (v: number | undefined): string => (v === undefined ? na : formatFixed(v));
     return [formatFixed(p.x - size / 2), formatFixed(p.y - size / 2), na, formatFixed(size), formatFixed(size), na,

@@ -1,7 +1,7 @@
 // Coordinate conversion pipeline behind `cryopick convert`: read any format, match names to
 // micrographs, threshold, flip y, scale, and write any format. Order: threshold → flip y (in
 // the input frame, using the input images' height) → scale → write. Reports via callbacks.
-import { ConfigError } from '../errors.js';
+import { ConfigError, ParameterError } from '../errors.js';
 import { fileFrame, toFrame, type MicrographPicks } from './coords.js';
 import { readCoordinates, writeCoordinates, type CoordinateFormat, type CoordinateWarning } from './coordinate-formats.js';
 import { describeNameMismatch, matchMicrographNames, type NameMatch } from './micrograph-names.js';
@@ -73,9 +73,9 @@ export async function micrographSize(path: string): Promise<{ width: number; hei
  */
 export async function convertCoordinates(inputs: readonly string[], options: ConvertOptions): Promise<ConvertResult> {
   if (options.flipY && options.imageHeight === undefined && options.micrographs === undefined) {
-    throw new ConfigError([{ path: 'flip-y', message: '--flip-y needs the image height: give --image-height H or --micrographs DIR' }]);
+    throw new ParameterError([{ path: 'flip-y', message: '--flip-y needs the image height: give --image-height H or --micrographs DIR' }]);
   }
-  if (options.scale !== undefined && !(options.scale > 0)) throw new ConfigError([{ path: 'scale', message: `must be > 0, got ${options.scale}` }]);
+  if (options.scale !== undefined && !(options.scale > 0)) throw new ParameterError([{ path: 'scale', message: `must be > 0, got ${options.scale}` }]);
   const read: MicrographPicks[] = [];
   for (const input of inputs) {
     read.push(...(await readCoordinates(input, {
@@ -97,7 +97,7 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
       particles = kept;
     }
     const height = options.flipY ? options.imageHeight ?? m.height : m.height;
-    if (options.flipY && height === undefined) throw new ConfigError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
+    if (options.flipY && height === undefined) throw new ParameterError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
     // the input is read as a frame binned by --scale, y flipped with --flip-y; the output is that frame's original
     const input = { ...m, particles, frame: fileFrame(options.scale ?? 1, options.flipY ?? false), ...(height === undefined ? {} : { height }) };
     return toFrame(input, { ...m.frame, yFlipped: false });

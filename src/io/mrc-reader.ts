@@ -59,7 +59,7 @@ export async function openMrc(path: string, options: MrcReadOptions = {}): Promi
     const first = permissive ? problems.find((p) => p.fatal) : problems[0];
     if (first !== undefined || layout === undefined) {
       const p = first ?? problems[0];
-      const more = problems.length > 1 ? ` (${problems.length - 1} more problem(s); \`cryopick mrc-info --permissive\` lists all)` : '';
+      const more = problems.length > 1 ? ` (${problems.length - 1} more problem(s); \`cryopick mrc-info\` lists all)` : '';
       throw new FormatError({ path, byteOffset: p?.byteOffset ?? 0 }, `${p?.message ?? 'unreadable MRC header'}${more}`);
     }
     const warnings: Problem[] = problems.map((p) => ({ message: p.message, byteOffset: p.byteOffset }));
@@ -103,7 +103,7 @@ export function checkFinite(data: Float32Array, opened: OpenedMrc, firstSection:
   if (count === 0) return 0;
   const byteOffset = layout.dataOffset + (firstSection * layout.sectionSamples + firstIndex) * layout.sampleBytes;
   const message = `${count} non-finite pixel value(s) (NaN or ±Inf), the first at byte ${byteOffset}`;
-  if (!permissive) throw new FormatError({ path: opened.source.path, byteOffset }, `${message}; read with permissive to load them anyway`);
+  if (!permissive) throw new FormatError({ path: opened.source.path, byteOffset }, `${message}; pick, train and preprocess do not accept such pixels: repair the file or leave this micrograph out (\`cryopick mrc-info\` lists every problem)`);
   opened.warnings.push({ message, byteOffset });
   return count;
 }

@@ -1,6 +1,8 @@
 // The per-micrograph detection store: every detection above the low floor, in original pixels,
-// as a small TSV under <out>/detections/. Written atomically, so its presence marks a micrograph
-// as done (for --resume), and read back by `cryopick threshold` to re-threshold without the network.
+// as a small TSV under <out>/detections/. Written atomically and closed by a count + checksum line,
+// so a complete file marks a micrograph as done (for --resume; a cut file is re-picked), and read
+// back by `cryopick threshold` to re-threshold without the network.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicrographPicks, Particle } from '../io/coords.js';
@@ -8,7 +10,13 @@ import { ORIGINAL_FRAME, micrographKey } from '../io/coords.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { FormatError, UserError } from '../errors.js';
 
-const MAGIC = '# cryopick detections 1';
+/** Version 2 ends with `# end<TAB>count<TAB>sha256 of everything before that line`; version 1 has no end line. */
+const MAGIC = '# cryopick detections 2';
+const MAGIC_V1 = '# cryopick detections 1';
+
+function checksum(body: string): string {
+  return createHash('sha256').update(body).digest('hex');
+}
 
 /** All detections of one micrograph above `floor`, in original micrograph pixels. */
 export interface MicrographDetections {
@@ -35,16 +43,34 @@ export function formatDetections(d: MicrographDetections): string {
     const base = `${p.x.toFixed(2)}\t${p.y.toFixed(2)}\t${(p.score ?? 0).toFixed(4)}\t${opt(p.diameter)}`;
     lines.push(boxes ? `${base}\t${opt(p.width)}\t${opt(p.height)}` : base);
   }
-  return `${lines.join('\n')}\n`;
+  const body = `${lines.join('\n')}\n`;
+  return `${body}# end\t${d.particles.length}\t${checksum(body)}\n`;
+}
+
+/** Splits off and checks the end line of a version-2 file; returns the lines before it. */
+function checkEnd(text: string, path: string): string {
+  const cut = text.lastIndexOf('# end\t');
+  const lineNo = text.slice(0, Math.max(0, cut)).split('\n').length;
+  if (cut < 0 || (cut > 0 && text[cut - 1] !== '\n')) {
+    throw new FormatError({ path, line: text.split('\n').length }, 'the file ends early (no "# end" line with the count and checksum): the micrograph was not finished');
+  }
+  const [, count, sum] = text.slice(cut).replace(/\n$/, '').split('\t');
+  const body = text.slice(0, cut);
+  if (sum !== checksum(body)) throw new FormatError({ path, line: lineNo }, `checksum mismatch: the file was changed or cut after it was written (expected ${sum ?? '?'}, found ${checksum(body)})`);
+  const rows = body.split('\n').slice(6).filter((l) => l !== '').length;
+  if (String(rows) !== count) throw new FormatError({ path, line: lineNo }, `expected ${count} detections, found ${rows}`);
+  return body;
 }
 
 /**
- * Parses a detection file.
- * @throws FormatError with the line number on any malformed line.
+ * Parses a detection file (version 2, or version 1 written before the end line existed).
+ * @throws FormatError with the line number on any malformed line, a missing end line, or a count or
+ * checksum that does not match.
  */
 export function parseDetections(text: string, path: string): MicrographDetections {
-  const lines = text.split('\n');
-  if (lines[0] !== MAGIC) throw new FormatError({ path, line: 1 }, `expected '${MAGIC}', found '${(lines[0] ?? '').slice(0, 40)}'`);
+  const first = text.slice(0, text.indexOf('\n') >>> 0);
+  if (first !== MAGIC && first !== MAGIC_V1) throw new FormatError({ path, line: 1 }, `expected '${MAGIC}', found '${first.slice(0, 40)}'`);
+  const lines = (first === MAGIC ? checkEnd(text, path) : text).split('\n');
   const header = (i: number, key: string): string => {
     const [k, v] = (lines[i] ?? '').split('\t');
     if (k !== `# ${key}` || v === undefined) throw new FormatError({ path, line: i + 1 }, `expected '# ${key}<TAB>value'`);

@@ -2,7 +2,7 @@
 // write), so memory does not grow with the dataset; each micrograph's detections are written
 // atomically and a run manifest lets --resume skip finished micrographs with identical results.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Image2D } from '../image/image.js';
 import { readMicrograph } from '../io/micrograph.js';
@@ -12,7 +12,7 @@ import { ConfigError, UserError } from '../errors.js';
 import { preprocessParamsKey } from '../image/preprocess-params.js';
 import type { ScoreModel } from './score-model.js';
 import { pickImage, type PickImageOptions } from './pick-image.js';
-import { detectionsPath, writeDetections } from './detections.js';
+import { detectionsPath, readDetections, writeDetections } from './detections.js';
 import { shardPositions, type ShardSpec } from './shard.js';
 
 export interface PickProgress {
@@ -38,6 +38,12 @@ export interface PickRunOptions extends PickImageOptions {
   readonly overwrite?: boolean;
   /** Recorded in the manifest (e.g. the model path) and checked on resume. */
   readonly modelId?: string;
+  /** SHA-256 of the model file: recorded, and a resume with another model is refused. */
+  readonly modelSha256?: string;
+  /** Keep going past micrographs that cannot be read or picked (listed in the result). */
+  readonly skipBad?: boolean;
+  /** Notes for the user (e.g. a cut detection file that is picked again). */
+  readonly onWarning?: (message: string) => void;
   readonly onProgress?: (p: PickProgress) => void;
   readonly signal?: AbortSignal;
   /** Pick only this deterministic 1/N of `paths` (see shard.ts); recorded in the manifest for merge. */
@@ -55,6 +61,8 @@ export interface PickRunResult {
   readonly seconds: number;
   /** True when stopped by the abort signal before all micrographs were done. */
   readonly interrupted: boolean;
+  /** With skipBad: the micrographs that could not be read or picked, and why. */
+  readonly failed: readonly { readonly micrograph: string; readonly reason: string }[];
 }
 
 /** The settings a run is bound to; a resumed run must have the same. */
@@ -62,6 +70,8 @@ export interface PickManifest {
   readonly kind: 'cryopick-pick-run';
   readonly version: 1;
   readonly modelId: string;
+  /** SHA-256 of the model file; absent in manifests written before it was recorded. */
+  readonly modelSha256?: string;
   readonly preprocess: string;
   readonly inference: string;
   readonly minDistancePx: number;
@@ -95,14 +105,19 @@ export function settingsDifferences(before: PickManifest, after: PickManifest): 
   const norm = (m: PickManifest): PickManifest => ({ ...m, testTimeAugmentation: m.testTimeAugmentation ?? 'none', smoothingPx: m.smoothingPx ?? 0,
     minSizePx: m.minSizePx ?? null, maxSizePx: m.maxSizePx ?? null });
   const [a, b] = [norm(before), norm(after)];
-  return RUN_SETTINGS.filter((k) => a[k] !== b[k]).map((k) => ({ path: k, message: `was ${JSON.stringify(a[k])}, now ${JSON.stringify(b[k])}` }));
+  const problems: { path: string; message: string }[] = RUN_SETTINGS.filter((k) => a[k] !== b[k]).map((k) => ({ path: k, message: `was ${JSON.stringify(a[k])}, now ${JSON.stringify(b[k])}` }));
+  // the same path may hold another model: compare contents (when both runs recorded them)
+  if (a.modelSha256 !== undefined && b.modelSha256 !== undefined && a.modelSha256 !== b.modelSha256) {
+    problems.push({ path: 'model', message: `another model: the earlier run used ${a.modelId} with SHA-256 ${a.modelSha256}, this one ${b.modelId} with SHA-256 ${b.modelSha256}` });
+  }
+  return problems;
 }
 
 export const MANIFEST_NAME = 'pick-run.json';
 
 function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptions, shard?: ShardManifest): PickManifest {
   return {
-    kind: 'cryopick-pick-run', version: 1, modelId: o.modelId ?? '', preprocess: preprocessParamsKey(model.preprocess),
+    kind: 'cryopick-pick-run', version: 1, modelId: o.modelId ?? '', ...(o.modelSha256 === undefined ? {} : { modelSha256: o.modelSha256 }), preprocess: preprocessParamsKey(model.preprocess),
     inference: o.inference, minDistancePx: o.minDistancePx, floor: o.floor, borderPx: o.borderPx ?? 0,
     diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', smoothingPx: o.smoothingPx ?? 0,
     family: model.family ?? 'topaz', minSizePx: o.minSizePx ?? null, maxSizePx: o.maxSizePx ?? null, micrographs: paths,
@@ -119,7 +134,8 @@ export async function readManifest(outDir: string): Promise<PickManifest> {
   return m;
 }
 
-async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promise<void> {
+/** Writes the manifest; returns whether the run is new (nothing of an earlier run in the folder). */
+async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promise<boolean> {
   const path = join(o.outDir, MANIFEST_NAME);
   if (existsSync(path) && o.resume && !o.overwrite) {
     const old = await readManifest(o.outDir);
@@ -130,7 +146,39 @@ async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promi
   } else if (existsSync(path) && !o.overwrite) {
     throw new UserError('EEXIST', `${o.outDir} already holds a pick run; pass --resume to continue it or --overwrite to replace it`);
   }
+  const fresh = !existsSync(path) && !existsSync(join(o.outDir, 'detections'));
   await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`, { overwrite: true });
+  return fresh;
+}
+
+/** Whether a micrograph's detection file is complete; a cut or damaged one is reported and picked again. */
+async function finished(outDir: string, micrograph: string, warn: (m: string) => void): Promise<boolean> {
+  const path = detectionsPath(outDir, micrograph);
+  if (!existsSync(path)) return false;
+  try {
+    await readDetections(path);
+    return true;
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    warn(`picking ${micrograph} again: ${err.message}`);
+    return false;
+  }
+}
+
+/** Removes what a run that failed before its first micrograph wrote (the manifest, an empty detections/). */
+async function undoFreshRun(outDir: string): Promise<void> {
+  await rm(join(outDir, MANIFEST_NAME), { force: true });
+  await rmdir(join(outDir, 'detections')).catch(() => undefined);
+}
+
+/** The error of a failed micrograph, with what the user can do next. */
+function failure(err: unknown, micrograph: string, done: number, total: number): unknown {
+  if (!(err instanceof UserError)) return err;
+  const next = done > 0
+    ? `; ${done} of ${total} micrographs are done: fix or remove ${micrograph} and rerun with --resume to finish (or pass --skip-bad to go past bad micrographs)`
+    : ' (pass --skip-bad to go past bad micrographs)';
+  const e = new UserError(err.code, `${err.message}${next}`);
+  return e;
 }
 
 function checkNames(paths: readonly string[]): void {
@@ -158,38 +206,53 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   const positions = options.shard ? shardPositions(inputs, options.shard) : undefined;
   const paths = positions ? positions.map((i) => inputs[i] as string) : inputs;
   const shard = options.shard && positions ? { ...options.shard, inputs: inputs.length, positions } : undefined;
-  await prepareManifest(manifestOf(paths, model, options, shard), options);
+  const fresh = await prepareManifest(manifestOf(paths, model, options, shard), options);
   const read = options.readImage ?? ((p: string) => readMicrograph(p));
+  const warn = options.onWarning ?? (() => {});
   const start = Date.now();
   let next = 0;
   let done = 0;
   let skipped = 0;
   let detections = 0;
+  let error: { err: unknown; micrograph: string } | undefined;
+  const failed: { micrograph: string; reason: string }[] = [];
   const report = (last: string): void => {
-    const picked = done - skipped;
+    const picked = done - skipped - failed.length;
     const seconds = (Date.now() - start) / 1000;
     const rate = seconds > 0 ? picked / seconds : 0;
     const left = paths.length - done;
     options.onProgress?.({ done, total: paths.length, skipped, detections, micrographsPerSecond: rate, etaSeconds: rate > 0 ? left / rate : undefined, last });
   };
   const worker = async (): Promise<void> => {
-    while (next < paths.length && !options.signal?.aborted) {
+    while (next < paths.length && !options.signal?.aborted && error === undefined) {
       const path = paths[next++] as string;
-      if (options.resume && existsSync(detectionsPath(options.outDir, path))) {
+      if (options.resume && (await finished(options.outDir, path, warn))) {
         skipped++;
       } else {
-        const image = await read(path);
-        const found = await pickImage(path, image, model, options);
-        await writeDetections(options.outDir, found, true);
-        detections += found.particles.length;
+        try {
+          const image = await read(path);
+          const found = await pickImage(path, image, model, options);
+          await writeDetections(options.outDir, found, true);
+          detections += found.particles.length;
+        } catch (err) {
+          if (!(options.skipBad && err instanceof UserError)) {
+            error ??= { err, micrograph: path };
+            return;
+          }
+          failed.push({ micrograph: path, reason: err.message });
+        }
       }
       done++;
       report(path);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, paths.length)) }, worker));
+  if (error !== undefined) {
+    if (fresh && done === 0) await undoFreshRun(options.outDir);
+    throw failure(error.err, error.micrograph, done - failed.length, paths.length);
+  }
   return {
-    outDir: options.outDir, micrographs: paths, picked: done - skipped, skipped, detections,
-    seconds: (Date.now() - start) / 1000, interrupted: done < paths.length,
+    outDir: options.outDir, micrographs: paths, picked: done - skipped - failed.length, skipped, detections,
+    seconds: (Date.now() - start) / 1000, interrupted: done < paths.length, failed,
   };
 }

@@ -2,7 +2,7 @@
 // expected number of particles per micrograph, or a target precision measured on labelled micrographs.
 import type { MicrographPicks } from '../io/coords.js';
 import { micrographKey } from '../io/coords.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, ParameterError } from '../errors.js';
 import { evaluatePicks } from '../eval/evaluate.js';
 import { thresholdForPrecision } from '../eval/precision-recall.js';
 import type { MatchMethod } from '../eval/match.js';
@@ -102,10 +102,10 @@ async function allScores(runDir: string, micrographs: readonly string[]): Promis
 export async function resolveThreshold(runDir: string, micrographs: readonly string[], rule: ThresholdRule): Promise<ResolvedThreshold> {
   switch (rule.kind) {
     case 'score':
-      if (!Number.isFinite(rule.threshold)) throw new ConfigError([{ path: 'threshold', message: `must be a number, got ${rule.threshold}` }]);
+      if (!Number.isFinite(rule.threshold)) throw new ParameterError([{ path: 'threshold', message: `must be a number, got ${rule.threshold}` }]);
       return { threshold: rule.threshold, detail: `score >= ${rule.threshold}` };
     case 'count': {
-      if (!(rule.perMicrograph > 0)) throw new ConfigError([{ path: 'count', message: `must be > 0, got ${rule.perMicrograph}` }]);
+      if (!(rule.perMicrograph > 0)) throw new ParameterError([{ path: 'count', message: `must be > 0, got ${rule.perMicrograph}` }]);
       const scores = (await allScores(runDir, micrographs)).sort().reverse();
       const k = Math.round(rule.perMicrograph * micrographs.length);
       if (k >= scores.length) {
@@ -116,7 +116,7 @@ export async function resolveThreshold(runDir: string, micrographs: readonly str
       return { threshold: t, detail: `${rule.perMicrograph} particles per micrograph on average at score >= ${t.toFixed(4)}` };
     }
     case 'precision': {
-      if (!(rule.target > 0 && rule.target <= 1)) throw new ConfigError([{ path: 'precision', message: `must be in (0, 1], got ${rule.target}` }]);
+      if (!(rule.target > 0 && rule.target <= 1)) throw new ParameterError([{ path: 'precision', message: `must be in (0, 1], got ${rule.target}` }]);
       const labelled = new Set(rule.references.map((r) => micrographKey(r.micrograph)));
       const preds: MicrographPicks[] = [];
       for (const m of micrographs) {

@@ -1,6 +1,6 @@
 // Simulation parameters: the JSON-serialisable description of a synthetic dataset, the `quick`
-// and `realistic` presets, and validation that reports every problem at once (ConfigError).
-import { ConfigError, type ConfigProblem } from '../errors.js';
+// and `realistic` presets, and validation that reports every problem at once (ParameterError).
+import { ParameterError, type ConfigProblem } from '../errors.js';
 import { isBuiltinModel } from './molecule.js';
 
 /** Everything that defines one synthetic micrograph except its seed. Lengths in Å unless named Px. */
@@ -148,8 +148,8 @@ export function simulationProblems(p: SimulationParams): ConfigProblem[] {
   return problems;
 }
 
-/** Throws ConfigError listing every problem when `p` is invalid. */
+/** Throws ParameterError listing every problem when `p` is invalid. */
 export function validateSimulationParams(p: SimulationParams): void {
   const problems = simulationProblems(p);
-  if (problems.length > 0) throw new ConfigError(problems, 'invalid simulation parameters');
+  if (problems.length > 0) throw new ParameterError(problems, 'invalid simulation parameters');
 }

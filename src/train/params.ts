@@ -2,7 +2,7 @@
 // one zod schema with the defaults, and a parser that reports every problem at once,
 // including the forbidden architecture combinations, before any work starts.
 import { z } from 'zod';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { ParameterError, type ConfigProblem } from '../errors.js';
 import { PASSTHROUGHS } from '../models/yolo/spec.js';
 
 export const ARCHITECTURES = ['resnet8', 'resnet16', 'conv31', 'conv63', 'conv127'] as const;
@@ -149,7 +149,7 @@ export function combinationProblems(p: Pick<TrainParams, 'model' | 'pooling' | '
 
 /**
  * Validates raw parameters (CLI or config) and fills the defaults.
- * @throws ConfigError listing every problem: schema errors and forbidden combinations together.
+ * @throws ParameterError listing every problem: schema errors and forbidden combinations together.
  */
 export function parseTrainParams(input: unknown): TrainParams {
   const r = TrainParamsSchema.safeParse(input);
@@ -180,7 +180,7 @@ export function parseTrainParams(input: unknown): TrainParams {
   if (raw['selectMetric'] === 'ap' && raw['particleDiameter'] === undefined && !yolo) {
     problems.push({ path: 'selectMetric', message: 'ap (particle-level average precision) needs the particle diameter: set particleDiameter (--particle-diameter)' });
   }
-  if (problems.length > 0 || !r.success) throw new ConfigError(problems, 'invalid training parameters');
+  if (problems.length > 0 || !r.success) throw new ParameterError(problems, 'invalid training parameters');
   const p: TrainParams = {
     ...r.data, ...modeDefaults(r.data, r.data.mode),
     // yolo: the epoch is chosen by the particle AP of the boxes; 80 updates per epoch (its validation AP still rose after 10 × 40 on EMPIAR-10028 and -10059, BENCHMARKS.md)
@@ -189,7 +189,7 @@ export function parseTrainParams(input: unknown): TrainParams {
   };
   const rf = RECEPTIVE_FIELD[p.model];
   if (!yolo && p.mode === 'dense' && p.cropSize < rf + 8) {
-    throw new ConfigError([{ path: 'cropSize', message: `must be at least the receptive field of ${p.model} plus 8 (${rf + 8} px), got ${p.cropSize}` }], 'invalid training parameters');
+    throw new ParameterError([{ path: 'cropSize', message: `must be at least the receptive field of ${p.model} plus 8 (${rf + 8} px), got ${p.cropSize}` }], 'invalid training parameters');
   }
   return p;
 }

@@ -2,7 +2,7 @@
 // training parameter tried at initial + j·increment, folds × values trainings on micrograph-level
 // folds, each scored on its held-out fold; the best value by mean trains the final model.
 import { join } from 'node:path';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { ConfigError, ParameterError, type ConfigProblem } from '../errors.js';
 import { parseTrainParams, TrainParamsSchema, type TrainParams, type TrainParamsInput } from '../train/params.js';
 import type { TrainResult } from '../train/train-types.js';
 import { micrographKey } from '../io/coords.js';
@@ -68,7 +68,7 @@ export function validateCv(o: Pick<CrossValidateOptions, 'params' | 'parameter' 
       if (!field.safeParse(v).success) problems.push({ path: o.parameter, message: `value ${v} (initial + j·increment) is not valid for ${o.parameter}` });
     }
   }
-  if (problems.length > 0 || !base) throw new ConfigError(problems, 'invalid cross-validation settings');
+  if (problems.length > 0 || !base) throw new ParameterError(problems, 'invalid cross-validation settings');
   return { base, values };
 }
 

@@ -19,6 +19,7 @@ import type { TrialRecord } from './trial.js';
 import { runTuning } from './tune-run.js';
 import { writeTrialOutputs } from './tune-report.js';
 import type { SearchSpace } from './space.js';
+import { withRunLock } from '../io/run-lock.js';
 
 export interface PipelineOptions {
   /** Abort once: stop tuning (final training still runs with the best so far) or stop final training gracefully. */
@@ -70,6 +71,11 @@ function baseParams(c: PipelineConfig): TrainParams {
 export async function runTrainPipeline(configPath: string, opts: PipelineOptions = {}): Promise<PipelineResult> {
   const loaded = await loadPipelineConfig(configPath);
   const config: PipelineConfig = { ...loaded, tuning: { ...loaded.tuning, ...opts.tuningOverrides, ...(opts.tune !== undefined ? { enabled: opts.tune } : {}) } };
+  // one writer per output folder: its tuning state and run folders are shared by every run in it
+  return withRunLock(config.shared.outputDir, config.tuning.enabled ? 'tune' : 'train', () => runPipeline(config, opts));
+}
+
+async function runPipeline(config: PipelineConfig, opts: PipelineOptions): Promise<PipelineResult> {
   const say = (t: string): void => opts.onMessage?.(t);
   const train = opts.train ?? (await import('../train/trainer.js')).trainPicker;
   const evaluate = opts.evaluate ?? evaluateTestSet;

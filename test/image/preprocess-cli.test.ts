@@ -66,7 +66,7 @@ test('cryopick preprocess writes MRCs, the params file, and reuses them via --pa
   }
 });
 
-test('usage mistakes exit 2, bad parameter values exit 1', async () => {
+test('usage mistakes and bad parameter values exit 2', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'cryopick-ppcli-'));
   try {
     const input = join(dir, 'a.mrc');
@@ -75,7 +75,7 @@ test('usage mistakes exit 2, bad parameter values exit 1', async () => {
     for (const args of [['--scale', '2', '--pixel-size', '4'], ['--scale', 'x'], ['--lowpass', 'gaussian'], ['--normalize', 'standardize', '--sample', '5'], ['--threads', '0'], ['--cache-key', 'md5']]) {
       assert.equal(await run(args), 2, args.join(' '));
     }
-    assert.equal(await run(['--scale', '2.5', '--bin']), 1);
+    assert.equal(await run(['--scale', '2.5', '--bin']), 2);
     assert.equal(await run(['--scale', '2']), 0);
   } finally {
     await rm(dir, { recursive: true, force: true });

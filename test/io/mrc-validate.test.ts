@@ -159,7 +159,7 @@ test('an unreadable file is reported, not thrown, and marked unreadable', async 
   });
 });
 
-test('cryopick mrc-info prints facts and problems; exit 1 when invalid, 0 when valid', async () => {
+test('cryopick mrc-info prints facts and problems; departures are warnings (exit 0), --strict makes them errors, unreadable data exits 1', async () => {
   await withDir(async (dir) => {
     const okPath = join(dir, 'ok.mrcs');
     await writeFile(okPath, encodeMrc(stack, { mode: 2 }));
@@ -173,12 +173,20 @@ test('cryopick mrc-info prints facts and problems; exit 1 when invalid, 0 when v
     new DataView(bytes.buffer).setInt32(108, 0, true);
     const badPath = join(dir, 'old.mrc');
     await writeFile(badPath, bytes);
-    const bad = await capture(() => main(['mrc-info', okPath, badPath]));
-    assert.equal(bad.code, 1);
-    assert.match(bad.out, /byte 108: nversion is 0/);
-    assert.match(bad.err, /1 of 2 file\(s\) invalid: .*old\.mrc/);
-    const lenient = await capture(() => main(['mrc-info', '--permissive', badPath]));
-    assert.equal(lenient.code, 0);
+    const old = await capture(() => main(['mrc-info', okPath, badPath]));
+    assert.equal(old.code, 0, 'version 0 is an ordinary departure: the data reads');
+    assert.match(old.out, /1 departure\(s\) from MRC2014 \(warnings: the data reads; --strict makes them errors\):\n\s+- byte 108: nversion is 0/);
+    assert.match(old.err, /^cryopick: warning: 1 of 2 file\(s\) depart from MRC2014 .*--strict/);
+    const strict = await capture(() => main(['mrc-info', '--strict', okPath, badPath]));
+    assert.equal(strict.code, 1);
+    assert.match(strict.err, /1 of 2 file\(s\) invalid \(MRC2014, --strict\): .*old\.mrc/);
+    assert.equal((await capture(() => main(['mrc-info', '--permissive', badPath]))).code, 0);
+    assert.equal((await capture(() => main(['mrc-info', '--strict', '--permissive', badPath]))).code, 2);
+    const cut = join(dir, 'cut.mrcs');
+    await writeFile(cut, encodeMrc(stack, { mode: 2 }).subarray(0, 1024 + 4 * 4 * 4 + 8));
+    const truncated = await capture(() => main(['mrc-info', cut]));
+    assert.equal(truncated.code, 1, 'a truncated file does not read');
+    assert.match(truncated.err, /1 of 1 file\(s\) unreadable: .*cut\.mrcs/);
     const json = await capture(() => main(['mrc-info', '--json', okPath]));
     const parsed = JSON.parse(json.out) as { valid: boolean; width: number; depth: number; pixelSizeA: number }[];
     assert.equal(parsed[0]?.valid, true);

@@ -69,7 +69,7 @@ test('cryopick simulate writes a dataset, prints a summary and refuses to overwr
     assert.equal(bad.code, 2);
     assert.match(bad.err, /unknown format 'xyz'/);
     const badValue = await run(['simulate', '--out', join(dir, 'x'), '--size', '20', '--overwrite']);
-    assert.equal(badValue.code, 1);
+    assert.equal(badValue.code, 2);
     assert.match(badValue.err, /width/);
   } finally {
     await rm(dir, { recursive: true, force: true });

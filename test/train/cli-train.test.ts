@@ -41,9 +41,9 @@ test('flags are converted to numbers; bad numbers are usage errors', () => {
   assert.throws(() => flagsToParams({ epochs: 'ten' }), /--epochs: expected a number/);
 });
 
-test('forbidden combinations and the missing particle count are reported together, exit 1', async () => {
+test('forbidden combinations and the missing particle count are reported together, exit 2', async () => {
   const r = await capture(['train', '--micrographs', 'a.mrc', '--picks', 'p.star', '--model', 'conv63', '--pooling', 'max', '--dropout', '0.3']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.err, /max pooling is not available for conv63/);
   assert.match(r.err, /dropout is not available for conv63/);
   assert.match(r.err, /expectedParticles: required/);

@@ -27,7 +27,7 @@ async function capture(argv: string[]): Promise<{ code: number; err: string; out
 
 test('yolo parameters are checked together: diameter needed, crop a multiple of 32; no expected count needed', async () => {
   const r = await capture(['train', '--family', 'yolo', '--micrographs', 'a.mrc', '--picks', 'p.star', '--crop-size', '100']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.match(r.err, /particleDiameter.*anchor box/);
   assert.match(r.err, /multiple of 32, got 100/);
   assert.doesNotMatch(r.err, /expectedParticles/);

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description('classify signals (CSV files with read_id and timeseries) with a model from train-classifier')
     .requiredOption('--model <file>', 'classifier.onnx written by train-classifier')
     .requiredOption('--input <path>', 'a CSV file or a folder of them (columns read_id, timeseries; cap_class optional)')
-    .requiredOption('--out <file>', 'output CSV: read_id, predicted_class, p_<class>... (a summary goes to <out>.summary.json)')
+    .requiredOption('-o, --out <file>', 'output CSV: read_id, predicted_class, p_<class>... (a summary goes to <out>.summary.json)')
     .action(async (opts: { model: string; input: string; out: string }) => {
       const s = await classifySignals(opts.model, opts.input, opts.out);
       await writeFileAtomic(`${opts.out}.summary.json`, `${JSON.stringify(s, null, 1)}\n`, { overwrite: true });

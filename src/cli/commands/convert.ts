@@ -33,7 +33,7 @@ export function register(program: Command): void {
     .argument('<inputs...>', 'coordinate files or folders of per-micrograph files')
     .option('--from <format>', `input format (default: from the extension): ${COORDINATE_FORMATS.join(', ')}`)
     .requiredOption('--to <format>', `output format: ${COORDINATE_FORMATS.join(', ')}`)
-    .requiredOption('--out <path>', 'output file, or folder for per-micrograph files (end with / or use --per-micrograph)')
+    .requiredOption('-o, --out <path>', 'output file, or folder for per-micrograph files (end with / or use --per-micrograph)')
     .option('--scale <s>', 'multiply coordinates and diameters by s (e.g. 8 from ×8-binned to original pixels)')
     .option('--flip-y', 'mirror y (y\' = H - 1 - y); needs --image-height or --micrographs')
     .option('--image-height <h>', 'height in pixels of the images the input coordinates refer to')

@@ -7,6 +7,7 @@ import { parseNumberFlag } from './_options.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { crossValidate } from '../../tune/crossval.js';
 import { registerTrainFlags, trainFlagsToParams } from './_train-flags.js';
+import { acquireRunLock } from '../../io/run-lock.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -42,6 +43,7 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
       'interrupt: stopping the running training; the final model is trained with the best value so far (Ctrl+C again to stop that too)',
       'interrupt: finishing the final training with the best epoch so far (Ctrl+C again to quit at once)',
     ]);
+    const lock = acquireRunLock(String(flags['out']), 'cross-validate');
     try {
       const r = await crossValidate({
         params, parameter: camel(String(flags['parameter'])), folds: num(flags, 'folds', 'folds'), initial: num(flags, 'initial', 'initial'),
@@ -58,6 +60,7 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
       if (r.final) out.write(`final model: ${r.final.modelPath}\n`);
     } finally {
       stop.dispose();
+      lock.release();
     }
   });
 }

@@ -3,56 +3,65 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { runDemo } from '../../demo/run-demo.js';
-import { installInterrupt } from './_interrupt.js';
 import { parseNumberFlag } from './_options.js';
+import { installInterrupt } from './_interrupt.js';
+import { withRunLock } from '../../io/run-lock.js';
 
 export function register(program: Command): void {
   program
     .command('demo')
     .description('simulate a small dataset, train a picker from sparse picks, pick held-out micrographs, evaluate and write an HTML report')
-    .option('--out <dir>', 'output folder', 'demo-output')
+    .option('-o, --out <dir>', 'output folder', 'demo-output')
     .option('--seed <n>', 'random seed of the simulation and training', '1')
     .option('--epochs <n>', 'training epochs (default: the demo default)')
     .option('--threads <n>', 'threads for training and inference (default: all cores)')
     .option('--no-overwrite', 'refuse to replace an existing output folder')
     .action(async (flags: { out: string; seed: string; epochs?: string; threads?: string; overwrite: boolean }) => {
-      const int = (v: string | undefined, flag: string): number | undefined => parseNumberFlag(v, flag, Number.isInteger, 'a whole number');
-      const opts = { out: flags.out, overwrite: flags.overwrite, seed: int(flags.seed, '--seed') as number, epochs: int(flags.epochs, '--epochs'), threads: int(flags.threads, '--threads') };
-      const stop = installInterrupt(['stopping after the current step (Ctrl+C again to quit at once)...']);
-      const log = (s: string): void => void process.stderr.write(`${s}\n`);
-      let lastEpoch = -1;
-      try {
-        const s = await runDemo({
-          outDir: resolve(opts.out), seed: opts.seed, overwrite: opts.overwrite, signal: stop.signal(0),
-          ...(opts.epochs === undefined ? {} : { epochs: opts.epochs }),
-          ...(opts.threads === undefined ? {} : { threads: opts.threads }),
-          onStage: (t) => log(`• ${t}`),
-          onMessage: (t) => log(`  ${t}`),
-          onTrainProgress: (p) => {
-            if (p.phase === 'train' && p.epoch !== lastEpoch) {
-              lastEpoch = p.epoch;
-              log(`  epoch ${p.epoch}/${p.epochs}${p.loss === undefined ? '' : ` loss ${p.loss.toFixed(4)}`}`);
-            }
-          },
-        });
-        const f = (x: number): string => x.toFixed(3);
-        const best = s.training.epochs.find((e) => e.epoch === s.training.bestEpoch);
-        process.stdout.write(
-          [
-            '',
-            'cryopick demo — summary',
-            `  trained on ${s.trainMicrographs} simulated micrographs from ${s.userPicks} sparse picks (${s.training.epochs.length} epochs, exported epoch ${s.training.bestEpoch}${best?.auprc === undefined ? '' : `, validation AUPRC ${f(best.auprc)}`})`,
-            `  held-out: ${s.testMicrographs} micrographs, ${s.truthParticles} true particles, ${s.picked} picked (score >= ${f(s.threshold)}, keeping the expected ${s.expectedParticles} per micrograph)`,
-            `  AP ${f(s.ap)} (random picks: ${f(s.chanceAp)}), best F1 ${f(s.bestF1)} at score ${f(s.bestF1Threshold)}`,
-            `  at that threshold: precision ${f(s.precision)}, recall ${f(s.recall)}, F1 ${f(s.f1)}`,
-            `  time: ${s.seconds.total.toFixed(0)} s (simulate ${s.seconds.simulate.toFixed(0)}, train ${s.seconds.train.toFixed(0)}, pick ${s.seconds.pick.toFixed(0)}, evaluate+report ${(s.seconds.evaluate + s.seconds.report).toFixed(0)})`,
-            `  report: ${s.reportPath}`,
-            `  model:  ${s.modelPath}`,
-            '',
-          ].join('\n'),
-        );
-      } finally {
-        stop.dispose();
-      }
+      const positiveInteger = (v: number): boolean => Number.isInteger(v) && v >= 1;
+      const opts = {
+        out: flags.out, overwrite: flags.overwrite, seed: parseNumberFlag(flags.seed, '--seed', Number.isInteger, 'a whole number') as number,
+        epochs: parseNumberFlag(flags.epochs, '--epochs', positiveInteger, 'a positive integer'),
+        threads: parseNumberFlag(flags.threads, '--threads', positiveInteger, 'a positive integer'),
+      };
+      await withRunLock(resolve(opts.out), 'demo', () => runDemoCommand(opts));
     });
+}
+
+async function runDemoCommand(opts: { out: string; seed: number; epochs: number | undefined; threads: number | undefined; overwrite: boolean }): Promise<void> {
+  const stop = installInterrupt(['stopping after the current step (Ctrl+C again to quit at once)...']);
+  const log = (s: string): void => void process.stderr.write(`${s}\n`);
+  let lastEpoch = -1;
+  try {
+    const s = await runDemo({
+      outDir: resolve(opts.out), seed: opts.seed, overwrite: opts.overwrite, signal: stop.signal(0),
+      ...(opts.epochs === undefined ? {} : { epochs: opts.epochs }),
+      ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+      onStage: (t) => log(`• ${t}`),
+      onMessage: (t) => log(`  ${t}`),
+      onTrainProgress: (p) => {
+        if (p.phase === 'train' && p.epoch !== lastEpoch) {
+          lastEpoch = p.epoch;
+          log(`  epoch ${p.epoch}/${p.epochs}${p.loss === undefined ? '' : ` loss ${p.loss.toFixed(4)}`}`);
+        }
+      },
+    });
+    const f = (x: number): string => x.toFixed(3);
+    const best = s.training.epochs.find((e) => e.epoch === s.training.bestEpoch);
+    process.stdout.write(
+      [
+        '',
+        'cryopick demo — summary',
+        `  trained on ${s.trainMicrographs} simulated micrographs from ${s.userPicks} sparse picks (${s.training.epochs.length} epochs, exported epoch ${s.training.bestEpoch}${best?.auprc === undefined ? '' : `, validation AUPRC ${f(best.auprc)}`})`,
+        `  held-out: ${s.testMicrographs} micrographs, ${s.truthParticles} true particles, ${s.picked} picked (score >= ${f(s.threshold)}, keeping the expected ${s.expectedParticles} per micrograph)`,
+        `  AP ${f(s.ap)} (random picks: ${f(s.chanceAp)}), best F1 ${f(s.bestF1)} at score ${f(s.bestF1Threshold)}`,
+        `  at that threshold: precision ${f(s.precision)}, recall ${f(s.recall)}, F1 ${f(s.f1)}`,
+        `  time: ${s.seconds.total.toFixed(0)} s (simulate ${s.seconds.simulate.toFixed(0)}, train ${s.seconds.train.toFixed(0)}, pick ${s.seconds.pick.toFixed(0)}, evaluate+report ${(s.seconds.evaluate + s.seconds.report).toFixed(0)})`,
+        `  report: ${s.reportPath}`,
+        `  model:  ${s.modelPath}`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    stop.dispose();
+  }
 }

@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .command('merge')
     .description('Combine the shard folders of `cryopick pick --shard K/N` into one pick run (same result as one process)')
     .argument('<shards...>', 'the N shard output folders')
-    .requiredOption('--out <dir>', 'folder of the merged pick run')
+    .requiredOption('-o, --out <dir>', 'folder of the merged pick run')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
     .option('--threshold <logit>', 'keep picks with score >= this (default: the default of the shards\' inference mode, as in pick)')
     .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')

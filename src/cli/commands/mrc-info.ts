@@ -1,13 +1,15 @@
 // `cryopick mrc-info FILE...`: dimensions, mode, pixel size, statistics, extended header and
-// every MRC2014 problem of each file; exit 1 when a file is invalid (or unreadable with --permissive).
+// every MRC2014 problem of each file. Like mrcfile, reading and validating are separate: departures
+// from MRC2014 are warnings and the exit is 0 when the data reads; --strict makes them an error.
 import type { Command } from 'commander';
-import { UserError } from '../../errors.js';
+import { UsageError, UserError } from '../../errors.js';
 import { inspectMrc } from '../../io/mrc-validate.js';
 import type { MrcReport } from '../../io/mrc-validate.js';
 import { MRC_MODES, isMrcMode } from '../../io/mrc-modes.js';
 
 interface MrcInfoOptions {
   readonly permissive?: boolean;
+  readonly strict?: boolean;
   readonly json?: boolean;
 }
 
@@ -33,15 +35,22 @@ export function renderMrcReport(r: MrcReport): string {
   }
   if (r.problems.length === 0) lines.push('  valid MRC2014 file');
   else {
-    lines.push(`  ${r.problems.length} problem(s)${r.readable ? '' : ' (data unreadable)'}:`);
+    lines.push(dataReads(r)
+      ? `  ${r.problems.length} departure(s) from MRC2014 (warnings: the data reads; --strict makes them errors):`
+      : `  ${r.problems.length} problem(s) (data unreadable):`);
     for (const p of r.problems) lines.push(`    - ${p.byteOffset !== undefined ? `byte ${p.byteOffset}: ` : ''}${p.message}`);
   }
   return lines.join('\n');
 }
 
+/** The data can be read in full (every section present), whatever the header's departures. */
+export function dataReads(r: MrcReport): boolean {
+  return r.readable && (r.layout === undefined || r.layout.completeSections === r.layout.fileSections);
+}
+
 function toJson(r: MrcReport): unknown {
   const { layout, ...rest } = r;
-  return { ...rest, ...(layout ? { width: layout.width, height: layout.height, depth: layout.depth } : {}), valid: r.problems.length === 0 };
+  return { ...rest, ...(layout ? { width: layout.width, height: layout.height, depth: layout.depth } : {}), valid: r.problems.length === 0, readable: dataReads(r) };
 }
 
 export function register(program: Command): void {
@@ -49,16 +58,23 @@ export function register(program: Command): void {
     .command('mrc-info')
     .description('Show an MRC file\'s dimensions, mode, pixel size, statistics and every MRC2014 problem')
     .argument('<files...>', 'MRC/MRCS files (.gz and .bz2 accepted)')
-    .option('--permissive', 'treat recoverable problems as warnings: exit 1 only when the data cannot be read')
+    .option('--strict', 'exit 1 on any departure from MRC2014 (default: exit 1 only when the data cannot be read)')
+    .option('--permissive', 'the default (departures are warnings); kept for scripts that pass it')
     .option('--json', 'print one JSON array of reports instead of text')
     .action(async (files: string[], options: MrcInfoOptions) => {
       const reports: MrcReport[] = [];
       for (const f of files) reports.push(await inspectMrc(f));
       if (options.json) process.stdout.write(`${JSON.stringify(reports.map(toJson), null, 2)}\n`);
       else process.stdout.write(`${reports.map(renderMrcReport).join('\n\n')}\n`);
-      const failed = reports.filter((r) => (options.permissive ? !r.readable : r.problems.length > 0));
+      if (options.strict && options.permissive) throw new UsageError('--strict and --permissive contradict each other; give one');
+      const strict = options.strict === true;
+      const failed = reports.filter((r) => (strict ? r.problems.length > 0 : !dataReads(r)));
       if (failed.length > 0) {
-        throw new UserError('EINVALID', `${failed.length} of ${reports.length} file(s) ${options.permissive ? 'unreadable' : 'invalid'}: ${failed.map((r) => r.path).join(', ')}`);
+        throw new UserError('EINVALID', `${failed.length} of ${reports.length} file(s) ${strict ? 'invalid (MRC2014, --strict)' : 'unreadable'}: ${failed.map((r) => r.path).join(', ')}`);
+      }
+      const warned = reports.filter((r) => r.problems.length > 0);
+      if (warned.length > 0 && !options.json) {
+        process.stderr.write(`cryopick: warning: ${warned.length} of ${reports.length} file(s) depart from MRC2014 (listed above); the data reads${warned.length === 1 ? '' : ' in each'}; --strict makes this an error\n`);
       }
     });
 }

@@ -2,7 +2,10 @@
 // model (streamed, resumable), keeps all detections above a floor, writes picks at a threshold.
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { UsageError } from '../../errors.js';
+import { InterruptedError, PartialFailureError, UsageError } from '../../errors.js';
+import { FAILED_LIST_NAME, failedSummary, sha256File, writeFailedList } from '../../pick/run-records.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
@@ -33,6 +36,7 @@ interface PickFlags {
   readonly boxSize?: string;
   readonly workers: string;
   readonly resume?: boolean;
+  readonly skipBad?: boolean;
   readonly overwrite?: boolean;
   readonly device: string;
   readonly threads?: string;
@@ -61,7 +65,7 @@ export function addPickOptions(command: Command): Command {
   command
     .argument('[micrographs...]', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
-    .requiredOption('--out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
+    .requiredOption('-o, --out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
     .option('--threshold <score>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided}); yolo models: confidence in [0, 1] (default ${YOLO_DEFAULT_THRESHOLD})`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
@@ -79,6 +83,7 @@ export function addPickOptions(command: Command): Command {
     .option('--workers <n>', 'micrographs in flight at once (bounds memory)', '2')
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
     .option('--overwrite', 'replace an earlier run in --out')
+    .option('--skip-bad', 'go past micrographs that cannot be read or picked: they are listed in failed-micrographs.tsv and the summary, and the exit code is 3')
     .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
     .option('--watch <dir>', 'on-the-fly: pick micrographs as they appear in this folder (once their size is stable), until Ctrl+C or --idle-timeout')
     .option('--idle-timeout <s>', 'with --watch: stop after this many seconds without a new micrograph')
@@ -142,7 +147,8 @@ export function register(program: Command): void {
           }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold, formats, boxSizePx: boxSizePx ?? diameterPx });
           return;
         }
-        const stop = installInterrupt(['interrupt: finishing the micrographs in flight; rerun with --resume to continue (Ctrl+C again to quit at once)']);
+        const stop = installInterrupt(['interrupt: finishing the micrographs in flight, then stopping; the run stays resumable (Ctrl+C again to quit at once)']);
+        const modelSha256 = await sha256File(flags.model);
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: 'pick [{bar}] {value}/{total} | {rate} micrographs/s | ETA {eta_formatted} | {detections} detections', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
           : undefined;
@@ -154,7 +160,7 @@ export function register(program: Command): void {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-            modelId: flags.model, ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: flags.model, modelSha256, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
@@ -169,19 +175,23 @@ export function register(program: Command): void {
           stop.dispose();
         }
         if (result.interrupted) {
-          process.stdout.write(`interrupted after ${result.picked + result.skipped} of ${result.micrographs.length} micrographs; rerun with --resume to finish\n`);
-          return;
+          throw new InterruptedError(`interrupted after ${result.picked + result.skipped} of ${result.micrographs.length} micrographs; the run is resumable: rerun the same command with --resume to finish`);
         }
+        const bad = new Set(result.failed.map((f) => f.micrograph));
+        if (bad.size > 0) await writeFailedList(flags.out, result.failed);
+        else await rm(join(flags.out, FAILED_LIST_NAME), { force: true }); // a resume that picked them all
         if (shard !== undefined) {
           process.stdout.write(`shard ${shard.index}/${shard.count}: picked ${result.picked} of ${result.micrographs.length} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s; combine all ${shard.count} shards with cryopick merge\n`);
+          if (bad.size > 0) throw new PartialFailureError(failedSummary(flags.out, result.failed));
           return;
         }
         const rewrite = (flags.resume ?? false) || (flags.overwrite ?? false);
-        const written = await writePickOutputs(flags.out, files, threshold, formats, flags.out, { overwrite: rewrite, ...(boxSizePx !== undefined ? { boxSizePx } : yolo ? {} : { boxSizePx: diameterPx }) });
+        const written = await writePickOutputs(flags.out, files.filter((f) => !bad.has(f)), threshold, formats, flags.out, { overwrite: rewrite, ...(boxSizePx !== undefined ? { boxSizePx } : yolo ? {} : { boxSizePx: diameterPx }) });
         const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
         process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);
         process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, files.length)).toFixed(1)} per micrograph); detections >= ${floor} kept in ${flags.out}/detections for cryopick threshold\n`);
         process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
+        if (bad.size > 0) throw new PartialFailureError(failedSummary(flags.out, result.failed));
       } finally {
         await model.release?.();
         lock.release();

@@ -15,6 +15,7 @@ import { parsePreprocessParams } from '../../image/preprocess-params.js';
 import type { PreprocessParams } from '../../image/preprocess-params.js';
 import { preprocessFiles } from '../../preprocess/preprocess-files.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
+import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard, shardPositions } from '../../pick/shard.js';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -160,6 +161,8 @@ export function register(program: Command): void {
       const quiet = flags['quiet'] === true;
       const bar = quiet || !process.stderr.isTTY ? undefined
         : new cliProgress.SingleBar({ format: 'preprocess [{bar}] {value}/{total} micrographs | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+      // shards of one dataset may share --out (disjoint files, each written atomically): only whole runs lock it
+      const lock = shard === undefined ? acquireRunLock(outDir, 'preprocess') : undefined;
       bar?.start(files.length, 0);
       let results;
       try {
@@ -171,10 +174,11 @@ export function register(program: Command): void {
           overwrite,
           onProgress: (done) => bar?.update(done),
         });
+        await writeParamsFile(join(outDir, 'preprocess-params.json'), params, overwrite);
       } finally {
         bar?.stop();
+        lock?.release();
       }
-      await writeParamsFile(join(outDir, 'preprocess-params.json'), params, overwrite);
       for (const r of results) {
         if (r.nonFiniteReplaced > 0) process.stderr.write(`warning: ${r.input}: ${r.nonFiniteReplaced} NaN/infinite pixel(s) replaced by the mean of the others\n`);
       }

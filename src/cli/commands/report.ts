@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .command('report')
     .description('Write a single-file HTML report (plots and micrograph previews embedded) of a pick or training run')
     .argument('<dir>', 'output folder of `cryopick pick` or `cryopick train`')
-    .requiredOption('--out <file>', 'the HTML file to write')
+    .requiredOption('-o, --out <file>', 'the HTML file to write')
     .option('--threshold <logit>', 'pick runs: score threshold of the picks shown and evaluated (default: the inference mode\'s default)')
     .option('--ref <paths...>', 'pick runs: reference picks to evaluate against (any coordinate format)')
     .option('--ref-format <format>', `format of --ref: ${COORDINATE_FORMATS.join(', ')}`)

@@ -102,7 +102,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('simulate')
     .description('Simulate cryo-EM micrographs with exact ground truth and sparse user picks (MRC + STAR + manifest.json)')
-    .requiredOption('--out <dir>', 'output folder: micrographs/, truth/, picks/, micrographs.star, manifest.json')
+    .requiredOption('-o, --out <dir>', 'output folder: micrographs/, truth/, picks/, micrographs.star, manifest.json')
     .option('--preset <name>', `parameter preset: ${PRESET_NAMES.join(' (six 1024² at 4 Å/px, seconds) or ')} (twenty 4096² at 1 Å/px)`, 'quick')
     .option('--count <n>', 'number of micrographs (default: the preset\'s)')
     .option('--seed <n>', 'random seed; the same seed gives identical files', '1')

@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .command('threshold')
     .description('Re-threshold a pick run without re-running the network: by score, particles per micrograph, or target precision')
     .argument('<run>', 'output folder of `cryopick pick`')
-    .requiredOption('--out <dir>', 'folder for the re-thresholded picks')
+    .requiredOption('-o, --out <dir>', 'folder for the re-thresholded picks')
     .option('--threshold <logit>', 'keep picks with score >= logit (as pick --threshold)')
     .option('--count <n>', 'keep the best picks so that micrographs have n particles on average (one global threshold)')
     .option('--precision <p>', 'lowest threshold whose precision on the labelled micrographs (--ref) is >= p')

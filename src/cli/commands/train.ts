@@ -3,6 +3,7 @@
 // step and exports the best model so far; Ctrl+C twice exits at once (files are written atomically).
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { acquireRunLock, type RunLock } from '../../io/run-lock.js';
 import { UsageError } from '../../errors.js';
 import { trainPicker } from '../../train/trainer.js';
 import { runTrainPipeline } from '../../tune/pipeline.js';
@@ -44,11 +45,13 @@ Notes:
       return;
     }
     const stop = installInterrupt(['interrupt: finishing the current step, then exporting the best model so far (Ctrl+C again to quit at once)']);
+    let lock: RunLock | undefined;
     try {
       if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
         throw new UsageError('train needs --micrographs and --picks (or --config config.json)');
       }
       const params = (await trainFlagsToParams(flags)) as TrainParamsInput;
+      lock = acquireRunLock(String(flags['out']), 'train');
       const bar = flags['quiet'] || !process.stderr.isTTY ? undefined : new cliProgress.SingleBar({
         format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} steps | loss {loss} | {rate} steps/s | {phase}',
         stream: process.stderr, hideCursor: true,
@@ -77,6 +80,7 @@ Notes:
       if (result.interrupted) out.write(`to continue from the last finished epoch: the same command with --resume\n`);
     } finally {
       stop.dispose();
+      lock?.release();
     }
   });
 }

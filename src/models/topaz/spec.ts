@@ -1,6 +1,6 @@
 // Topaz detector architectures as layer data (topaz/model/features/resnet.py, basic.py):
 // ResNet8 (rf 71), ResNet16 (rf 91), conv31/63/127, with units, BN, dropout, pooling, unit scaling.
-import { ConfigError } from '../../errors.js';
+import { ParameterError } from '../../errors.js';
 import type { ConfigProblem } from '../../errors.js';
 
 export const TOPAZ_ARCHS = ['resnet8', 'resnet16', 'conv31', 'conv63', 'conv127'] as const;
@@ -42,7 +42,7 @@ export function validateConfig(c: PickerModelConfig): void {
   if (!(c.dropout >= 0 && c.dropout < 1)) p.push({ path: 'dropout', message: `expected a probability in [0, 1), got ${c.dropout}` });
   if (!['none', 'max', 'avg'].includes(c.pooling)) p.push({ path: 'pooling', message: `expected none, max or avg, got ${String(c.pooling)}` });
   if (!['relu', 'prelu'].includes(c.activation)) p.push({ path: 'activation', message: `expected relu or prelu, got ${String(c.activation)}` });
-  if (p.length) throw new ConfigError(p, 'invalid picker model');
+  if (p.length) throw new ParameterError(p, 'invalid picker model');
 }
 
 export type Layer =
