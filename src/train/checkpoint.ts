@@ -1,5 +1,7 @@
 // Epoch checkpoints: every weight and state tensor plus Adam's moments and step count, in one
 // file: "CPCK1\n", a JSON header line (names, shapes, offsets), then little-endian float32 data.
+import { readFile } from 'node:fs/promises';
+import { restoreParams } from '../engine/checkpoint.js';
 import type { ParamStore } from '../engine/params.js';
 import type { OptimizerState } from '../engine/train-step.js';
 import { FormatError } from '../errors.js';
@@ -52,4 +54,22 @@ export function decodeCheckpoint(bytes: Uint8Array, path = 'checkpoint'): Checkp
 /** The network's weights and state tensors of a checkpoint (without the optimizer's moments). */
 export function checkpointWeights(c: CheckpointContents): Map<string, Float32Array> {
   return new Map([...c.tensors].filter(([k]) => !k.startsWith('opt:')));
+}
+
+/** Adam's state read from a checkpoint, applied once the training step is compiled. */
+export interface PendingOptimizer {
+  readonly step: number;
+  readonly slots: Map<string, Float32Array>;
+  readonly path: string;
+}
+
+/** Reads an epoch checkpoint, restores its weights into `store`, and returns the optimizer state
+ * still to apply and the sampler's random state (both training families use this). */
+export async function loadNetCheckpoint(store: ParamStore, path: string): Promise<{ optimizer: PendingOptimizer; rngState?: number }> {
+  const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
+  restoreParams(store, checkpointWeights(c), path);
+  const slots = new Map<string, Float32Array>();
+  for (const [k, v] of c.tensors) if (k.startsWith('opt:')) slots.set(k.slice(4), v);
+  const optimizer = { step: c.step, slots, path };
+  return c.rngState === undefined ? { optimizer } : { optimizer, rngState: c.rngState };
 }

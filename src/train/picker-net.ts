@@ -21,8 +21,8 @@ import { featuresOf, reconstructionError, withAutoencoder } from './autoencoder.
 import type { LossSettings } from './loss-reference.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
-import { checkpointWeights, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
-import { restoreOptimizerState, restoreParams } from '../engine/checkpoint.js';
+import { encodeCheckpoint, loadNetCheckpoint, type PendingOptimizer } from './checkpoint.js';
+import { restoreOptimizerState } from '../engine/checkpoint.js';
 
 /** The engine's model configuration for the training parameters. */
 export function modelConfig(p: Pick<TrainParams, 'model' | 'units' | 'unitScaling' | 'batchNorm' | 'dropout' | 'pooling'>): PickerModelConfig {
@@ -53,7 +53,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
   const dense = p.mode === 'dense';
   let step: { key: string; ts: TrainStep; lossFeeds: ReturnType<typeof buildLossGraph>['feedsFor'] } | undefined;
   // Adam's state from a resumed checkpoint, applied when the train step is compiled.
-  let pendingOptimizer: { step: number; slots: Map<string, Float32Array>; path: string } | undefined;
+  let pendingOptimizer: PendingOptimizer | undefined;
   const evals = new Map<string, CompiledForward>();
 
   const net: PickerNet = {
@@ -112,12 +112,9 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
       await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, rngState), { overwrite: true });
     },
     async loadCheckpoint(path) {
-      const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
-      restoreParams(store, checkpointWeights(c), path);
-      const slots = new Map<string, Float32Array>();
-      for (const [k, v] of c.tensors) if (k.startsWith('opt:')) slots.set(k.slice(4), v);
-      pendingOptimizer = { step: c.step, slots, path };
-      return c.rngState === undefined ? {} : { rngState: c.rngState };
+      const { optimizer, rngState } = await loadNetCheckpoint(store, path);
+      pendingOptimizer = optimizer;
+      return rngState === undefined ? {} : { rngState };
     },
     async exportOnnx(path, weights, metadata) {
       store.load(weights);

@@ -1,9 +1,8 @@
 // The PickerNet of the yolo family: crYOLO's network (src/models/yolo) compiled into one fused
 // Adam step with the YOLO loss, per-size evaluation forwards, box detection with NMS,
 // checkpoints and the .onnx export. The trainer, checkpoints, resume and plots are shared.
-import { readFile } from 'node:fs/promises';
 import { GraphBuilder } from '../engine/builder.js';
-import { restoreOptimizerState, restoreParams } from '../engine/checkpoint.js';
+import { restoreOptimizerState } from '../engine/checkpoint.js';
 import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import type { Image2D } from '../image/image.js';
@@ -12,7 +11,7 @@ import { boxNms } from '../models/yolo/decode.js';
 import { buildYolo } from '../models/yolo/network.js';
 import { defaultYoloConfig, gridStride, YOLO_NMS_IOU, type YoloConfig } from '../models/yolo/spec.js';
 import { YoloModel } from '../models/yolo/yolo-model.js';
-import { checkpointWeights, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
+import { encodeCheckpoint, loadNetCheckpoint, type PendingOptimizer } from './checkpoint.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
 import { buildYoloLoss } from './yolo-loss.js';
@@ -32,7 +31,7 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
   const warmupSteps = p.warmupEpochs * p.epochSize;
   const weights = { object: p.objectWeight, noObject: p.noObjectWeight, coord: p.coordWeight };
   let step: { key: string; ts: TrainStep } | undefined;
-  let pendingOptimizer: { step: number; slots: Map<string, Float32Array>; path: string } | undefined;
+  let pendingOptimizer: PendingOptimizer | undefined;
   const evalHead = (image: Image2D) => model.head(image, runtime);
 
   const net: PickerNet = {
@@ -84,12 +83,9 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
       await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, rngState), { overwrite: true });
     },
     async loadCheckpoint(path) {
-      const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
-      restoreParams(store, checkpointWeights(c), path);
-      const slots = new Map<string, Float32Array>();
-      for (const [k, v] of c.tensors) if (k.startsWith('opt:')) slots.set(k.slice(4), v);
-      pendingOptimizer = { step: c.step, slots, path };
-      return c.rngState === undefined ? {} : { rngState: c.rngState };
+      const { optimizer, rngState } = await loadNetCheckpoint(store, path);
+      pendingOptimizer = optimizer;
+      return rngState === undefined ? {} : { rngState };
     },
     async exportOnnx(path, w, metadata) {
       store.load(w);
