@@ -4,7 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { GraphBuilder, Rng, compileForward, compileTrainStep, convFlops, mul, reduceMean, reshape, softplus, sub } from '../src/engine/index.js';
+import { GraphBuilder, compileForward, compileTrainStep, convFlops, mul, reduceMean, reshape, softplus, sub } from '../src/engine/index.js';
+import { Random } from '../src/random.js';
 import type { Var } from '../src/engine/index.js';
 import { PickerModel, defaultConfig } from '../src/models/index.js';
 
@@ -35,7 +36,7 @@ async function timeIt(fn: () => Promise<unknown>): Promise<number[]> {
   return t;
 }
 
-function randn(n: number, rng: Rng): Float32Array {
+function randn(n: number, rng: Random): Float32Array {
   return new Float32Array(n).map(() => rng.normal());
 }
 
@@ -52,7 +53,7 @@ function lossGraph(n: number, size: number, fill: boolean): { b: GraphBuilder; l
 }
 
 async function runCase(name: string): Promise<CaseResult> {
-  const rng = new Rng(1);
+  const rng = new Random(1);
   const threads = 2;
   if (name === 'patch-train' || name === 'dense-train' || name === 'patch-forward') {
     const dense = name === 'dense-train';

@@ -13,7 +13,7 @@ import { loadScoreModel } from '../src/pick/score-model.js';
 import { pickImage } from '../src/pick/pick-image.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import { matchParticles } from '../src/eval/match.js';
-import { mulberry32 } from '../src/random.js';
+import { Random } from '../src/random.js';
 import { E28_PARAMS, empiar10028 } from './train.js';
 
 const REAL = join(process.cwd(), '..', 'shared', 'realdata');
@@ -53,7 +53,7 @@ interface Groups { tp: number[]; fp: number[]; fpEdge: number; fn: number[]; bac
 /** Picks a split with the model's default scoring, cuts at the best-F1 threshold, measures contrasts. */
 async function audit(modelPath: string, split: keyof typeof SPLITS): Promise<Groups> {
   const model = await loadScoreModel(modelPath);
-  const rnd = mulberry32(17);
+  const rnd = new Random(17).next;
   const mics: { img: Image2D; sd: number; picks: Particle[]; truth: readonly Particle[] }[] = [];
   try {
     for (const name of SPLITS[split]) {

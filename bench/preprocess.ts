@@ -12,9 +12,9 @@ import { binImage } from '../src/image/downsample.js';
 import { DEFAULT_GMM_PARAMS, normalizeImage } from '../src/image/normalize.js';
 import { fitGmm } from '../src/image/gmm.js';
 import { sampleWithoutReplacement } from '../src/image/_random.js';
-import { mulberry32 } from '../src/random.js';
+import { Random } from '../src/random.js';
 import { parsePreprocessParams } from '../src/image/preprocess-params.js';
-import { preprocessFiles } from '../src/image/preprocess-files.js';
+import { preprocessFiles } from '../src/preprocess/preprocess-files.js';
 import { writeMrc } from '../src/io/mrc.js';
 
 function median(xs: readonly number[]): number {
@@ -84,7 +84,7 @@ async function gmmRows(): Promise<string[]> {
   rows.push(`| GMM normalisation 512×512 (sample 10, 100 iterations, 23 restarts) | ${s3(full.median)} | ${range(full)} | defaults |`);
   const all = await timeRuns(() => normalizeImage(img, { ...DEFAULT_GMM_PARAMS, sample: 1 }));
   rows.push(`| GMM normalisation 512×512, every pixel (sample 1) | ${s3(all.median)} | ${range(all)} | |`);
-  const values = sampleWithoutReplacement(img.data, Math.round(img.data.length / 10), mulberry32(0));
+  const values = sampleWithoutReplacement(img.data, Math.round(img.data.length / 10), new Random(0).next);
   const opts = { iterations: 100, tolerance: 1e-3, initialWeights: DEFAULT_GMM_PARAMS.initialWeights, priorAlpha: 900, priorBeta: 1, scale: 10 };
   const exact = await timeRuns(() => fitGmm(values, { ...opts, groupWidth: 0 }), 3, 1);
   rows.push(`| GMM fit, exact per-pixel EM (groupWidth 0), same sample | ${s3(exact.median)} | ${range(exact)} | what grouping saves |`);

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { basename, join } from 'node:path';
 import { ConfigError, FormatError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { mulberry32, shuffled } from '../random.js';
+import { Random, shuffled } from '../random.js';
 import type { ClassifierConfig } from './config-schema.js';
 import { readDatasetManifest, SplitWriter, type DatasetManifest, type SplitName } from './dataset-store.js';
 import { fitLength, parseSeries, streamSignalRows } from './signal-csv.js';
@@ -28,7 +28,7 @@ export function sortClasses(names: Iterable<string>): string[] {
 
 /** The split of every row of one class: 0 = not used, 1 = train, 2 = validation, 3 = test. */
 export function splitCodes(rows: number, perClass: number, trainTest: number, trainVal: number, seed: number): { codes: Uint8Array; sizes: [number, number, number] } {
-  const perm = shuffled([...Array(rows).keys()], mulberry32(seed));
+  const perm = shuffled([...Array(rows).keys()], new Random(seed).next);
   const nTrainAll = Math.floor(perClass * trainTest);
   const nTrain = Math.floor(nTrainAll * trainVal);
   const codes = new Uint8Array(rows);

@@ -2,7 +2,7 @@
 // scheduler's rate, validation after every epoch, early stopping on validation loss with the
 // best epoch's weights restored, and a graceful stop on an abort signal (Ctrl+C).
 import type { LrScheduler } from '../train/lr-schedule.js';
-import { mulberry32 } from '../random.js';
+import { Random } from '../random.js';
 import { balancedEpoch, fillBatch, variantsOf, type Augmentation } from './batches.js';
 import type { DatasetSplit } from './dataset-store.js';
 import { probabilitiesOf, type ClassifierNet } from './net.js';
@@ -88,7 +88,7 @@ export async function fitClassifier(net: ClassifierNet, train: DatasetSplit, val
   const K = net.classes;
   const variants = variantsOf(o.augmentation);
   const batch = Math.max(1, Math.min(o.batchSize, train.count * variants));
-  const uniform = mulberry32(o.seed * 7919 + (o.initialEpoch ?? 0));
+  const uniform = new Random(o.seed * 7919 + (o.initialEpoch ?? 0)).next;
   const stepsPerEpoch = Math.max(1, Math.floor((train.count * variants) / batch));
   const scheduler = o.scheduler(stepsPerEpoch);
   net.initialize();

@@ -3,7 +3,7 @@
 // speed (0–maxSpeedChange slower or faster, linear resampling), as nanopore reads vary in speed.
 import { mkdirSync, openSync, closeSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { mulberry32 } from '../random.js';
+import { Random } from '../random.js';
 
 export interface SyntheticSignalOptions {
   readonly classes: number;
@@ -64,7 +64,7 @@ export function writeSyntheticSignals(dir: string, o: SyntheticSignalOptions = D
   mkdirSync(dir, { recursive: true });
   const paths: string[] = [];
   for (let k = 0; k < o.classes; k++) {
-    const u = mulberry32(o.seed * 131 + k);
+    const u = new Random(o.seed * 131 + k).next;
     const path = join(dir, `class_${k}.csv`);
     const fd = openSync(path, 'w');
     writeSync(fd, 'read_id,cap_class,timeseries\n');

@@ -64,7 +64,7 @@ export async function tuneClassifier(c: ClassifierConfig, spec: ModelSpec, data:
     let initialEpoch = 0;
     if (trial.warmStart && existsSync(trial.warmStart.artifact)) {
       net.initialize();
-      net.store.load(decodeCheckpoint(readFileSync(trial.warmStart.artifact), trial.warmStart.artifact).params);
+      net.store.load(decodeCheckpoint(new Uint8Array(readFileSync(trial.warmStart.artifact)), trial.warmStart.artifact).params);
       initialEpoch = trial.warmStart.epochsDone;
     }
     const r = await fitClassifier(net, data.train, data.val, {
@@ -75,8 +75,7 @@ export async function tuneClassifier(c: ClassifierConfig, spec: ModelSpec, data:
     });
     const score = Math.max(...r.history.map((h) => h.valAccuracy));
     const artifact = join(dir, `trial_${trial.index}.ckpt`);
-    const shapes = new Map([...net.store.entries].map(([k, e]) => [k, e.shape]));
-    await writeFileAtomic(artifact, encodeCheckpoint({ step: 0, optimizer: null, slots: new Map(), params: net.store.values(), meta: { params: trial.params } }, shapes), { overwrite: true });
+    await writeFileAtomic(artifact, encodeCheckpoint(net.store, undefined, { meta: { params: trial.params } }), { overwrite: true });
     log(`trial ${trial.index}: best validation accuracy ${score.toFixed(3)} after ${r.history.length} epoch(s) ${JSON.stringify(trial.params)}`);
     return { score, artifact, interrupted: r.interrupted, metrics: { valLoss: r.best?.valLoss ?? Number.NaN, epochs: r.history.length } };
   }, {

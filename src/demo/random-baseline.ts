@@ -2,7 +2,7 @@
 // as many per micrograph as the picker made, evaluated exactly like the real picks.
 import type { MicrographPicks, Particle } from '../io/coords.js';
 import { evaluatePicks } from '../eval/evaluate.js';
-import { mulberry32 } from '../random.js';
+import { Random } from '../random.js';
 
 export interface BaselineOptions {
   readonly diameterPx: number;
@@ -15,7 +15,7 @@ export interface BaselineOptions {
 
 /** Mean AP of random pickers making the same number of picks as `predictions`. */
 export function randomBaseline(predictions: readonly MicrographPicks[], references: readonly MicrographPicks[], options: BaselineOptions): number {
-  const rand = mulberry32(options.seed * 7919 + 17);
+  const rand = new Random(options.seed * 7919 + 17).next;
   const repeats = options.repeats ?? 5;
   let sum = 0;
   for (let r = 0; r < repeats; r++) {

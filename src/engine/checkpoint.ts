@@ -1,6 +1,6 @@
-// Training checkpoints: parameters, BN state, optimizer slots and step in one binary file, so
-// training resumes exactly. Layout (little-endian): "CRYOCKPT", u32 version, u32 header bytes,
-// JSON header {step, optimizer, meta, tensors:[{name, group, shape, offset}]}, padding to 4, float32 data.
+// Training checkpoints, the one format: every weight and state tensor of a ParamStore plus the
+// optimizer's slots and step (and the caller's random state and notes) in one file: "CPCK1\n",
+// a JSON header line (step, names, shapes, offsets), padding to 4 bytes, little-endian float32 data.
 import { readFile } from 'node:fs/promises';
 import { FormatError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -8,90 +8,96 @@ import type { OptimizerConfig } from './optimizers.js';
 import type { ParamStore } from './params.js';
 import type { OptimizerState, TrainStep } from './train-step.js';
 
-const MAGIC = 'CRYOCKPT';
-const VERSION = 1;
-
-interface TensorRecord {
-  readonly name: string;
-  readonly group: 'param' | 'slot';
-  readonly shape: readonly number[];
-  /** Offset in float32 elements from the start of the data section. */
-  readonly offset: number;
-}
+const MAGIC = 'CPCK1\n';
+const SLOT = 'opt:';
 
 export interface Checkpoint {
   readonly step: number;
-  readonly optimizer: OptimizerConfig | null;
+  /** The caller's random state after the checkpointed step (a batch sampler's; absent in older files). */
+  readonly rngState?: number;
+  /** The optimizer the slots belong to (absent in files written by training before it was recorded). */
+  readonly optimizer?: OptimizerConfig;
   readonly meta: Readonly<Record<string, unknown>>;
+  /** Weights and state tensors by name. */
   readonly params: Map<string, Float32Array>;
+  /** Optimizer slots by name. */
   readonly slots: Map<string, Float32Array>;
 }
 
-/** Encodes a checkpoint into bytes. */
-export function encodeCheckpoint(c: Checkpoint, shapes: ReadonlyMap<string, readonly number[]>): Uint8Array {
-  const tensors: TensorRecord[] = [];
-  let offset = 0;
-  const push = (name: string, group: 'param' | 'slot', data: Float32Array): void => {
-    tensors.push({ name, group, shape: shapes.get(group === 'slot' ? (name.split('::')[0] as string) : name) ?? [data.length], offset });
-    offset += data.length;
-  };
-  for (const [k, v] of c.params) push(k, 'param', v);
-  for (const [k, v] of c.slots) push(k, 'slot', v);
-  const header = new TextEncoder().encode(JSON.stringify({ step: c.step, optimizer: c.optimizer, meta: c.meta, tensors }));
-  const start = Math.ceil((16 + header.length) / 4) * 4;
-  const bytes = new Uint8Array(start + offset * 4);
-  bytes.set(new TextEncoder().encode(MAGIC), 0);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(8, VERSION, true);
-  view.setUint32(12, header.length, true);
-  bytes.set(header, 16);
-  const data = new Float32Array(bytes.buffer, start, offset);
-  let i = 0;
-  for (const v of [...c.params.values(), ...c.slots.values()]) {
-    data.set(v, i);
-    i += v.length;
-  }
-  return bytes;
+/** What is saved besides the store: optimizer state and configuration, random state, notes. */
+export interface CheckpointExtras {
+  readonly optimizer?: OptimizerConfig;
+  readonly rngState?: number;
+  readonly meta?: Record<string, unknown>;
 }
 
-/** Decodes checkpoint bytes; `path` is used in error messages. @throws FormatError */
-export function decodeCheckpoint(bytes: Uint8Array, path: string): Checkpoint {
-  if (bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new FormatError({ path, byteOffset: 0 }, `expected a cryopick checkpoint (magic ${MAGIC})`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const version = view.getUint32(8, true);
-  if (version !== VERSION) throw new FormatError({ path, byteOffset: 8 }, `checkpoint version ${version}, this cryopick reads version ${VERSION}`);
-  const hlen = view.getUint32(12, true);
-  if (16 + hlen > bytes.length) throw new FormatError({ path, byteOffset: 12 }, `header of ${hlen} bytes runs past the end of the file (${bytes.length} bytes)`);
-  let header: { step: number; optimizer: OptimizerConfig | null; meta: Record<string, unknown>; tensors: TensorRecord[] };
+interface Entry {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** Encodes the store's tensors and (if given) the optimizer state. */
+export function encodeCheckpoint(store: ParamStore, state?: OptimizerState, extras: CheckpointExtras = {}): Uint8Array {
+  const tensors: [string, readonly number[], Float32Array][] = [];
+  for (const [k, e] of store.entries) tensors.push([k, e.shape, e.data]);
+  if (state) for (const [k, v] of state.slots) tensors.push([`${SLOT}${k}`, [v.length], v]);
+  let offset = 0;
+  const entries: Entry[] = tensors.map(([name, shape, data]) => {
+    const r = { name, shape, offset, length: data.length };
+    offset += data.length;
+    return r;
+  });
+  const head = {
+    step: state?.step ?? 0,
+    ...(extras.rngState === undefined ? {} : { rngState: extras.rngState }),
+    ...(extras.optimizer === undefined ? {} : { optimizer: extras.optimizer }),
+    ...(extras.meta === undefined ? {} : { meta: extras.meta }),
+    entries,
+  };
+  const header = new TextEncoder().encode(`${MAGIC}${JSON.stringify(head)}\n`);
+  const pad = (4 - (header.length % 4)) % 4;
+  const out = new Uint8Array(header.length + pad + offset * 4);
+  out.set(header);
+  out.fill(0x20, header.length, header.length + pad);
+  const body = new Float32Array(out.buffer, header.length + pad, offset);
+  for (const [i, [, , data]] of tensors.entries()) body.set(data, (entries[i] as Entry).offset);
+  return out;
+}
+
+/** Decodes a checkpoint. @throws FormatError naming `path` when the bytes are not one. */
+export function decodeCheckpoint(bytes: Uint8Array, path = 'checkpoint'): Checkpoint {
+  const text = new TextDecoder().decode(bytes.subarray(0, Math.min(bytes.length, 1 << 20)));
+  const second = text.indexOf('\n', MAGIC.length);
+  if (!text.startsWith(MAGIC) || second < 0) throw new FormatError({ path, byteOffset: 0 }, 'not a cryopick training checkpoint (expected the CPCK1 header)');
+  let head: { step: number; rngState?: number; optimizer?: OptimizerConfig; meta?: Record<string, unknown>; entries: Entry[] };
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + hlen))) as typeof header;
+    head = JSON.parse(text.slice(MAGIC.length, second)) as typeof head;
   } catch {
-    throw new FormatError({ path, byteOffset: 16 }, 'checkpoint header is not valid JSON');
+    throw new FormatError({ path, byteOffset: MAGIC.length }, 'checkpoint header is not valid JSON');
   }
-  const start = Math.ceil((16 + hlen) / 4) * 4;
-  const total = (bytes.length - start) / 4;
-  const all = new Float32Array(bytes.slice(start).buffer);
+  let start = new TextEncoder().encode(text.slice(0, second + 1)).length;
+  start += (4 - (start % 4)) % 4;
+  const body = new Float32Array(bytes.slice(start, start + Math.floor((bytes.length - start) / 4) * 4).buffer);
   const params = new Map<string, Float32Array>();
   const slots = new Map<string, Float32Array>();
-  for (const t of header.tensors) {
-    const n = t.shape.reduce((a, c) => a * c, 1);
-    if (t.offset + n > total) throw new FormatError({ path, byteOffset: start + t.offset * 4 }, `tensor ${t.name} runs past the end of the file (truncated?)`);
-    (t.group === 'param' ? params : slots).set(t.name, all.slice(t.offset, t.offset + n));
+  for (const e of head.entries) {
+    if (e.offset + e.length > body.length) throw new FormatError({ path }, `truncated: tensor ${e.name} needs ${e.offset + e.length} floats, the file holds ${body.length}`);
+    const data = body.slice(e.offset, e.offset + e.length);
+    if (e.name.startsWith(SLOT)) slots.set(e.name.slice(SLOT.length), data);
+    else params.set(e.name, data);
   }
-  return { step: header.step, optimizer: header.optimizer, meta: header.meta ?? {}, params, slots };
+  return {
+    step: head.step, meta: head.meta ?? {}, params, slots,
+    ...(head.rngState === undefined ? {} : { rngState: head.rngState }),
+    ...(head.optimizer === undefined ? {} : { optimizer: head.optimizer }),
+  };
 }
 
 /** Saves the store (and the train step's optimizer state, if given). Atomic; overwrites only if told. */
-export async function saveCheckpoint(path: string, store: ParamStore, step?: TrainStep, meta: Record<string, unknown> = {}, opts: { overwrite?: boolean } = {}): Promise<void> {
-  const shapes = new Map([...store.entries].map(([k, e]) => [k, e.shape]));
-  const c: Checkpoint = {
-    step: step?.state.step ?? 0,
-    optimizer: step?.optimizer ?? null,
-    meta,
-    params: store.values(),
-    slots: step ? new Map(step.state.slots) : new Map(),
-  };
-  await writeFileAtomic(path, encodeCheckpoint(c, shapes), opts);
+export async function saveCheckpoint(path: string, store: ParamStore, step?: TrainStep, extras: Omit<CheckpointExtras, 'optimizer'> = {}, opts: { overwrite?: boolean } = {}): Promise<void> {
+  await writeFileAtomic(path, encodeCheckpoint(store, step?.state, step ? { ...extras, optimizer: step.optimizer } : extras), opts);
 }
 
 /** Reads a checkpoint file. @throws FormatError */
@@ -122,7 +128,7 @@ export function restoreOptimizerState(state: OptimizerState, slots: ReadonlyMap<
 export function restoreCheckpoint(c: Checkpoint, store: ParamStore, step?: TrainStep, path = 'checkpoint'): void {
   restoreParams(store, c.params, path);
   if (!step) return;
-  if (JSON.stringify(c.optimizer) !== JSON.stringify(step.optimizer)) {
+  if (c.optimizer !== undefined && JSON.stringify(c.optimizer) !== JSON.stringify(step.optimizer)) {
     throw new FormatError({ path }, `optimizer ${JSON.stringify(c.optimizer)} differs from the train step's ${JSON.stringify(step.optimizer)}`);
   }
   restoreOptimizerState(step.state, c.slots, c.step, path);

@@ -2,35 +2,7 @@
 // with seedable initialisers (He/Kaiming, Xavier/Glorot, constants).
 import type { GraphBuilder, Var } from './builder.js';
 import { ShapeError } from '../errors.js';
-
-/** A small deterministic PRNG (mulberry32) with a normal sampler. */
-export class Rng {
-  private state: number;
-  private spare: number | undefined;
-  constructor(seed: number) {
-    this.state = (seed >>> 0) || 0x9e3779b9;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  /** Standard normal (Box–Muller). */
-  normal(): number {
-    if (this.spare !== undefined) {
-      const s = this.spare;
-      this.spare = undefined;
-      return s;
-    }
-    const u = Math.max(this.next(), 1e-12);
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  }
-}
+import { Random } from '../random.js';
 
 export type Init =
   | { readonly kind: 'he'; readonly fanIn: number }
@@ -39,7 +11,7 @@ export type Init =
   | { readonly kind: 'const'; readonly value: number };
 
 /** Fills an array according to `init`: He normal std √(2/fanIn); Xavier uniform ±√(6/(in+out)). */
-export function initialize(n: number, init: Init, rng: Rng): Float32Array {
+export function initialize(n: number, init: Init, rng: Random): Float32Array {
   const a = new Float32Array(n);
   switch (init.kind) {
     case 'he': {
@@ -78,9 +50,9 @@ export interface ParamEntry {
 /** Named parameter and state tensors of one model. */
 export class ParamStore {
   readonly entries = new Map<string, ParamEntry>();
-  readonly rng: Rng;
+  readonly rng: Random;
   constructor(seed = 0) {
-    this.rng = new Rng(seed);
+    this.rng = new Random((seed >>> 0) || 0x9e3779b9);
   }
 
   /** Adds a tensor initialised by `init` (or returns the existing one with the same shape). */

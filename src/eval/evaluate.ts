@@ -1,7 +1,8 @@
 // Evaluation of predicted picks against reference picks, per micrograph and pooled over all:
 // P/R/F1 at a threshold, best F1, AP, mean IoU of matches, PR curve, and a y-flip check.
-import { ORIGINAL_FRAME, micrographKey, flipParticlesY, toFrame, type MicrographPicks, type Particle } from '../io/coords.js';
+import { ORIGINAL_FRAME, micrographKey, lengthInFrame, toFrame, type MicrographPicks, type Particle } from '../io/coords.js';
 import { ConfigError } from '../errors.js';
+import { pairByName } from '../io/micrograph-names.js';
 import { matchParticles, type MatchCriterion, type MatchMethod, type MatchOptions } from './match.js';
 import { bestF1, meanIouAtThreshold, metricsAtThreshold, precisionRecallCurve, type PrPoint, type ScoredOutcome } from './precision-recall.js';
 import { averagePrecision } from './average-precision.js';
@@ -71,7 +72,7 @@ function metricsOf(outcomes: readonly ScoredOutcome[], references: number, thres
     references,
     predictions: outcomes.length,
     meanIou: meanIouAtThreshold(outcomes, threshold),
-    ap: references === 0 ? undefined : averagePrecision(curve),
+    ap: references === 0 ? undefined : averagePrecision(outcomes.map((o) => o.score ?? Number.POSITIVE_INFINITY), outcomes.map((o) => o.matched), references),
     bestF1: references === 0 ? undefined : bestF1(curve),
     curve,
   };
@@ -116,12 +117,13 @@ function flipCheck(pred: readonly Particle[], ref: readonly Particle[], height: 
   const greedy = { ...match, method: 'greedy' as const };
   return {
     direct: matchParticles(top, ref, greedy).pairs.length,
-    flipped: matchParticles(flipParticlesY(top, height), ref, greedy).pairs.length,
+    flipped: matchParticles(toFrame({ micrograph: '', particles: top, frame: { ...ORIGINAL_FRAME, yFlipped: true }, height }, ORIGINAL_FRAME).particles, ref, greedy).pairs.length,
   };
 }
 
 /**
- * Evaluates predictions against references. Micrographs are paired by {@link micrographKey};
+ * Evaluates predictions against references. Micrographs are paired by name (pairByName: the rule
+ * `convert` and `train` use);
  * only micrographs present in the references count (Topaz's default), and references without
  * predictions count as all missed. Both sides are converted to original-micrograph pixels first.
  * @throws ConfigError on invalid options or picks whose frame cannot be converted.
@@ -143,17 +145,22 @@ export function evaluatePicks(predictions: readonly MicrographPicks[], reference
   let direct = 0; // matches of the top-scored predictions, as given and y-flipped (frame check)
   let flipped: number | undefined;
   const seen = new Set<string>();
-  const missing: string[] = [];
   for (const refPicks of references) {
     const key = micrographKey(refPicks.micrograph);
     if (seen.has(key)) throw new ConfigError([{ path: refPicks.micrograph, message: 'appears twice in the references' }], 'cannot compare picks');
     seen.add(key);
-    if (!predByKey.has(key)) {
+  }
+  // predictions paired with references by the one name-matching rule
+  const { byMicrograph: predFor, match: names } = pairByName(predByKey, [...seen]);
+  const missing: string[] = [];
+  for (const refPicks of references) {
+    const key = micrographKey(refPicks.micrograph);
+    if (!predFor.has(key)) {
       missing.push(refPicks.micrograph);
       if (options.micrographs === 'common') continue;
     }
     const ref = inOriginalFrame(refPicks);
-    const pred = predByKey.get(key);
+    const pred = predFor.get(key);
     const one = evaluateMicrograph(pred?.particles ?? [], ref.particles, match, threshold);
     pooled.push(...one.outcomes);
     totalRefs += ref.particles.length;
@@ -168,7 +175,7 @@ export function evaluatePicks(predictions: readonly MicrographPicks[], reference
   if (missing.length > 0 && options.micrographs !== 'common') {
     warnings.push(`${missing.length} micrograph(s) with reference picks have no predictions and count as all missed (e.g. ${missing[0]}); evaluate only micrographs in both sets with --common`);
   }
-  const unused = [...predByKey.keys()].filter((k) => !seen.has(k));
+  const unused = [...names.unmatchedCoordinates, ...names.ambiguous];
   if (unused.length > 0) warnings.push(`${unused.length} micrograph(s) with predictions have no reference picks and were ignored (e.g. ${unused[0]})`);
   if (predictions.length > 0 && unused.length === predByKey.size && references.length > 0) {
     warnings.push('no micrograph names matched between predictions and references; check the file names');
@@ -192,7 +199,7 @@ export function evaluatePicks(predictions: readonly MicrographPicks[], reference
 /** The median particle diameter (original px) recorded in the references, if any have one. */
 export function diameterFromReferences(references: readonly MicrographPicks[]): number | undefined {
   const d: number[] = [];
-  for (const r of references) for (const p of r.particles) if (p.diameter !== undefined) d.push(p.diameter * r.frame.binning);
+  for (const r of references) for (const p of r.particles) if (p.diameter !== undefined) d.push(lengthInFrame(p.diameter, r.frame, ORIGINAL_FRAME));
   if (d.length === 0) return undefined;
   d.sort((a, b) => a - b);
   return d[Math.floor(d.length / 2)];

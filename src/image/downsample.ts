@@ -4,6 +4,7 @@
 import type { Image2D } from './image.js';
 import { makeImage } from './image.js';
 import { ConfigError, ParameterError } from '../errors.js';
+import type { Frame } from '../io/coords.js';
 import { fourierCrop } from './fourier-crop.js';
 import type { SpectralFilter } from './fourier-crop.js';
 
@@ -25,6 +26,14 @@ export interface DownsamplePlan {
   readonly factorX: number;
   /** inputHeight / outHeight. */
   readonly factorY: number;
+}
+
+/**
+ * The working grid of a plan as a coordinate frame: the plan owns the original ↔ grid mapping,
+ * and io/coords.ts `toFrame` carries picks across it (nothing else scales by the factors).
+ */
+export function gridFrame(plan: Pick<DownsamplePlan, 'factorX' | 'factorY'>): Frame<'grid'> {
+  return { space: 'grid', binning: plan.factorX, binningY: plan.factorY, yFlipped: false };
 }
 
 /**

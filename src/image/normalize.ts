@@ -6,7 +6,7 @@ import { makeImage } from './image.js';
 import { fitGmm, TOPAZ_INITIAL_WEIGHTS } from './gmm.js';
 import type { GmmFit } from './gmm.js';
 import { sampleWithoutReplacement } from './_random.js';
-import { mulberry32 } from '../random.js';
+import { Random } from '../random.js';
 
 export interface GmmNormalizeParams {
   readonly kind: 'gmm';
@@ -54,7 +54,7 @@ export interface NormalizeResult {
 export function fitGmmToImage(image: Image2D, params: GmmNormalizeParams): GmmFit {
   const total = image.data.length;
   const count = Math.max(1, Math.min(total, Math.round(total / params.sample)));
-  const values = count === total ? image.data : sampleWithoutReplacement(image.data, count, mulberry32(params.seed));
+  const values = count === total ? image.data : sampleWithoutReplacement(image.data, count, new Random(params.seed).next);
   return fitGmm(values, {
     iterations: params.iterations,
     tolerance: params.tolerance,

@@ -1,13 +1,12 @@
 // Coordinate conversion pipeline behind `cryopick convert`: read any format, match names to
 // micrographs, threshold, flip y, scale, and write any format. Order: threshold → flip y (in
 // the input frame, using the input images' height) → scale → write. Reports via callbacks.
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ConfigError, ParameterError } from '../errors.js';
-import { flipParticlesY, scaleParticles, type MicrographPicks } from './coords.js';
+import { fileFrame, toFrame, type MicrographPicks } from './coords.js';
 import { readCoordinates, writeCoordinates, type CoordinateFormat, type CoordinateWarning } from './coordinate-formats.js';
 import { describeNameMismatch, matchMicrographNames, type NameMatch } from './micrograph-names.js';
 import { micrographKind, readMicrograph } from './micrograph.js';
+import { listMicrographs } from './micrograph-inputs.js';
 import { openMrc } from './mrc-reader.js';
 import type { RelionOptics } from './star-relion.js';
 
@@ -54,11 +53,6 @@ export function mergePicks(all: readonly MicrographPicks[]): MicrographPicks[] {
   return [...byName.values()];
 }
 
-/** Lists micrograph files (MRC family, TIFF, PNG, JPEG) in a folder, sorted. */
-export async function listMicrographs(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => micrographKind(n) !== undefined).sort().map((n) => join(dir, n));
-}
-
 /** Width and height of a micrograph file (MRC: header only). */
 export async function micrographSize(path: string): Promise<{ width: number; height: number }> {
   if (micrographKind(path) === 'mrc') {
@@ -102,22 +96,11 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
       dropped += particles.length - kept.length;
       particles = kept;
     }
-    if (options.flipY) {
-      const h = options.imageHeight ?? m.height;
-      if (h === undefined) throw new ParameterError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
-      particles = flipParticlesY(particles, h);
-    }
-    let out: MicrographPicks = { ...m, particles };
-    if (options.scale !== undefined && options.scale !== 1) {
-      const s = options.scale;
-      out = {
-        ...out,
-        particles: scaleParticles(particles, s),
-        ...(m.width === undefined ? {} : { width: Math.round(m.width * s) }),
-        ...(m.height === undefined ? {} : { height: Math.round(m.height * s) }),
-      };
-    }
-    return out;
+    const height = options.flipY ? options.imageHeight ?? m.height : m.height;
+    if (options.flipY && height === undefined) throw new ParameterError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
+    // the input is read as a frame binned by --scale, y flipped with --flip-y; the output is that frame's original
+    const input = { ...m, particles, frame: fileFrame(options.scale ?? 1, options.flipY ?? false), ...(height === undefined ? {} : { height }) };
+    return toFrame(input, { ...m.frame, yFlipped: false });
   });
   const written = await writeCoordinates(options.out, picks, options.to, {
     ...(options.overwrite ? { overwrite: true } : {}),
@@ -129,8 +112,7 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
 }
 
 async function attachMicrographs(picks: MicrographPicks[], options: ConvertOptions): Promise<MicrographPicks[]> {
-  const files = await listMicrographs(options.micrographs as string);
-  if (files.length === 0) throw new ConfigError([{ path: 'micrographs', message: `${options.micrographs} holds no micrograph files (.mrc, .tif, .png, ...)` }]);
+  const files = listMicrographs([options.micrographs as string]);
   const match = matchMicrographNames(picks.map((m) => m.micrograph), files);
   const report = describeNameMismatch(match);
   if (report !== '') options.onNameMismatch?.(report, match);

@@ -6,7 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { ConfigError, FormatError, type Problem } from '../errors.js';
 import { FileExistsError, writeFileAtomic } from './atomic-write.js';
-import type { Frame, MicrographPicks } from './coords.js';
+import { ORIGINAL_FRAME, type Frame, type MicrographPicks } from './coords.js';
 import { formatBox, parseBox } from './box.js';
 import { formatCbox, parseCbox } from './cbox.js';
 import { formatCsvCoordinates, parseCsvCoordinates } from './csv-coords.js';
@@ -133,7 +133,7 @@ async function parseStarCoordinates(path: string, text: string, options: ReadCoo
   const warnings: Problem[] = [];
   if (text.trim() === '') {
     if (!options.permissive) throw new FormatError({ path, line: 1 }, 'empty file: expected a STAR file with particle coordinates');
-    return { picks: [{ micrograph: stem(path), particles: [], frame: { binning: 1, yFlipped: false } }], warnings: [{ line: 1, message: 'empty file: no particles' }] };
+    return { picks: [{ micrograph: stem(path), particles: [], frame: ORIGINAL_FRAME }], warnings: [{ line: 1, message: 'empty file: no particles' }] };
   }
   const parsed = parseStar(text, { path, ...(options.permissive ? { permissive: true } : {}) });
   warnings.push(...parsed.warnings);
@@ -156,7 +156,7 @@ async function parseStarCoordinates(path: string, text: string, options: ReadCoo
     const inner = await parseStarCoordinates(file, await readFile(file, 'utf8'), options, path);
     for (const w of inner.warnings) options.onWarning?.({ ...w, path: file });
     const particles = inner.picks.flatMap((m) => m.particles);
-    picks.push({ micrograph: entry.micrograph, particles, frame: { binning: 1, yFlipped: false } });
+    picks.push({ micrograph: entry.micrograph, particles, frame: ORIGINAL_FRAME });
   }
   return { picks, warnings, listed };
 }

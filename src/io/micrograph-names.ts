@@ -90,3 +90,14 @@ export function describeNameMismatch(match: NameMatch, limit = 20): string {
   }
   return parts.join('\n');
 }
+
+/**
+ * The one name-matching rule applied to data: pairs each micrograph with the coordinate set whose
+ * name matches it (matchMicrographNames), e.g. picks read per micrograph name against micrograph files.
+ */
+export function pairByName<T>(sets: ReadonlyMap<string, T>, micrographs: readonly string[]): { byMicrograph: Map<string, T>; match: NameMatch } {
+  const match = matchMicrographNames([...sets.keys()], micrographs);
+  const byMicrograph = new Map<string, T>();
+  for (const [name, micrograph] of match.matched) byMicrograph.set(micrograph, sets.get(name) as T);
+  return { byMicrograph, match };
+}

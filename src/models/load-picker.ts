@@ -3,13 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { FormatError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
-import { parseModel } from '../engine/onnx-serialize.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { Session } from '../engine/runtime.js';
 import type { CompiledForward } from '../engine/forward.js';
 import type { PickerMetadata } from './picker-model.js';
 import { PickerModel } from './picker-model.js';
-import type { PickerModelConfig } from './topaz/spec.js';
+import { readModelFile } from './model-file.js';
 
 export interface ScoreMapOptions {
   /** Output tile edge in pixels (default 768); images up to this size run in one piece. Bounds memory. */
@@ -47,40 +46,20 @@ function copyPadded(image: Image2D, x0: number, y0: number, w: number, h: number
   return out;
 }
 
-/** Parses and validates a cryopick .onnx: metadata and a model holding the file's weights. */
+/** Parses a cryopick .onnx (readModelFile) and builds a model holding the file's weights. */
 function readPickerBytes(bytes: Uint8Array, path: string): { metadata: PickerMetadata; model: PickerModel } {
-  const fail = (detail: string): FormatError => new FormatError({ path }, detail);
-  const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-  let parsed;
-  try {
-    parsed = parseModel(bytes);
-  } catch (err) {
-    throw fail(`not an ONNX model (${why(err)})`);
-  }
-  const md = parsed.metadata;
-  const arch = md['cryopick.architecture'];
-  if (!arch) throw fail('not a cryopick picker: metadata property cryopick.architecture is missing');
-  let config: PickerModelConfig;
-  let input: Record<string, unknown>;
-  let training: Record<string, unknown>;
-  try {
-    config = JSON.parse(arch) as PickerModelConfig;
-    input = JSON.parse(md['cryopick.input'] ?? '{}') as Record<string, unknown>;
-    training = JSON.parse(md['cryopick.training'] ?? '{}') as Record<string, unknown>;
-  } catch (err) {
-    throw fail(`metadata is not valid JSON (${why(err)})`);
-  }
+  const file = readModelFile(bytes, path);
   let model: PickerModel;
   try {
-    model = PickerModel.create(config);
+    model = PickerModel.create(file.config);
   } catch (err) {
-    throw fail(`metadata cryopick.architecture is not a valid model (${why(err)})`);
+    throw new FormatError({ path }, `metadata cryopick.architecture is not a valid model (${err instanceof Error ? err.message : String(err)})`);
   }
-  const missing = [...model.store.entries].filter(([k, e]) => parsed.initializers.get(k)?.data.length !== e.data.length).map(([k]) => k);
-  if (missing.length) throw fail(`weights missing or of the wrong size for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
-  model.store.load(new Map([...parsed.initializers].map(([k, v]) => [k, v.data])), false);
+  const missing = [...model.store.entries].filter(([k, e]) => file.weights.get(k)?.length !== e.data.length).map(([k]) => k);
+  if (missing.length) throw new FormatError({ path }, `weights missing or of the wrong size for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  model.store.load(file.weights, false);
   const metadata: PickerMetadata = {
-    config, receptiveField: model.receptiveField, stride: model.stride, input, training, version: md['cryopick.version'] ?? '?',
+    version: file.version, config: file.config, receptiveField: model.receptiveField, stride: model.stride, input: file.input, training: file.training,
   };
   return { metadata, model };
 }

@@ -9,34 +9,17 @@ import { serializeGraph } from '../engine/onnx-serialize.js';
 import { ParamStore } from '../engine/params.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { modelFileProperties, type ModelFileDraft, type ModelFileMetadata } from './model-file.js';
 import { buildNetwork, buildNetworkParts } from './topaz/network.js';
 import type { NetworkOptions } from './topaz/network.js';
 import type { PickerModelConfig } from './topaz/spec.js';
 import { featureChannels, geometryOf, layerStack, validateConfig } from './topaz/spec.js';
 
-export const MODEL_FORMAT_VERSION = '1';
+/** What the .onnx metadata says about the model, besides its weights (see model-file.ts). */
+export type PickerMetadata = ModelFileMetadata;
 
-/** What the .onnx metadata says about the model, besides its weights. */
-export interface PickerMetadata {
-  readonly config: PickerModelConfig;
-  readonly receptiveField: number;
-  readonly stride: number;
-  /** How input images must be prepared (downsampling, normalisation); free-form JSON from training. */
-  readonly input: Readonly<Record<string, unknown>>;
-  /** Training settings (free-form JSON). */
-  readonly training: Readonly<Record<string, unknown>>;
-  readonly version: string;
-}
-
-/** What exportOnnx writes besides the architecture: JSON for input preparation and training. */
-export interface ExportMetadata {
-  /** How images must be prepared (preprocess params, downsampling, pixel size, particle diameter). */
-  readonly input?: Record<string, unknown>;
-  /** Training settings (free-form JSON). */
-  readonly training?: Record<string, unknown>;
-  /** Further metadata_props, written verbatim (the cryopick.* keys above take precedence). */
-  readonly extra?: Record<string, string>;
-}
+/** What exportOnnx writes besides the architecture (the model-file schema's draft). */
+export type ExportMetadata = ModelFileDraft;
 
 export class PickerModel {
   constructor(
@@ -92,18 +75,7 @@ export class PickerModel {
     const image = b.input('image', [1, 1, rf + 8, rf + 8]);
     // Zero padding inside the model: logits have the image's size, one per pixel (Topaz extract).
     const logits = this.forward(pad(image, [0, 0, r, r, 0, 0, r, r]), { mode: 'eval', fill: true });
-    const metadata: Record<string, string> = {
-      ...(meta.extra ?? {}),
-      'cryopick.kind': 'picker',
-      'cryopick.version': MODEL_FORMAT_VERSION,
-      'cryopick.param_count': String(this.store.countTrainable()),
-      'cryopick.architecture': JSON.stringify(this.config),
-      'cryopick.receptive_field': String(rf),
-      'cryopick.stride': String(this.stride),
-      'cryopick.input': JSON.stringify(meta.input ?? {}),
-      'cryopick.training': JSON.stringify(meta.training ?? {}),
-      'cryopick.graph': 'filled: image [N,1,H,W] -> logits [N,1,H,W], zero padding of (rf-1)/2 inside the model',
-    };
+    const metadata = modelFileProperties({ config: this.config, receptiveField: rf, stride: this.stride, paramCount: this.store.countTrainable() }, meta);
     return serializeGraph(b, {
       outputs: { logits },
       paramValues: this.store.values(),

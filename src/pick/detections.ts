@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MicrographPicks, Particle } from '../io/coords.js';
-import { micrographKey } from '../io/coords.js';
+import { ORIGINAL_FRAME, micrographKey } from '../io/coords.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { FormatError, UserError } from '../errors.js';
 
@@ -24,8 +24,8 @@ export interface MicrographDetections {
   readonly width: number;
   readonly height: number;
   readonly floor: number;
-  /** Descending score. */
-  readonly particles: readonly Particle[];
+  /** Descending score, in original-micrograph pixels. */
+  readonly particles: readonly Particle<'original'>[];
 }
 
 /** Path of a micrograph's detection file inside a pick output folder. */
@@ -80,7 +80,7 @@ export function parseDetections(text: string, path: string): MicrographDetection
   const numbers = [header(2, 'width'), header(3, 'height'), header(4, 'floor')].map(Number);
   const [width, height, floor] = numbers as [number, number, number];
   if (!(width > 0 && height > 0) || Number.isNaN(floor)) throw new FormatError({ path, line: 3 }, 'width and height must be positive numbers and floor a number');
-  const particles: Particle[] = [];
+  const particles: Particle<'original'>[] = [];
   for (let i = 6; i < lines.length; i++) {
     const line = lines[i] as string;
     if (line === '') continue;
@@ -119,19 +119,19 @@ export async function writeDetections(outDir: string, d: MicrographDetections, o
 }
 
 /** The detections with score ≥ threshold as MicrographPicks in original pixels. */
-export function selectByScore(d: MicrographDetections, threshold: number): MicrographPicks {
+export function selectByScore(d: MicrographDetections, threshold: number): MicrographPicks<'original'> {
   return {
     micrograph: d.micrograph,
     particles: d.particles.filter((p) => (p.score ?? Number.NEGATIVE_INFINITY) >= threshold),
-    frame: { binning: 1, yFlipped: false },
+    frame: ORIGINAL_FRAME,
     width: d.width,
     height: d.height,
   };
 }
 
 /** Every stored detection (≥ the floor) of the given micrographs of a pick run, in original pixels. */
-export async function readRunPicks(runDir: string, micrographs: readonly string[]): Promise<MicrographPicks[]> {
-  const out: MicrographPicks[] = [];
+export async function readRunPicks(runDir: string, micrographs: readonly string[]): Promise<MicrographPicks<'original'>[]> {
+  const out: MicrographPicks<'original'>[] = [];
   for (const m of micrographs) out.push(selectByScore(await readDetections(detectionsPath(runDir, m)), Number.NEGATIVE_INFINITY));
   return out;
 }

@@ -1,6 +1,6 @@
 // Score map → particles in original-micrograph pixels: NMS at the map's scale, optional
 // sub-pixel peak refinement, scaling back through the stride and the downsampling, border exclusion.
-import type { Particle } from '../io/coords.js';
+import { ORIGINAL_FRAME, lengthInFrame, toFrame, type Frame, type Particle } from '../io/coords.js';
 import { nonMaximumSuppression, type Peak } from './nms.js';
 
 /** A score map at some stride over a preprocessed (downsampled) image. */
@@ -20,9 +20,8 @@ export interface ExtractOptions {
   readonly minDistancePx: number;
   /** Keep detections with score ≥ this logit (the low floor, or the final threshold). */
   readonly threshold: number;
-  /** Original pixels per preprocessed pixel along x and y (DownsamplePlan.factorX / factorY). */
-  readonly factorX: number;
-  readonly factorY: number;
+  /** The frame of the preprocessed image the map is over (image/downsample.ts gridFrame of the plan). */
+  readonly frame: Frame<'grid'>;
   /** Original micrograph size, for the border. */
   readonly originalWidth: number;
   readonly originalHeight: number;
@@ -57,29 +56,31 @@ function refinePeak(grid: ScoreGrid, p: Peak): { x: number; y: number; score: nu
 }
 
 /**
- * Extracts particles from a score map. The NMS radius in map pixels is
- * minDistancePx / (factor · stride) (the mean of the x and y factors).
+ * Extracts particles from a score map. The NMS radius in map pixels is minDistancePx in the grid
+ * frame / stride; peaks are carried to original pixels by toFrame.
  * With refinement, positions are sub-pixel and scores the interpolated peak values (order may then
  * differ slightly from descending). Returns particles in original pixels.
  * @throws RangeError on non-positive distances, strides or factors.
  */
-export function extractParticles(grid: ScoreGrid, options: ExtractOptions): Particle[] {
-  const { factorX, factorY, stride } = { ...options, stride: grid.stride };
+export function extractParticles(grid: ScoreGrid, options: ExtractOptions): Particle<'original'>[] {
+  const stride = grid.stride;
   if (!(options.minDistancePx > 0)) throw new RangeError(`minimum distance must be > 0 px, got ${options.minDistancePx}`);
-  if (!(factorX > 0 && factorY > 0 && stride > 0)) throw new RangeError(`scale factors must be > 0, got ${factorX}, ${factorY}, stride ${stride}`);
-  const radius = options.minDistancePx / (((factorX + factorY) / 2) * stride);
+  if (!(stride > 0)) throw new RangeError(`stride must be > 0, got ${stride}`);
+  const radius = lengthInFrame(options.minDistancePx, ORIGINAL_FRAME, options.frame) / stride;
   const peaks = nonMaximumSuppression(grid.data, grid.width, grid.height, { radius, threshold: options.threshold });
   const refine = options.refine ?? stride > 1;
   const offset = grid.offset ?? 0;
   const border = options.borderPx ?? 0;
-  const out: Particle[] = [];
+  const onGrid: Particle<'grid'>[] = [];
   for (const p of peaks) {
     const c = refine ? refinePeak(grid, p) : p;
     // the floor/threshold applies to the refined score too (refinement only raises it)
-    const x = (offset + c.x * stride) * factorX;
-    const y = (offset + c.y * stride) * factorY;
+    onGrid.push({ x: offset + c.x * stride, y: offset + c.y * stride, score: c.score });
+  }
+  const out: Particle<'original'>[] = [];
+  for (const { x, y, score = Number.NaN } of toFrame({ micrograph: '', particles: onGrid, frame: options.frame }, ORIGINAL_FRAME).particles) {
     if (x < border || y < border || x > options.originalWidth - 1 - border || y > options.originalHeight - 1 - border) continue;
-    out.push(options.diameterPx === undefined ? { x, y, score: c.score } : { x, y, score: c.score, diameter: options.diameterPx });
+    out.push(options.diameterPx === undefined ? { x, y, score } : { x, y, score, diameter: options.diameterPx });
   }
   return out;
 }

@@ -29,7 +29,7 @@ export async function pickBoxes(name: string, image: Image2D, model: ScoreModel,
   const fy = plan.factorY;
   const found = await model.detect(pre, Math.max(o.floor, BOX_SCORE_FLOOR));
   const border = o.borderPx ?? 0;
-  const particles: Particle[] = [];
+  const particles: Particle<'original'>[] = [];
   for (const b of found) {
     const x = b.x * fx;
     const y = b.y * fy;

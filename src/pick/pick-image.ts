@@ -4,6 +4,8 @@
 import type { Image2D } from '../image/image.js';
 import { ShapeError } from '../errors.js';
 import { preprocessImageDetailed } from '../image/preprocess.js';
+import { gridFrame } from '../image/downsample.js';
+import { ORIGINAL_FRAME, lengthInFrame, type Frame } from '../io/coords.js';
 import type { ScoreModel } from './score-model.js';
 import { extractParticles, type ScoreGrid } from './extract.js';
 import type { MicrographDetections } from './detections.js';
@@ -68,9 +70,8 @@ async function denseGrid(model: ScoreModel, image: Image2D): Promise<ScoreGrid> 
 /** A micrograph's score map with what is needed to map it back to original pixels. */
 export interface ScoredImage {
   readonly grid: ScoreGrid;
-  /** Original pixels per score-map input pixel (the downsampling plan). */
-  readonly factorX: number;
-  readonly factorY: number;
+  /** The frame of the score map's input image (the downsampling plan's grid). */
+  readonly frame: Frame<'grid'>;
   readonly width: number;
   readonly height: number;
 }
@@ -96,14 +97,13 @@ export async function scoreImage(image: Image2D, model: ScoreModel, options: Sco
     score = (img) => denseGrid(model, img);
   }
   const grid = await augmentedScoreGrid(pre, score, options.testTimeAugmentation ?? 'none');
-  return smoothScored({ grid, factorX: plan.factorX, factorY: plan.factorY, width: image.width, height: image.height }, options.smoothingPx ?? 0);
+  return smoothScored({ grid, frame: gridFrame(plan), width: image.width, height: image.height }, options.smoothingPx ?? 0);
 }
 
 /** The scored micrograph with its map smoothed by a Gaussian of σ `smoothingPx` original pixels (0 = unchanged). */
 export function smoothScored(scored: ScoredImage, smoothingPx: number): ScoredImage {
   if (smoothingPx === 0) return scored;
-  const factor = (scored.factorX + scored.factorY) / 2;
-  return { ...scored, grid: smoothScoreGrid(scored.grid, smoothingPx / (factor * scored.grid.stride)) };
+  return { ...scored, grid: smoothScoreGrid(scored.grid, lengthInFrame(smoothingPx, ORIGINAL_FRAME, scored.frame) / scored.grid.stride) };
 }
 
 /** The detections of a scored micrograph (NMS, floor, border), in original pixels, descending score. */
@@ -111,8 +111,7 @@ export function detectionsOf(name: string, scored: ScoredImage, options: Omit<Pi
   const particles = extractParticles(scored.grid, {
     minDistancePx: options.minDistancePx,
     threshold: options.floor,
-    factorX: scored.factorX,
-    factorY: scored.factorY,
+    frame: scored.frame,
     originalWidth: scored.width,
     originalHeight: scored.height,
     ...(options.borderPx === undefined ? {} : { borderPx: options.borderPx }),

@@ -1,5 +1,5 @@
 // The threshold saved with a pick run (`threshold.json`, written by `cryopick view`): a score rule
-// with `cryopick threshold --score` semantics (keep score >= threshold), which `cryopick threshold
+// with `cryopick threshold --threshold` semantics (keep score >= threshold), which `cryopick threshold
 // RUN --saved` and `cryopick report` use, so the run's outputs can be rewritten at it.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';

@@ -1,12 +1,12 @@
 // What picking needs from a model: the preprocessing to replay and score maps (dense, and
 // optionally strided). loadScoreModel adapts a cryopick .onnx picker to this interface.
-import { readFile } from 'node:fs/promises';
 import type { Image2D } from '../image/image.js';
-import { parsePreprocessParams, type PreprocessParams } from '../image/preprocess-params.js';
-import { parseModel } from '../engine/onnx-serialize.js';
+import type { PreprocessParams } from '../image/preprocess-params.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { loadPickerModel } from '../models/load-picker.js';
-import { FormatError } from '../errors.js';
+import { modelPreprocess, readModelInput } from '../models/model-file.js';
+import { parseModel } from '../engine/onnx-serialize.js';
+import { readFile } from 'node:fs/promises';
 import type { ScoreGrid } from './extract.js';
 import type { Particle } from '../io/coords.js';
 import { isYoloModel, yoloFromParsed } from '../models/yolo/load-yolo.js';
@@ -34,40 +34,6 @@ export interface ScoreModel {
   release?(): Promise<void>;
 }
 
-function json(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function field(obj: unknown, key: string): unknown {
-  return obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined;
-}
-
-/** Finds the preprocessing parameters wherever training recorded them. */
-function preprocessFrom(path: string, md: Readonly<Record<string, string>>): PreprocessParams {
-  const input = json(md['cryopick.input']);
-  const candidates = [json(md['cryopick.preprocess']), field(input, 'preprocess'), input];
-  for (const c of candidates) {
-    if (c === undefined || c === null || (typeof c === 'object' && Object.keys(c).length === 0)) continue;
-    try {
-      return parsePreprocessParams(c);
-    } catch {
-      // try the next place
-    }
-  }
-  throw new FormatError({ path }, 'the model metadata records no preprocessing parameters (cryopick.preprocess); retrain with this cryopick version');
-}
-
-function diameterFrom(md: Readonly<Record<string, string>>): number | undefined {
-  const candidates = [Number(md['cryopick.particleDiameter']), field(json(md['cryopick.params']), 'particleDiameter'), field(json(md['cryopick.input']), 'particleDiameter')];
-  for (const c of candidates) if (typeof c === 'number' && c > 0 && Number.isFinite(c)) return c;
-  return undefined;
-}
-
 /**
  * Loads a cryopick .onnx picker as a ScoreModel.
  * @throws FormatError when the file is not a cryopick picker or lacks preprocessing metadata.
@@ -76,15 +42,14 @@ export async function loadScoreModel(path: string, runtime: RuntimeOptions = {})
   const parsed = await parsedIfYolo(path);
   if (parsed) return yoloScoreModel(path, parsed, runtime);
   const picker = await loadPickerModel(path, runtime); // FormatError for non-cryopick files
-  const md = parseModel(new Uint8Array(await readFile(path))).metadata;
   let preprocess: PreprocessParams;
   try {
-    preprocess = preprocessFrom(path, md);
+    preprocess = modelPreprocess(picker.metadata, path);
   } catch (err) {
     await picker.release();
     throw err;
   }
-  const diameter = diameterFrom(md);
+  const diameter = picker.metadata.input.particleDiameter;
   return {
     preprocess,
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
@@ -109,8 +74,9 @@ async function parsedIfYolo(path: string): Promise<ReturnType<typeof parseModel>
 /** A YOLO model as a ScoreModel: boxes through detect; scoreMap paints each cell's confidence logit. */
 function yoloScoreModel(path: string, parsed: ReturnType<typeof parseModel>, runtime: RuntimeOptions): ScoreModel {
   const model = yoloFromParsed(parsed, path);
-  const preprocess = preprocessFrom(path, parsed.metadata);
-  const diameter = diameterFrom(parsed.metadata);
+  const input = readModelInput(parsed.metadata, path);
+  const preprocess = modelPreprocess({ input }, path);
+  const diameter = input.particleDiameter;
   return {
     preprocess,
     family: 'yolo',

@@ -1,4 +1,5 @@
-// Seedable pseudo-random numbers for the simulator: xoshiro128** seeded through splitmix32,
+// Seedable pseudo-random streams for the simulator only (everything else draws from src/random.ts):
+// xoshiro128** seeded through splitmix32,
 // Box–Muller normals, and sub-streams derived from (seed, label) so results never depend on order.
 import { shuffled } from '../random.js';
 
@@ -21,7 +22,7 @@ export function hashString(text: string): number {
 }
 
 /** Deterministic pseudo-random generator (xoshiro128**); never touches Math.random. */
-export class Rng {
+export class SimRandom {
   private s0: number;
   private s1: number;
   private s2: number;
@@ -46,8 +47,8 @@ export class Rng {
   }
 
   /** A new independent generator for the named sub-stream of this one's current state. */
-  fork(label: string): Rng {
-    return new Rng(this.nextUint32() + this.nextUint32() * 2097152, label);
+  fork(label: string): SimRandom {
+    return new SimRandom(this.nextUint32() + this.nextUint32() * 2097152, label);
   }
 
   nextUint32(): number {

@@ -1,7 +1,7 @@
 // Contaminants of a simulated micrograph: hexagonal-ish ice crystals (dark or bright, strong
 // edges), a carbon-film edge (the rim of a hole in holey carbon), and small junk (blobs and
 // broken particles); placement plus rasterisation into potential and amplitude images.
-import type { Rng } from './_random.js';
+import type { SimRandom } from './_random.js';
 import type { Molecule } from './molecule.js';
 import { splatMolecule, type Grid } from './projection.js';
 import { randomRotation } from './rotation.js';
@@ -47,7 +47,7 @@ export interface ContaminantRequest {
 }
 
 /** Draws this micrograph's contaminants. */
-export function placeContaminants(req: ContaminantRequest, rng: Rng): Contaminant[] {
+export function placeContaminants(req: ContaminantRequest, rng: SimRandom): Contaminant[] {
   const out: Contaminant[] = [];
   const nIce = rng.poisson(req.iceCrystals);
   for (let i = 0; i < nIce; i++) {
@@ -142,7 +142,7 @@ export interface RasterRequest {
 }
 
 /** Draws the contaminants into `layers` (added to what is there). */
-export function rasterizeContaminants(items: readonly Contaminant[], layers: ContaminantLayers, req: RasterRequest, rng: Rng): void {
+export function rasterizeContaminants(items: readonly Contaminant[], layers: ContaminantLayers, req: RasterRequest, rng: SimRandom): void {
   const { width, height, data } = layers.potential;
   for (const c of items) {
     if (c.kind === 'ice-crystal') {
@@ -176,7 +176,7 @@ export function rasterizeContaminants(items: readonly Contaminant[], layers: Con
   }
 }
 
-function rasterizeJunk(j: Junk, grid: Grid, req: RasterRequest, rng: Rng): void {
+function rasterizeJunk(j: Junk, grid: Grid, req: RasterRequest, rng: SimRandom): void {
   const rot = randomRotation(rng);
   if (j.source === 'fragment' && req.molecules.length > 0) {
     // keep the atoms on one side of a random plane: a broken piece of a real particle

@@ -7,7 +7,7 @@ import { FORMAT_EXTENSIONS, writeCoordinates, type CoordinateFormat } from '../i
 import { ORIGINAL_FRAME, type MicrographPicks, type Particle } from '../io/coords.js';
 import { writeMrc } from '../io/mrc.js';
 import { ConfigError } from '../errors.js';
-import { Rng } from './_random.js';
+import { SimRandom } from './_random.js';
 import { formatMicrographsStar } from './micrographs-star.js';
 import { buildManifest, type MicrographEntry, type SimulationManifest } from './manifest.js';
 import { simulateMicrograph } from './micrograph.js';
@@ -36,7 +36,7 @@ export interface DatasetOptions {
 
 /** The seed of micrograph `index` of a dataset with seed `seed` (what simulateMicrograph gets). */
 export function micrographSeed(seed: number, index: number): number {
-  const rng = new Rng(seed, `micrograph:${index}`);
+  const rng = new SimRandom(seed, `micrograph:${index}`);
   return rng.nextUint32() + (rng.nextUint32() & 0x1fffff) * 4294967296;
 }
 

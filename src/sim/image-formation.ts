@@ -1,6 +1,6 @@
 // The last step of the simulator: scales the CTF-filtered particle signal and the noise fields to
 // the requested SNR at the dose's Poisson variance, and adds background, contaminants and noise.
-import type { Rng } from './_random.js';
+import type { SimRandom } from './_random.js';
 import { maskedVariance } from './snr.js';
 
 export interface FormImageInput {
@@ -23,7 +23,7 @@ export interface FormImageInput {
   readonly meanCounts: number;
   readonly snr: number;
   readonly structuralNoiseFraction: number;
-  readonly shotRng: Rng;
+  readonly shotRng: SimRandom;
 }
 
 export interface FormedImage {

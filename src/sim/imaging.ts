@@ -1,7 +1,7 @@
 // Image formation steps of the simulator that work on whole fields: Fourier-space filtering of
 // two real images at once (CTF + blur), CTF-coloured Gaussian noise fields, and the smooth
 // uneven-ice background.
-import type { Rng } from './_random.js';
+import type { SimRandom } from './_random.js';
 import { fft2dInPlace, frequencyIndex, nextPowerOfTwo } from './_fft2d.js';
 import { electronWavelengthA, type CtfParams } from './ctf.js';
 
@@ -124,7 +124,7 @@ export function colouredNoisePair(
   width: number,
   height: number,
   filter: FourierFilter,
-  rng: Rng,
+  rng: SimRandom,
 ): { a: Float32Array; b: Float32Array } {
   const w2 = nextPowerOfTwo(width);
   const h2 = nextPowerOfTwo(height);
@@ -139,7 +139,7 @@ export function colouredNoisePair(
  * Uneven ice: relative intensity variation from a few long-wavelength plane waves (wavelengths
  * 0.5–3 image sizes), scaled to the requested peak-to-peak amplitude and zero mean.
  */
-export function iceBackground(width: number, height: number, peakToPeak: number, rng: Rng): Float32Array {
+export function iceBackground(width: number, height: number, peakToPeak: number, rng: SimRandom): Float32Array {
   const out = new Float32Array(width * height);
   if (peakToPeak <= 0) return out;
   const size = Math.max(width, height);

@@ -1,6 +1,6 @@
 // Where particles go on a simulated micrograph (isolated particles and touching aggregates, with
 // uniform random orientations) and which of them a curated pick list would keep as truth.
-import type { Rng } from './_random.js';
+import type { SimRandom } from './_random.js';
 import { randomRotation, type Rotation } from './rotation.js';
 
 /** One particle placed on a micrograph; coordinates in pixels (x = column, y = row). */
@@ -37,7 +37,7 @@ export interface LayoutRequest {
   readonly fractions: readonly number[];
 }
 
-function pickModel(rng: Rng, fractions: readonly number[]): number {
+function pickModel(rng: SimRandom, fractions: readonly number[]): number {
   let u = rng.uniform();
   for (let i = 0; i < fractions.length; i++) {
     u -= fractions[i]!;
@@ -51,7 +51,7 @@ function pickModel(rng: Rng, fractions: readonly number[]): number {
  * earlier ones, as particles in thin ice tend to spread out) and, for a fraction of placements,
  * aggregates of 2–4 particles at 0.6–0.95 of touching distance from each other.
  */
-export function placeParticles(req: LayoutRequest, rng: Rng): PlacedParticle[] {
+export function placeParticles(req: LayoutRequest, rng: SimRandom): PlacedParticle[] {
   const out: PlacedParticle[] = [];
   let aggregates = 0;
   const touches = (x: number, y: number, d: number): boolean =>

@@ -2,7 +2,7 @@
 // from (params, seed). Image formation is described in src/sim/README.md.
 import { makeImage, type Image2D } from '../image/image.js';
 import type { Particle } from '../io/coords.js';
-import { Rng } from './_random.js';
+import { SimRandom } from './_random.js';
 import { placeContaminants, rasterizeContaminants, touchesCarbon, type CarbonEdge, type Contaminant } from './contaminants.js';
 import { nextPowerOfTwo } from './_fft2d.js';
 import type { CtfParams } from './ctf.js';
@@ -56,7 +56,7 @@ export interface SimulateMicrographOptions {
   readonly keepComponents?: boolean;
 }
 
-function drawCtf(p: SimulationParams, rng: Rng): CtfParams {
+function drawCtf(p: SimulationParams, rng: SimRandom): CtfParams {
   const mean = rng.range(p.defocusMinA, p.defocusMaxA);
   const astig = rng.range(0, p.astigmatismMaxA);
   return {
@@ -86,20 +86,20 @@ interface Scene {
 /** Draws the CTF, particles and contaminants, and decides the truth and the user picks. */
 function arrangeScene(params: SimulationParams, seed: number, models: ModelSet): Scene {
   const { width, height, pixelSizeA } = params;
-  const ctf = drawCtf(params, new Rng(seed, 'ctf'));
+  const ctf = drawCtf(params, new SimRandom(seed, 'ctf'));
   const placed = placeParticles(
     {
-      width, height, count: new Rng(seed, 'count').poisson(params.particlesPerMicrograph), aggregateFraction: params.aggregateFraction,
+      width, height, count: new SimRandom(seed, 'count').poisson(params.particlesPerMicrograph), aggregateFraction: params.aggregateFraction,
       diameterPx: models.molecules.map((m) => m.diameterA / pixelSizeA), fractions: models.fractions,
     },
-    new Rng(seed, 'layout'),
+    new SimRandom(seed, 'layout'),
   );
   const contaminants = placeContaminants(
     {
       width, height, diameterPx: models.maxDiameterA / pixelSizeA, iceCrystals: params.iceCrystalsPerMicrograph,
       carbonProbability: params.carbonProbability, junk: params.junkPerMicrograph,
     },
-    new Rng(seed, 'contaminants'),
+    new SimRandom(seed, 'contaminants'),
   );
   // truth: what a careful user would keep
   const carbon = contaminants.find((c): c is CarbonEdge => c.kind === 'carbon');
@@ -108,7 +108,7 @@ function arrangeScene(params: SimulationParams, seed: number, models: ModelSet):
   const particles: SimulatedParticle[] = placed.map((p, i) => ({ ...p, excluded: reasons[i] ?? null }));
   const truth = particles.filter((p) => p.excluded === null).map(toParticle);
   const nPicks = Math.round(params.labelFraction * truth.length);
-  const chosen = new Set(new Rng(seed, 'picks').shuffled(truth.map((_, i) => i)).slice(0, nPicks));
+  const chosen = new Set(new SimRandom(seed, 'picks').shuffled(truth.map((_, i) => i)).slice(0, nPicks));
   return { ctf, placed, contaminants, particles, truth, userPicks: truth.filter((_, i) => chosen.has(i)) };
 }
 
@@ -132,27 +132,27 @@ export function simulateMicrograph(params: SimulationParams, seed: number, optio
     contaminants,
     { potential: { width, height, data: contamPotential }, amplitude, carbonMask },
     { pixelSizeA, particlePotential: 1.5 * meanMass, molecules: models.molecules },
-    new Rng(seed, 'junk'),
+    new SimRandom(seed, 'junk'),
   );
   const transfer = sampleCtf(ctf, nextPowerOfTwo(width), nextPowerOfTwo(height), pixelSizeA);
   // atoms are blurred by their own size plus half a pixel (the bilinear splat is not band-limited)
   const blurSigmaA = Math.hypot(models.atomSigmaA, 0.5 * pixelSizeA);
   const filtered = filterPair(projection, contamPotential, width, height, { transfer, pixelSizeA, blurSigmaA });
-  const noiseFields = colouredNoisePair(width, height, { transfer, pixelSizeA, blurSigmaA: 0 }, new Rng(seed, 'structural-noise'));
+  const noiseFields = colouredNoisePair(width, height, { transfer, pixelSizeA, blurSigmaA: 0 }, new SimRandom(seed, 'structural-noise'));
   const mask = particleMask(placed, width, height);
   const formed = formImage({
     particles: filtered.a,
     contaminants: filtered.b,
     structural: noiseFields.a,
     carbonTexture: noiseFields.b,
-    ice: iceBackground(width, height, params.iceGradient, new Rng(seed, 'ice')),
+    ice: iceBackground(width, height, params.iceGradient, new SimRandom(seed, 'ice')),
     amplitude,
     carbonMask,
     particleMask: mask,
     meanCounts: params.doseEPerA2 * pixelSizeA * pixelSizeA,
     snr: params.snr,
     structuralNoiseFraction: params.structuralNoiseFraction,
-    shotRng: new Rng(seed, 'shot-noise'),
+    shotRng: new SimRandom(seed, 'shot-noise'),
   });
   const { data, signal, noise: noiseOut, background, meanCounts } = formed;
   const result: SimulatedMicrograph = {

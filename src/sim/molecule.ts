@@ -1,6 +1,6 @@
 // Pseudo-atomic 3D models for the simulator: built-in molecules of different sizes and point-group
 // symmetries (residue-sized pseudo-atoms filling ellipsoidal domains), and scaling.
-import { Rng, hashString } from './_random.js';
+import { SimRandom, hashString } from './_random.js';
 import { rotatePoints } from './rotation.js';
 import { symmetryOperators, type PointGroup } from './symmetry.js';
 
@@ -99,7 +99,7 @@ const PSEUDO_ATOM_SIGMA_A = 3.0;
  * lattice (spacing = cube root of the residue volume), so the domain projects as a nearly uniform
  * density with residue-scale texture, as a real protein does at 5–10 Å resolution.
  */
-function domainAtoms(spec: DomainSpec, rng: Rng): number[] {
+function domainAtoms(spec: DomainSpec, rng: SimRandom): number[] {
   const [a, b, c] = spec.semi;
   const s = Math.cbrt(RESIDUE_VOLUME_A3);
   const pts: number[] = [];
@@ -162,7 +162,7 @@ export function builtinMolecule(name: BuiltinModelName): Molecule {
   const hit = cache.get(name);
   if (hit) return hit;
   const spec: ModelSpec = BUILTIN_MODELS[name];
-  const rng = new Rng(hashString(`cryopick-model:${name}`));
+  const rng = new SimRandom(hashString(`cryopick-model:${name}`));
   const asym: number[] = [];
   for (const d of spec.domains) asym.push(...domainAtoms(d, rng));
   const asymXyz = Float32Array.from(asym);

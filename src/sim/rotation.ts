@@ -1,6 +1,6 @@
 // 3×3 rotation matrices for the simulator: axis–angle construction, products, application to
 // atom coordinates, and rotations drawn uniformly from SO(3) (Shoemake's unit-quaternion method).
-import type { Rng } from './_random.js';
+import type { SimRandom } from './_random.js';
 
 /** Row-major 3×3 rotation matrix. */
 export type Rotation = readonly [number, number, number, number, number, number, number, number, number];
@@ -45,7 +45,7 @@ export function fromQuaternion(w: number, x: number, y: number, z: number): Rota
 }
 
 /** A rotation uniformly distributed on SO(3) (Haar measure), via a uniform unit quaternion. */
-export function randomRotation(rng: Rng): Rotation {
+export function randomRotation(rng: SimRandom): Rotation {
   const u1 = rng.uniform();
   const u2 = rng.uniform() * 2 * Math.PI;
   const u3 = rng.uniform() * 2 * Math.PI;

@@ -3,7 +3,7 @@
 // (the dihedral group: no interpolation, labels stay exact). The crop origin ranges so that every
 // output pixel lies inside the micrograph (image pixels outside it are zero, as at inference).
 import type { LabelledMicrograph } from './dataset.js';
-import type { Rng } from './_rng.js';
+import type { Random } from '../random.js';
 
 export interface DenseBatch {
   /** batch × crop × crop pixels. */
@@ -24,7 +24,7 @@ export interface DenseSamplerOptions {
 }
 
 export class DenseSampler {
-  constructor(private readonly mics: readonly LabelledMicrograph[], private readonly opts: DenseSamplerOptions, private readonly rng: Rng) {}
+  constructor(private readonly mics: readonly LabelledMicrograph[], private readonly opts: DenseSamplerOptions, private readonly rng: Random) {}
 
   sample(batch: number): DenseBatch {
     const { crop, out, offset } = this.opts;

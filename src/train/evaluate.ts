@@ -6,12 +6,12 @@ import { concatF32, pixelMetrics, type PixelMetrics } from './metrics.js';
 import type { PickerNet } from './net.js';
 import { extractParticles } from '../pick/extract.js';
 import { evaluatePicks } from '../eval/evaluate.js';
-import type { MicrographPicks } from '../io/coords.js';
+import { ORIGINAL_FRAME, toFrame, type MicrographPicks } from '../io/coords.js';
 
 /**
  * Metrics over all pixels of `mics` (labels = disks of the labelling radius around picks). With
- * `diameterPx` (in the downsampled frame), also `particleAp`: every peak of the score map after
- * NMS at 0.5 × diameter, ranked by score and matched to the picks within 0.25 × diameter.
+ * `diameterPx` (in original pixels), also `particleAp`: every peak of the score map after NMS at
+ * 0.5 × diameter, ranked by score and matched to the picks within 0.25 × diameter (in original pixels).
  */
 export async function evaluateMicrographs(net: PickerNet, mics: readonly LabelledMicrograph[], pi: number, pObserved: number,
   diameterPx?: number): Promise<(PixelMetrics & { readonly particleAp?: number }) | undefined> {
@@ -26,12 +26,13 @@ export async function evaluateMicrographs(net: PickerNet, mics: readonly Labelle
     labels.push(Float32Array.from(m.mask));
     if (diameterPx === undefined) continue;
     const { width, height } = m.image;
-    const frame = { binning: 1, yFlipped: false };
-    const particles = net.detect ? await net.detect(m.image) : extractParticles({ data: score, width, height, stride: 1 }, {
-      minDistancePx: 0.5 * diameterPx, threshold: Number.NEGATIVE_INFINITY, factorX: 1, factorY: 1, originalWidth: width, originalHeight: height,
+    const particles = net.detect
+      ? toFrame({ micrograph: m.name, particles: await net.detect(m.image), frame: m.frame }, ORIGINAL_FRAME).particles
+      : extractParticles({ data: score, width, height, stride: 1 }, {
+        minDistancePx: 0.5 * diameterPx, threshold: Number.NEGATIVE_INFINITY, frame: m.frame, originalWidth: m.originalWidth, originalHeight: m.originalHeight,
     });
-    preds.push({ micrograph: m.name, particles, frame, width, height });
-    refs.push({ micrograph: m.name, particles: m.picks, frame, width, height });
+    preds.push({ micrograph: m.name, particles, frame: ORIGINAL_FRAME, width: m.originalWidth, height: m.originalHeight });
+    refs.push({ micrograph: m.name, particles: m.picks, frame: m.frame, width, height });
   }
   const metrics = pixelMetrics(concatF32(scores), concatF32(labels), pi, pObserved);
   if (diameterPx === undefined) return metrics;

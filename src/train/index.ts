@@ -8,7 +8,7 @@ export type { TrainOptions, TrainResult, EpochMetrics, TrainProgress, EarlyStopp
 export { computePi, diskArea, decidePrior } from './pi.js';
 export type { PriorDecision } from './pi.js';
 export { trainPreprocessParams } from './preprocess-config.js';
-export { averagePrecision, pixelMetrics } from './metrics.js';
+export { pixelMetrics } from './metrics.js';
 export type { PixelMetrics } from './metrics.js';
 export { referenceLoss, binomialLogPmf } from './loss-reference.js';
 export type { LossSettings } from './loss-reference.js';

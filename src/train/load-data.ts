@@ -1,13 +1,14 @@
 // Loads the training set once: reads every micrograph and the coordinate files, matches picks to
 // micrographs by name, preprocesses each micrograph (downsample, filter, normalise) and scales
 // the picks into the downsampled frame. Everything stays in memory for the whole run.
-import { readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { ConfigError, UserError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
-import { micrographKey, type MicrographPicks, type Particle } from '../io/coords.js';
+import { fileFrame, micrographKey, toFrame, type Frame, type MicrographPicks, type Particle } from '../io/coords.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
-import { micrographKind, readMicrograph } from '../io/micrograph.js';
+import { readMicrograph } from '../io/micrograph.js';
+import { listMicrographs } from '../io/micrograph-inputs.js';
+import { pairByName } from '../io/micrograph-names.js';
 import type { LabelledMicrograph } from './dataset.js';
 import { labelMask } from './labels.js';
 
@@ -15,7 +16,7 @@ export interface LoadOptions {
   readonly picksBinning: number;
   readonly radius: number;
   /** Preprocesses one micrograph; returns the image and its per-axis downsampling factors. */
-  readonly preprocess: (image: Image2D, path: string) => Promise<{ image: Image2D; factorX: number; factorY: number }>;
+  readonly preprocess: (image: Image2D, path: string) => Promise<{ image: Image2D; frame: Frame<'grid'> }>;
   readonly onMessage?: (text: string) => void;
   readonly onLoaded?: (done: number, total: number) => void;
   /** Keep micrographs without picks (as unlabelled data); default false. */
@@ -31,26 +32,11 @@ export class InterruptedError extends UserError {
   }
 }
 
-/** Expands folders into the micrograph files they hold (sorted); files are kept as given. */
-export function listMicrographs(entries: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const e of entries) {
-    if (statSync(e).isDirectory()) {
-      const files = readdirSync(e).sort().filter((n) => micrographKind(n) !== undefined).map((n) => join(e, n));
-      if (files.length === 0) throw new ConfigError([{ path: 'micrographs', message: `${e} holds no micrograph files (.mrc, .tif, .png, ...)` }]);
-      out.push(...files);
-    } else {
-      out.push(e);
-    }
-  }
-  return out;
-}
-
 /** Reads every coordinate file and groups the picks by micrograph key. */
 export async function readPicks(files: readonly string[], picksBinning: number): Promise<Map<string, Particle[]>> {
   const byKey = new Map<string, Particle[]>();
   for (const f of files) {
-    const sets: MicrographPicks[] = await readCoordinates(f, { frame: { binning: picksBinning, yFlipped: false } });
+    const sets: MicrographPicks[] = await readCoordinates(f, { frame: fileFrame(picksBinning) });
     for (const s of sets) {
       const k = micrographKey(s.micrograph);
       const list = byKey.get(k) ?? [];
@@ -68,9 +54,9 @@ export async function readPicks(files: readonly string[], picksBinning: number):
 export async function loadLabelledMicrographs(micrographs: readonly string[], picks: ReadonlyMap<string, readonly Particle[]>,
   o: LoadOptions): Promise<LabelledMicrograph[]> {
   const paths = listMicrographs(micrographs);
-  const keys = new Set(paths.map((p) => micrographKey(p)));
-  const unmatched = [...picks.keys()].filter((k) => !keys.has(k));
-  const selected = paths.filter((p) => o.keepUnlabelled || (picks.get(micrographKey(p))?.length ?? 0) > 0);
+  const { byMicrograph, match } = pairByName(picks, paths);
+  const unmatched = [...match.unmatchedCoordinates, ...match.ambiguous];
+  const selected = paths.filter((p) => o.keepUnlabelled || (byMicrograph.get(p)?.length ?? 0) > 0);
   if (selected.length === 0) {
     throw new ConfigError([{
       path: 'picks',
@@ -88,10 +74,13 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
   for (const [i, path] of selected.entries()) {
     if (o.signal?.aborted) throw new InterruptedError('loading micrographs');
     const raw = await readMicrograph(path);
-    const { image, factorX, factorY } = await o.preprocess(raw, path);
-    const scaled = (picks.get(micrographKey(path)) ?? []).map((p) => ({ x: (p.x * o.picksBinning) / factorX, y: (p.y * o.picksBinning) / factorY }))
-      .filter((p) => p.x >= -0.5 && p.y >= -0.5 && p.x < image.width - 0.5 && p.y < image.height - 0.5);
-    out.push({ name: basename(path), image, picks: scaled, mask: labelMask(image.width, image.height, scaled, o.radius) });
+    const { image, frame } = await o.preprocess(raw, path);
+    const inFile = { micrograph: path, particles: (byMicrograph.get(path) ?? []).map(({ x, y }) => ({ x, y })), frame: fileFrame(o.picksBinning) };
+    const scaled = toFrame(inFile, frame).particles.filter((p) => p.x >= -0.5 && p.y >= -0.5 && p.x < image.width - 0.5 && p.y < image.height - 0.5);
+    out.push({
+      name: basename(path), image, frame, originalWidth: raw.width, originalHeight: raw.height,
+      picks: scaled, mask: labelMask(image.width, image.height, scaled, o.radius),
+    });
     o.onLoaded?.(i + 1, selected.length);
   }
   return out;

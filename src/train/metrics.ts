@@ -2,6 +2,8 @@
 // precision = Σp(labelled)/Σp, adjusted precision = precision ÷ (p_obs/π), TPR = mean p on
 // labelled pixels, FPR = mean p on unlabelled pixels, and AUPRC = pixel-level average precision.
 
+import { averagePrecision } from '../eval/average-precision.js';
+
 export interface PixelMetrics {
   readonly loss: number;
   readonly precision: number;
@@ -47,38 +49,6 @@ export function pixelMetrics(logits: Float32Array, labels: Uint8Array | Float32A
     fpr: n - nPos > 0 ? (sumP - sumPPos) / (n - nPos) : 0,
     auprc: withAuprc ? averagePrecision(logits, labels) : Number.NaN,
   };
-}
-
-/**
- * Average precision of scores against 0/1 labels (Topaz metrics.average_precision): sort by
- * score, treat tied scores as one bucket, AP = Σ precision(bucket) × new positives / positives.
- */
-export function averagePrecision(scores: Float32Array, labels: Uint8Array | Float32Array): number {
-  const n = scores.length;
-  let total = 0;
-  for (let i = 0; i < n; i++) if (labels[i]) total++;
-  if (total === 0) return 0;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => (scores[b] as number) - (scores[a] as number));
-  let ap = 0;
-  let tp = 0;
-  let seen = 0;
-  let i = 0;
-  while (i < n) {
-    const s = scores[order[i] as number] as number;
-    let hits = 0;
-    let j = i;
-    while (j < n && scores[order[j] as number] === s) {
-      if (labels[order[j] as number]) hits++;
-      j++;
-    }
-    tp += hits;
-    seen += j - i;
-    ap += (tp / seen) * (hits / total);
-    i = j;
-  }
-  return ap;
 }
 
 /** Concatenates per-micrograph arrays (for metrics over a whole split). */

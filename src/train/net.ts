@@ -2,13 +2,11 @@
 // a fused train step on a batch, a dense score map for a whole micrograph, weight snapshots,
 // checkpoints and the .onnx export.
 import type { Image2D } from '../image/image.js';
+import type { ModelFileDraft } from '../models/model-file.js';
 import type { Particle } from '../io/coords.js';
 
 /** What the .onnx records besides the network: how to prepare inputs, and how it was trained. */
-export interface ModelMetadata {
-  readonly input: Record<string, unknown>;
-  readonly training: Record<string, unknown>;
-}
+export type ModelMetadata = Pick<ModelFileDraft, 'input' | 'training'>;
 
 export interface StepOutput {
   readonly objective: number;

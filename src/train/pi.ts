@@ -55,9 +55,9 @@ export function decidePrior(
     const side = Math.round(Math.sqrt(mean));
     const most = Math.floor(mean / diskArea(radiusPx));
     throw new ConfigError([{ path: 'expectedParticles', message:
-      `the class prior π = ${pi.toFixed(2)} > 1 is impossible: ${expectedPerMicrograph} particles per micrograph (--expected-particles) as disks of radius ${radiusPx} px (--radius) ` +
+      `the class prior π = ${pi.toFixed(2)} > 1 is impossible: ${expectedPerMicrograph} particles per micrograph (--expected-particles) as disks of radius ${radiusPx} px (--label-radius-grid-px) ` +
       `cover more than the micrographs' ${mean >= 1e4 ? `${(mean / 1e6).toFixed(2)} M` : mean.toFixed(0)} pixels each (about ${side}² after --downsample). ` +
-      `With these sizes --expected-particles must be below ${most} (a realistic π is under 0.1: at most ${Math.max(1, Math.floor(most / 10))}); or lower --radius or --downsample, or use larger micrographs` }],
+      `With these sizes --expected-particles must be below ${most} (a realistic π is under 0.1: at most ${Math.max(1, Math.floor(most / 10))}); or lower --label-radius-grid-px or --downsample, or use larger micrographs` }],
     'cannot train');
   }
   if (method !== 'PN' && (expectedPerMicrograph < meanPicks || pi <= pObserved)) {

@@ -5,24 +5,22 @@ import { readFile } from 'node:fs/promises';
 import { GraphBuilder } from '../engine/builder.js';
 import { compileForward, type CompiledForward } from '../engine/forward.js';
 import type { ParamStore } from '../engine/params.js';
-import { parseModel } from '../engine/onnx-serialize.js';
 import { pad } from '../engine/ops/shape.js';
 import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { ConfigError, FormatError } from '../errors.js';
 import { describeFsError } from '../io/fs-errors.js';
 import type { Image2D } from '../image/image.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { buildNetwork } from '../models/topaz/network.js';
+import { buildNetwork, buildNetworkParts } from '../models/topaz/network.js';
 import { defaultConfig, type PickerModelConfig } from '../models/topaz/spec.js';
 import { PickerModel } from '../models/picker-model.js';
+import { readModelFile } from '../models/model-file.js';
 import { buildLossGraph } from './loss-graph.js';
-import { featuresOf, reconstructionError, withAutoencoder } from './autoencoder.js';
+import { reconstructionError, withAutoencoder } from './autoencoder.js';
 import type { LossSettings } from './loss-reference.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
-import { encodeCheckpoint, loadNetCheckpoint, type PendingOptimizer } from './checkpoint.js';
-import { restoreOptimizerState } from '../engine/checkpoint.js';
+import { NetCheckpoints } from './net-checkpoint.js';
 
 /** The engine's model configuration for the training parameters. */
 export function modelConfig(p: Pick<TrainParams, 'model' | 'units' | 'unitScaling' | 'batchNorm' | 'dropout' | 'pooling'>): PickerModelConfig {
@@ -52,8 +50,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
   const runtime: RuntimeOptions = p.threads > 0 ? { threads: p.threads } : {};
   const dense = p.mode === 'dense';
   let step: { key: string; ts: TrainStep; lossFeeds: ReturnType<typeof buildLossGraph>['feedsFor'] } | undefined;
-  // Adam's state from a resumed checkpoint, applied when the train step is compiled.
-  let pendingOptimizer: PendingOptimizer | undefined;
+  const checkpoints = new NetCheckpoints(store);
   const evals = new Map<string, CompiledForward>();
 
   const net: PickerNet = {
@@ -65,11 +62,11 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
         await step?.ts.release();
         const b = new GraphBuilder();
         const xin = b.input('x', [batch, 1, side, side]);
-        const logits = buildNetwork(b, store, cfg, xin, { mode: 'train', fill: dense });
+        const { features, logits } = buildNetworkParts(b, store, cfg, xin, { mode: 'train', fill: dense });
         const lab = b.input('labels', [logits.size]);
         // Dense batches: scale the GE-binomial penalty to a 256-sample Topaz batch (loss-reference.ts).
         const lg = buildLossGraph(b, logits, lab, dense ? { ...loss, penaltyScale: Math.min(1, 256 / logits.size) } : loss);
-        const recon = p.autoencoderWeight > 0 ? reconstructionError(b, store, featuresOf(b, logits), xin, rf, p.encoderUnits) : undefined;
+        const recon = p.autoencoderWeight > 0 ? reconstructionError(b, store, features, xin, rf, p.encoderUnits) : undefined;
         const objective = recon ? withAutoencoder(lg.objective, recon, p.autoencoderWeight) : lg.objective;
         const ts = await compileTrainStep(objective, store, {
           optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) },
@@ -77,10 +74,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
           runtime,
         });
         step = { key, ts, lossFeeds: lg.feedsFor };
-        if (pendingOptimizer) {
-          restoreOptimizerState(ts.state, pendingOptimizer.slots, pendingOptimizer.step, pendingOptimizer.path);
-          pendingOptimizer = undefined;
-        }
+        checkpoints.applyTo(ts);
       }
       const feeds: Record<string, Float32Array> = { x, labels };
       for (const [k, v] of step.lossFeeds(labels)) feeds[k] = v.data;
@@ -108,14 +102,8 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
     },
     snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
     restore: (w) => store.load(w),
-    async saveCheckpoint(path, rngState) {
-      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, rngState), { overwrite: true });
-    },
-    async loadCheckpoint(path) {
-      const { optimizer, rngState } = await loadNetCheckpoint(store, path);
-      pendingOptimizer = optimizer;
-      return rngState === undefined ? {} : { rngState };
-    },
+    saveCheckpoint: (path, rngState) => checkpoints.save(path, step?.ts, rngState),
+    loadCheckpoint: (path) => checkpoints.load(path),
     async exportOnnx(path, weights, metadata) {
       store.load(weights);
       await model.exportOnnx(path, metadata, { overwrite: true });
@@ -148,18 +136,17 @@ async function loadInit(store: ParamStore, path: string, arch: string): Promise<
   } catch (err) {
     throw describeFsError(err, path, '--init: cannot read');
   }
-  let m;
+  let file;
   try {
-    m = parseModel(bytes);
+    file = readModelFile(bytes, path);
   } catch (err) {
-    throw new FormatError({ path }, `--init: not an ONNX model (${(err as Error).message}); give a model written by cryopick train`);
+    if (err instanceof FormatError) throw new FormatError({ path }, `--init: ${err.detail}; give a model written by cryopick train`);
+    throw err;
   }
-  const a = m.metadata['cryopick.architecture'];
-  const got = a ? (JSON.parse(a) as { arch?: string }).arch : undefined;
-  const values = new Map([...m.initializers].map(([k, v]) => [k, v.data]));
-  const missing = [...store.entries.keys()].filter((k) => !values.has(k) || values.get(k)?.length !== store.entries.get(k)?.data.length);
-  if ((got !== undefined && got !== arch) || missing.length > 0) {
-    throw new ConfigError([{ path: 'init', message: `${path} is a ${got ?? 'non-cryopick'} model whose weights do not fit ${arch} with these units/options (${missing.length} tensors differ); use the same --model, --units and --batch-norm` }]);
+  const got = file.config.arch;
+  const missing = [...store.entries.keys()].filter((k) => file.weights.get(k)?.length !== store.entries.get(k)?.data.length);
+  if (got !== arch || missing.length > 0) {
+    throw new ConfigError([{ path: 'init', message: `${path} is a ${got} model whose weights do not fit ${arch} with these units/options (${missing.length} tensors differ); use the same --model, --units and --batch-norm` }]);
   }
-  store.load(values);
+  store.load(file.weights);
 }

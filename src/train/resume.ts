@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FormatError, UserError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { checkpointWeights, decodeCheckpoint } from './checkpoint.js';
+import { loadCheckpoint } from '../engine/checkpoint.js';
 import type { PickerNet } from './net.js';
 import type { TrainParams } from './params.js';
 import type { ResultRow } from './results.js';
@@ -89,5 +89,5 @@ export async function resumeTraining(outDir: string, p: TrainParams, net: Picker
 export async function epochWeights(outDir: string, epoch: number): Promise<Map<string, Float32Array>> {
   const path = checkpointPath(outDir, epoch);
   if (!existsSync(path)) throw new UserError('ENOENT', `cannot resume ${outDir}: the checkpoint of the best epoch ${epoch} (${path}) is missing`);
-  return checkpointWeights(decodeCheckpoint(new Uint8Array(await readFile(path)), path));
+  return (await loadCheckpoint(path)).params;
 }

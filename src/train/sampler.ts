@@ -3,7 +3,7 @@
 // pixels, the rest uniformly (excluding labelled pixels for PN/GE, any pixel for PU). Crops are
 // rotated by a uniform random angle (bilinear, zero outside the micrograph) and flipped.
 import type { LabelledMicrograph } from './dataset.js';
-import type { Rng } from './_rng.js';
+import type { Random } from '../random.js';
 
 export interface PatchBatch {
   /** batch × size × size pixels. */
@@ -25,7 +25,7 @@ export interface PatchSamplerOptions {
 export class PatchSampler {
   private readonly posMic: Int32Array;
   private readonly posPix: Int32Array;
-  constructor(private readonly mics: readonly LabelledMicrograph[], private readonly opts: PatchSamplerOptions, private readonly rng: Rng) {
+  constructor(private readonly mics: readonly LabelledMicrograph[], private readonly opts: PatchSamplerOptions, private readonly rng: Random) {
     let n = 0;
     for (const m of mics) for (let i = 0; i < m.mask.length; i++) n += m.mask[i] as number;
     this.posMic = new Int32Array(n);

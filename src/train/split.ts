@@ -2,7 +2,7 @@
 // either explicit test micrographs, or a seeded random fraction.
 import { ConfigError } from '../errors.js';
 import { micrographKey } from '../io/coords.js';
-import { makeRng, shuffled } from './_rng.js';
+import { Random, shuffled } from '../random.js';
 
 export interface Split {
   readonly train: readonly string[];
@@ -30,7 +30,12 @@ export function splitMicrographs(names: readonly string[], testFraction: number,
   }
   if (testFraction <= 0 || names.length < 2) return { train: names.slice(), test: [] };
   const nTest = Math.min(names.length - 1, Math.max(1, Math.round(testFraction * names.length)));
-  const order = shuffled(names, makeRng(seed + 42));
+  const order = shuffled(names, trainingRandom(seed + 42).next);
   const test = new Set(order.slice(0, nTest));
   return { train: names.filter((n) => !test.has(n)), test: names.filter((n) => test.has(n)) };
+}
+
+/** The stream a training run draws its split, batches and augmentations from (seed mixed with a constant). */
+export function trainingRandom(seed: number): Random {
+  return new Random((seed >>> 0) ^ 0x9e3779b9);
 }

@@ -14,8 +14,10 @@ import { PatchSampler } from './sampler.js';
 import { YoloSampler } from './yolo-sampler.js';
 import { gridStride } from '../models/yolo/spec.js';
 import { splitMicrographs } from './split.js';
-import type { Rng } from './_rng.js';
+import type { Random } from '../random.js';
 import type { TrainOptions } from './train-types.js';
+import { gridFrame } from '../image/downsample.js';
+import { ORIGINAL_FRAME, fileFrame, lengthInFrame } from '../io/coords.js';
 
 export interface TrainData {
   readonly train: readonly LabelledMicrograph[];
@@ -28,7 +30,7 @@ export interface TrainData {
 function preprocessor(pre: PreprocessParams) {
   return async (image: Parameters<typeof preprocessImageDetailed>[0]) => {
     const r = preprocessImageDetailed(image, pre);
-    return { image: r.image, factorX: r.plan.factorX, factorY: r.plan.factorY };
+    return { image: r.image, frame: gridFrame(r.plan) };
   };
 }
 
@@ -82,9 +84,10 @@ export interface BatchSource {
 
 /** Dense crops or Topaz patches, as the parameters say. */
 export function makeBatchSource(p: TrainParams, train: readonly LabelledMicrograph[], method: LossSettings['method'],
-  receptiveField: number, outputSize: (crop: number) => number, rng: Rng): BatchSource {
+  receptiveField: number, outputSize: (crop: number) => number, rng: Random): BatchSource {
   if (p.family === 'yolo') {
-    const ds = (v: number): number => v / p.downsample;
+    // anchors in working-grid pixels, through the plan's frame of the training micrographs
+    const ds = (v: number): number => lengthInFrame(v, ORIGINAL_FRAME, train[0]?.frame ?? fileFrame(p.downsample));
     const s = new YoloSampler(train, {
       side: p.cropSize, stride: gridStride({ passthrough: p.passthrough }), anchor: ds(p.particleDiameter as number), boxSize: ds(p.particleDiameter as number), balance: 0.5, augment: true,
     }, rng);

@@ -18,7 +18,7 @@ import { makeBatchSource, makeScheduler, prepareData, type BatchSource } from '.
 import type { LrScheduler } from './lr-schedule.js';
 import type { PickerNet } from './net.js';
 import type { EpochMetrics, TrainOptions, TrainResult } from './train-types.js';
-import { makeRng } from './_rng.js';
+import { trainingRandom } from './split.js';
 
 /**
  * Trains a picker. Aborting `options.signal` finishes the current step, exports the best model
@@ -40,7 +40,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   await mkdir(join(options.outDir, 'checkpoints'), { recursive: true });
   const say = (t: string): void => options.onMessage?.(t);
   if (data.test.length === 0) say('no test split: the last epoch will be exported (use --test-fraction or --test-micrographs to choose the best epoch on held-out data)');
-  const rng = makeRng(p.seed);
+  const rng = trainingRandom(p.seed);
   const source = makeBatchSource(p, data.train, data.loss.method, net.receptiveField, (c) => net.outputSize(c), rng);
   const spe = p.epochSize;
   const scheduler = makeScheduler(p, options, spe);
@@ -54,7 +54,6 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   let globalStep = 0;
   let secondsBefore = 0; // wall time of the epochs finished before a resume
   const monitor = options.earlyStopping?.monitor ?? p.selectMetric;
-  const diameterDs = p.particleDiameter === undefined ? undefined : p.particleDiameter / p.downsample;
   /** Best-epoch tracking and the scheduler's end of epoch, for a new epoch or one replayed on resume. */
   const closeEpoch = (em: EpochMetrics, weights: () => Map<string, Float32Array> | undefined): void => {
     const score = monitorScore(em, monitor);
@@ -89,7 +88,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       if (steps === 0) break;
       if (interrupted && steps < spe) { say(`interrupted in epoch ${epoch} after ${steps} of ${spe} steps`); break; }
       options.onProgress?.({ phase: 'evaluate', epoch, epochs: p.epochs, step: spe, stepsPerEpoch: spe });
-      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved, diameterDs);
+      const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved, p.particleDiameter);
       const hm = data.heldOut.length ? await evaluateMicrographs(net, data.heldOut, data.prior.pi, data.prior.pObserved) : undefined;
       const em: EpochMetrics = {
         epoch, lr, trainLoss: lossSum / steps, trainPrecision: precSum / steps,

@@ -2,9 +2,9 @@
 // blur (σ 0–3) or average blur (mask 2–7), Gaussian noise (σ up to half the crop's), pixel dropout
 // (1–10 % set to the mean) and a random contrast change. Flips and 90° rotations are done by the
 // sampler (they move the boxes too).
-import type { Rng } from './_rng.js';
+import type { Random } from '../random.js';
 
-function gaussian(rng: Rng): number {
+function gaussian(rng: Random): number {
   const u = Math.max(rng.next(), 1e-12);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
 }
@@ -46,7 +46,7 @@ export interface AugmentChances {
 export const CRYOLO_CHANCES: AugmentChances = { blur: 0.5, noise: 0.5, dropout: 0.5, contrast: 0.5 };
 
 /** Augments the n×n crop at `off` in place. */
-export function augmentCrop(a: Float32Array, off: number, n: number, rng: Rng, chances: AugmentChances = CRYOLO_CHANCES): void {
+export function augmentCrop(a: Float32Array, off: number, n: number, rng: Random, chances: AugmentChances = CRYOLO_CHANCES): void {
   const len = n * n;
   let mean = 0;
   let sq = 0;

@@ -2,20 +2,18 @@
 // Adam step with the YOLO loss, per-size evaluation forwards, box detection with NMS,
 // checkpoints and the .onnx export. The trainer, checkpoints, resume and plots are shared.
 import { GraphBuilder } from '../engine/builder.js';
-import { restoreOptimizerState } from '../engine/checkpoint.js';
 import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import type { Image2D } from '../image/image.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
 import { boxNms } from '../models/yolo/decode.js';
 import { buildYolo } from '../models/yolo/network.js';
 import { defaultYoloConfig, gridStride, YOLO_NMS_IOU, type YoloConfig } from '../models/yolo/spec.js';
 import { YoloModel } from '../models/yolo/yolo-model.js';
-import { encodeCheckpoint, loadNetCheckpoint, type PendingOptimizer } from './checkpoint.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
 import { buildYoloLoss } from './yolo-loss.js';
 import { TARGET_CHANNELS } from './yolo-targets.js';
+import { NetCheckpoints } from './net-checkpoint.js';
 
 /** The yolo model configuration of the training parameters (anchor in downsampled pixels). */
 export function yoloConfig(p: Pick<TrainParams, 'passthrough' | 'widthMultiplier' | 'particleDiameter' | 'downsample'>): YoloConfig {
@@ -31,7 +29,7 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
   const warmupSteps = p.warmupEpochs * p.epochSize;
   const weights = { object: p.objectWeight, noObject: p.noObjectWeight, coord: p.coordWeight };
   let step: { key: string; ts: TrainStep } | undefined;
-  let pendingOptimizer: PendingOptimizer | undefined;
+  const checkpoints = new NetCheckpoints(store);
   const evalHead = (image: Image2D) => model.head(image, runtime);
 
   const net: PickerNet = {
@@ -52,10 +50,7 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
           optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) }, outputs: { probs: lg.probs }, runtime,
         });
         step = { key, ts };
-        if (pendingOptimizer) {
-          restoreOptimizerState(ts.state, pendingOptimizer.slots, pendingOptimizer.step, pendingOptimizer.path);
-          pendingOptimizer = undefined;
-        }
+        checkpoints.applyTo(ts);
       }
       const sizeWeight = Float32Array.of(step.ts.state.step >= warmupSteps ? 1 : 0);
       const r = await step.ts.run({ x, targets, sizeWeight }, lr);
@@ -79,14 +74,8 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
     },
     snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
     restore: (w) => store.load(w),
-    async saveCheckpoint(path, rngState) {
-      await writeFileAtomic(path, encodeCheckpoint(store, step?.ts.state, rngState), { overwrite: true });
-    },
-    async loadCheckpoint(path) {
-      const { optimizer, rngState } = await loadNetCheckpoint(store, path);
-      pendingOptimizer = optimizer;
-      return rngState === undefined ? {} : { rngState };
-    },
+    saveCheckpoint: (path, rngState) => checkpoints.save(path, step?.ts, rngState),
+    loadCheckpoint: (path) => checkpoints.load(path),
     async exportOnnx(path, w, metadata) {
       store.load(w);
       await model.exportOnnx(path, metadata, { overwrite: true });

@@ -5,7 +5,7 @@ import type { LabelledMicrograph } from './dataset.js';
 import { fillTransformed } from './dense-sampler.js';
 import { augmentCrop } from './yolo-augment.js';
 import { encodeTargets, TARGET_CHANNELS, type CropBox } from './yolo-targets.js';
-import type { Rng } from './_rng.js';
+import type { Random } from '../random.js';
 
 export interface YoloBatch {
   /** batch × side × side pixels. */
@@ -38,7 +38,7 @@ export function transformPoint(t: number, n: number, row: number, col: number): 
 }
 
 export class YoloSampler {
-  constructor(private readonly mics: readonly LabelledMicrograph[], private readonly opts: YoloSamplerOptions, private readonly rng: Rng) {}
+  constructor(private readonly mics: readonly LabelledMicrograph[], private readonly opts: YoloSamplerOptions, private readonly rng: Random) {}
 
   get grid(): number {
     return this.opts.side / this.opts.stride;

@@ -1,8 +1,7 @@
 // Bayesian optimisation: random initial points, then a Matérn 5/2 GP over the [0, 1]^d encoding
 // and an acquisition function (expected improvement, or keras-tuner's UCB/LCB with β) maximised
 // by random multi-start plus coordinate refinement. Deterministic from (seed, trial index).
-import { createRng } from './_rng.js';
-import type { Rng } from './_rng.js';
+import { Random } from '../random.js';
 import { expectedImprovement, fitGp } from './gp.js';
 import type { GaussianProcess } from './gp.js';
 import { drawUnique } from './random-search.js';
@@ -28,12 +27,12 @@ function acquisitionLoss(gp: GaussianProcess, x: readonly number[], kind: 'ei' |
   return kind === 'ucb' ? mean - beta * std : -expectedImprovement(mean, std, bestY);
 }
 
-function refine(start: number[], f: (x: number[]) => number, rng: Rng): { x: number[]; v: number } {
+function refine(start: number[], f: (x: number[]) => number, rng: Random): { x: number[]; v: number } {
   let x = start.slice(), v = f(x), step = 0.1;
   for (let it = 0; it < 40 && step > 1e-4; it++) {
     let improved = false;
     for (let d = 0; d < x.length; d++) {
-      for (const sign of rng() < 0.5 ? [1, -1] : [-1, 1]) {
+      for (const sign of rng.next() < 0.5 ? [1, -1] : [-1, 1]) {
         const y = x.slice();
         y[d] = Math.min(1, Math.max(0, (y[d] as number) + sign * step));
         const w = f(y);
@@ -63,10 +62,10 @@ export function bayesianOptimization(space: SearchSpace, options: BayesianOption
       const ys = done.map((t) => (direction === 'max' ? -(t.score as number) : (t.score as number)));
       const gp = fitGp(xs, ys);
       const bestY = Math.min(...ys);
-      const rng = createRng(options.seed, index, 7919);
+      const rng = Random.fromSeeds(options.seed, index, 7919);
       const f = (x: number[]): number => acquisitionLoss(gp, x, kind, beta, bestY);
       const scored: { x: number[]; v: number }[] = [];
-      for (let c = 0; c < nCand; c++) { const x = Array.from({ length: d }, () => rng()); scored.push({ x, v: f(x) }); }
+      for (let c = 0; c < nCand; c++) { const x = Array.from({ length: d }, () => rng.next()); scored.push({ x, v: f(x) }); }
       for (const x of xs) scored.push({ x: x.slice(), v: f(x) });
       scored.sort((a, b) => a.v - b.v);
       const refined = scored.slice(0, 5).map((s) => refine(s.x, f, rng)).sort((a, b) => a.v - b.v);

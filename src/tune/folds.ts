@@ -1,6 +1,6 @@
 // Micrograph-level folds for cross-validation: every micrograph is in exactly one fold, folds
 // differ in size by at most one, and the assignment is reproducible from a seed.
-import { createRng, shuffled } from './_rng.js';
+import { Random, shuffled } from '../random.js';
 
 /**
  * Splits micrograph keys into k folds (seeded shuffle, then round-robin). Duplicate keys are
@@ -11,7 +11,7 @@ export function assignFolds(micrographs: readonly string[], k: number, seed: num
   const unique = [...new Set(micrographs)].sort();
   if (!(Number.isInteger(k) && k >= 2)) throw new RangeError(`folds must be an integer >= 2, got ${k}`);
   if (unique.length < k) throw new RangeError(`${k} folds need at least ${k} micrographs, found ${unique.length}`);
-  const order = shuffled(unique, createRng(seed, 0xf01d));
+  const order = shuffled(unique, Random.fromSeeds(seed, 0xf01d).next);
   const folds: string[][] = Array.from({ length: k }, () => []);
   order.forEach((m, i) => (folds[i % k] as string[]).push(m));
   return folds.map((f) => f.sort());

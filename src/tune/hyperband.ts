@@ -11,7 +11,6 @@
 //   `maxTrials` caps evaluations); `brackets` limits the sweep to the first (most exploratory) brackets,
 //   where keras-tuner instead repeats whole sweeps (hyperband_iterations).
 // The best configuration is the best score seen at any resource, as in Li et al.
-import { createRng } from './_rng.js';
 import { drawUnique } from './random-search.js';
 import { paramKey } from './space.js';
 import type { ParamSet, SearchSpace } from './space.js';

@@ -1,7 +1,7 @@
 // Search spaces over training parameters: uniform, log-uniform, integer and choice, each with
 // the keras-tuner encoding to [0, 1] (pipeline.md §2.3) shared by random search and the GP.
+import type { Random } from '../random.js';
 import { z } from 'zod';
-import type { Rng } from './_rng.js';
 
 export type ParamValue = number | string | boolean;
 export type ParamSet = Readonly<Record<string, ParamValue>>;
@@ -67,9 +67,9 @@ export function toUnit(p: ParamSpec, v: ParamValue): number {
 }
 
 /** Draws one parameter set (one uniform draw per parameter, in key order). */
-export function sampleSpace(space: SearchSpace, rng: Rng): ParamSet {
+export function sampleSpace(space: SearchSpace, rng: Random): ParamSet {
   const out: Record<string, ParamValue> = {};
-  for (const [name, p] of Object.entries(space)) out[name] = fromUnit(p, rng());
+  for (const [name, p] of Object.entries(space)) out[name] = fromUnit(p, rng.next());
   return out;
 }
 

@@ -2,18 +2,17 @@
 // their label masks (pixels within the labelling radius of a pick = particle, the rest =
 // background), a confusion matrix at a logit threshold, precision/recall/F1 and AP (AUPRC).
 import { preprocessImageDetailed } from '../image/preprocess.js';
-import { loadPickerModel } from '../models/load-picker.js';
-import { averagePrecision } from '../train/metrics.js';
+import { averagePrecision } from '../eval/average-precision.js';
 import { loadLabelledMicrographs, readPicks } from '../train/load-data.js';
-import { trainPreprocessParams } from '../train/preprocess-config.js';
 import type { TrainParams } from '../train/params.js';
 import { basename } from 'node:path';
 import { evaluatePicks } from '../eval/evaluate.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
-import { ORIGINAL_FRAME, micrographKey, type MicrographPicks } from '../io/coords.js';
-import { readMicrograph } from '../io/micrograph.js';
+import { ORIGINAL_FRAME, fileFrame, type Frame, type MicrographPicks } from '../io/coords.js';
+import { gridFrame } from '../image/downsample.js';
+import { pairByName } from '../io/micrograph-names.js';
 import { loadScoreModel } from '../pick/score-model.js';
-import { pickImage } from '../pick/pick-image.js';
+import { detectionsOf } from '../pick/pick-image.js';
 
 /** Rows = truth (particle, background), columns = prediction at the threshold. */
 export interface ConfusionMatrix {
@@ -56,47 +55,58 @@ export function confusionAtThreshold(logits: Float32Array, labels: Uint8Array, t
   return { threshold, pixels: logits.length, confusion: { truePositive: tp, falseNegative: fn, falsePositive: fp, trueNegative: tn }, precision, recall, f1, ap: averagePrecision(logits, labels) };
 }
 
-/** Scores the test micrographs with the saved model, preprocessed exactly as in training. */
+/**
+ * Scores the test micrographs once with the saved model, preprocessed exactly as in training:
+ * pixel metrics against the label masks, and (diameter known) the picks of the same score maps,
+ * extracted as `pick` does and matched to the test picks.
+ */
 export async function evaluateTestSet(modelPath: string, micrographs: readonly string[], params: TrainParams, threshold: number): Promise<TestEvaluation> {
-  const pre = trainPreprocessParams(params);
-  const picks = await readPicks(params.picks, params.picksBinning);
-  const mics = await loadLabelledMicrographs(micrographs, picks, {
-    picksBinning: params.picksBinning, radius: params.radius,
-    preprocess: async (image) => { const r = preprocessImageDetailed(image, pre); return { image: r.image, factorX: r.plan.factorX, factorY: r.plan.factorY }; },
-  });
-  const model = await loadPickerModel(modelPath, params.threads > 0 ? { threads: params.threads } : {});
+  const model = await loadScoreModel(modelPath, params.threads > 0 ? { threads: params.threads } : {});
   try {
-    const total = mics.reduce((a, m) => a + m.mask.length, 0);
+    const picks = await readPicks(params.picks, params.picksBinning);
+    const plans = new Map<string, { frame: Frame<'grid'>; width: number; height: number }>();
+    const mics = await loadLabelledMicrographs(micrographs, picks, {
+      picksBinning: params.picksBinning, radius: params.radius, keepUnlabelled: true,
+      preprocess: async (image, path) => {
+        const r = preprocessImageDetailed(image, model.preprocess);
+        plans.set(basename(path), { frame: gridFrame(r.plan), width: image.width, height: image.height });
+        return { image: r.image, frame: gridFrame(r.plan) };
+      },
+    });
+    // pixel metrics over the labelled micrographs; picks from every test micrograph
+    const { byMicrograph } = pairByName(picks, mics.map((m) => m.name));
+    const labelled = mics.filter((m) => (byMicrograph.get(m.name)?.length ?? 0) > 0);
+    const total = labelled.reduce((a, m) => a + m.mask.length, 0);
     const logits = new Float32Array(total);
     const labels = new Uint8Array(total);
+    const preds: MicrographPicks[] = [];
+    const d = params.particleDiameter;
     let off = 0;
     for (const m of mics) {
-      logits.set(await model.scoreMap(m.image), off);
-      labels.set(m.mask, off);
-      off += m.mask.length;
+      const data = await model.scoreMap(m.image);
+      if (labelled.includes(m)) {
+        logits.set(data, off);
+        labels.set(m.mask, off);
+        off += m.mask.length;
+      }
+      const plan = plans.get(m.name);
+      if (d === undefined || plan === undefined) continue;
+      const scored = { grid: { data, width: m.image.width, height: m.image.height, stride: 1 }, ...plan };
+      const det = detectionsOf(m.name, scored, { minDistancePx: d / 2, floor: Math.min(threshold, -12) });
+      preds.push({ micrograph: det.micrograph, particles: det.particles, frame: ORIGINAL_FRAME, width: plan.width, height: plan.height });
     }
-    const pixel = { ...confusionAtThreshold(logits, labels, threshold), micrographs: mics.length };
-    if (params.particleDiameter === undefined) return pixel;
-    return { ...pixel, particles: await particleMetrics(modelPath, micrographs, params, threshold, params.particleDiameter) };
-  } finally {
-    await model.release();
-  }
-}
-
-async function particleMetrics(modelPath: string, micrographs: readonly string[], params: TrainParams, threshold: number, diameterPx: number): Promise<NonNullable<TestEvaluation['particles']>> {
-  const model = await loadScoreModel(modelPath, params.threads > 0 ? { threads: params.threads } : {});
-  const preds: MicrographPicks[] = [];
-  try {
-    for (const path of micrographs) {
-      const image = await readMicrograph(path);
-      const det = await pickImage(basename(path), image, model, { minDistancePx: diameterPx / 2, floor: Math.min(threshold, -12), inference: 'dense' });
-      preds.push({ micrograph: det.micrograph, particles: det.particles, frame: ORIGINAL_FRAME, width: image.width, height: image.height });
-    }
+    const pixel = { ...confusionAtThreshold(logits, labels, threshold), micrographs: labelled.length };
+    if (d === undefined) return pixel;
+    return { ...pixel, particles: await particleMetrics(preds, micrographs, params, threshold, d) };
   } finally {
     await model.release?.();
   }
-  const keys = new Set(micrographs.map(micrographKey));
-  const refs = (await Promise.all(params.picks.map((f) => readCoordinates(f, { frame: { binning: params.picksBinning, yFlipped: false } })))).flat().filter((r) => keys.has(micrographKey(r.micrograph)));
+}
+
+async function particleMetrics(preds: readonly MicrographPicks[], micrographs: readonly string[], params: TrainParams, threshold: number, diameterPx: number): Promise<NonNullable<TestEvaluation['particles']>> {
+  const all = (await Promise.all(params.picks.map((f) => readCoordinates(f, { frame: fileFrame(params.picksBinning) })))).flat();
+  const { byMicrograph } = pairByName(new Map(all.map((r) => [r.micrograph, r])), micrographs.map((m) => basename(m)));
+  const refs = [...byMicrograph.values()];
   const rep = evaluatePicks(preds, refs, { diameterPx, radiusPx: 0.25 * diameterPx, threshold });
   const o = rep.overall;
   return { threshold, references: o.references, predictions: o.predictions, truePositive: o.tp, falsePositive: o.fp, falseNegative: o.fn,

@@ -1,6 +1,8 @@
 // The micrographs a tuning or cross-validation run works on: folders expanded, only micrographs
 // with picks kept, and the held-out test split chosen exactly as trainPicker chooses it.
-import { listMicrographs, readPicks } from '../train/load-data.js';
+import { readPicks } from '../train/load-data.js';
+import { listMicrographs } from '../io/micrograph-inputs.js';
+import { pairByName } from '../io/micrograph-names.js';
 import { splitMicrographs } from '../train/split.js';
 import { micrographKey } from '../io/coords.js';
 import { ConfigError } from '../errors.js';
@@ -23,16 +25,17 @@ export interface LabelledFiles {
 
 /**
  * Lists the labelled micrographs of a parameter set and splits off the test set.
- * @throws ConfigError when no micrograph has picks (names are compared without folders/extensions).
+ * @throws ConfigError when no micrograph has picks (names matched by matchMicrographNames).
  */
 export async function labelledFiles(p: Pick<TrainParams, 'micrographs' | 'picks' | 'picksBinning' | 'testFraction' | 'testMicrographs' | 'seed'>): Promise<LabelledFiles> {
   const files = listMicrographs(p.micrographs);
   const picks = await readPicks(p.picks, p.picksBinning);
-  const labelled = files.filter((f) => (picks.get(micrographKey(f))?.length ?? 0) > 0).sort();
+  const { byMicrograph } = pairByName(picks, files);
+  const labelled = files.filter((f) => (byMicrograph.get(f)?.length ?? 0) > 0).sort();
   if (labelled.length === 0) {
     throw new ConfigError([{ path: 'picks', message: `no micrograph has picks (micrographs: ${files.slice(0, 3).map(micrographKey).join(', ')}…; picks for: ${[...picks.keys()].slice(0, 3).join(', ')}…)` }]);
   }
   const split = splitMicrographs(labelled, p.testFraction, p.testMicrographs, p.seed);
-  const pickCounts = Object.fromEntries(labelled.map((f) => [micrographKey(f), picks.get(micrographKey(f))?.length ?? 0]));
+  const pickCounts = Object.fromEntries(labelled.map((f) => [micrographKey(f), byMicrograph.get(f)?.length ?? 0]));
   return { labelled, test: split.test, train: split.train, pickCounts };
 }

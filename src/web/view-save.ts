@@ -107,7 +107,7 @@ async function saveUnlocked(session: ViewSession, options: SaveOptions): Promise
   const usable = session.micrographs.filter((m, i) => session.markOf(i) !== 'bad' && m.path !== undefined);
   const particles = picks.reduce((n, m) => n + m.particles.length, 0);
   const perMicrograph = Math.max(1, Math.round(particles / Math.max(1, picks.length)));
-  const diameter = session.diameterPx === undefined ? '' : ` --particle-diameter ${Math.round(session.diameterPx)}`;
+  const diameter = session.diameterPx === undefined ? '' : ` --particle-diameter-px ${Math.round(session.diameterPx)}`;
   const trainCommand = `cryopick train --micrographs ${usable.map((m) => quote(m.path as string)).join(' ')} --picks ${quote(join(outDir, LABELS_DIR))} -n ${perMicrograph}${diameter} -o train-run`;
   return {
     outDir, files: files.map((f) => join(outDir, f.slice(staging.length + 1))), particles, micrographs: picks.length,

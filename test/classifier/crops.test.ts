@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeMrc } from '../../src/io/mrc-writer.js';
-import { mulberry32 } from '../../src/random.js';
+import { Random } from '../../src/random.js';
 import { parseClassifierConfig } from '../../src/classifier/config-load.js';
 import { cropAt, labelledPicks } from '../../src/classifier/crop-etl.js';
 import { openDataset } from '../../src/classifier/dataset-store.js';
@@ -28,7 +28,7 @@ test('crops: STAR class column → dataset → DeepPicker → held-out test', as
   const dir = mkdtempSync(join(tmpdir(), 'cryopick-crops-'));
   try {
     mkdirSync(join(dir, 'mics'));
-    const u = mulberry32(5);
+    const u = new Random(5).next;
     const rows: string[] = [];
     for (let m = 0; m < 3; m++) {
       const W = 160;

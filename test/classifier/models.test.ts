@@ -12,14 +12,14 @@ import { ClassifierNet, probabilitiesOf } from '../../src/classifier/net.js';
 import { storeModelAs } from '../../src/classifier/model-dtype.js';
 import { loadClassifierModel } from '../../src/classifier/model-file.js';
 import { sampleSpace } from '../../src/tune/space.js';
-import { createRng } from '../../src/tune/_rng.js';
+import { Random } from '../../src/random.js';
 import type { ModelType } from '../../src/classifier/config-schema.js';
 
 const cases: [ModelType, number[]][] = [['cnn_lstm', [16]], ['attention_cnn_lstm', [16]], ['encoder', [12]], ['resnet', [16]], ['resnet', [16, 16]], ['deeppicker', [16, 16]], ['deepem', [16, 16]]];
 
 function smallParams(type: ModelType, shape: number[], random: boolean): Record<string, number | string | boolean> {
   const space = MODEL_SPECS[type].space(shape);
-  const hp = { ...(random ? sampleSpace(space, createRng(3, shape.length)) : defaultParams(space)) } as Record<string, number | string | boolean>;
+  const hp = { ...(random ? sampleSpace(space, Random.fromSeeds(3, shape.length)) : defaultParams(space)) } as Record<string, number | string | boolean>;
   // keep CPU cost of the random draws small
   for (const k of Object.keys(hp)) {
     if (/filters|units|ff_dim|head_size/.test(k)) hp[k] = Math.min(Number(hp[k]), 32);

@@ -69,7 +69,7 @@ test('train and pick failures: one located line, exit 1, nothing left behind', a
     const out = join(root, 'out');
     const cases: { name: string; args: string[]; message: RegExp }[] = [
       { name: 'train -n 5000', args: train(big, '-n', '5000', '-o', out), message: /class prior π = [\d.]+ > 1 is impossible: 5000 particles per micrograph \(--expected-particles\).*must be below \d+/ },
-      { name: 'train on 32² micrographs', args: train(tiny, '-n', '10', '-o', out), message: /π = [\d.]+ > 1 is impossible: 10 particles per micrograph \(--expected-particles\).*--radius/ },
+      { name: 'train on 32² micrographs', args: train(tiny, '-n', '10', '-o', out), message: /π = [\d.]+ > 1 is impossible: 10 particles per micrograph \(--expected-particles\).*--label-radius-grid-px/ },
       { name: 'train --init garbage.onnx', args: train(big, '-n', '5', '--init', join(root, 'garbage.onnx'), '-o', out), message: /garbage\.onnx/ },
       { name: 'train -o some_file', args: train(big, '-n', '5', '-o', join(root, 'some_file')), message: /cannot create the output folder .*some_file: a file is in the way/ },
       { name: 'train -o some_file/run', args: train(big, '-n', '5', '-o', join(root, 'some_file', 'run')), message: /some_file.run: a file is in the way/ },

@@ -40,9 +40,9 @@ test('usage and parameter errors exit 2, user-data errors 1; one message line, n
     const cases: { args: string[]; code: number; message: RegExp }[] = [
       { args: ['train', '--micrographs', mics, '--picks', mics, '-n', '10', '--epochs', '0', '-o', out], code: 2, message: /epochs/ },
       { args: ['train', '--micrographs', mics, '--picks', mics, '-n', '10', '--learning-rate', '-1', '-o', out], code: 2, message: /learningRate/ },
-      { args: ['pick', mics, '--model', join(root, 'm.onnx'), '-o', out, '--border', '-1'], code: 2, message: /--border/ },
+      { args: ['pick', mics, '--model', join(root, 'm.onnx'), '-o', out, '--border-px', '-1'], code: 2, message: /--border-px/ },
       { args: ['convert', join(root, 'picks.star'), '--to', 'box', '-o', join(out, 'x.box'), '--scale', '-1'], code: 2, message: /--scale/ },
-      { args: ['evaluate', '--pred', join(root, 'picks.star'), '--ref', join(root, 'picks.star'), '--radius', '-1'], code: 2, message: /--radius/ },
+      { args: ['evaluate', '--pred', join(root, 'picks.star'), '--ref', join(root, 'picks.star'), '--match-radius-px', '-1'], code: 2, message: /--match-radius-px/ },
       { args: ['tune', '--config', join(root, 'c.json'), '--strategy', 'grid'], code: 2, message: /--strategy/ },
       { args: ['demo', '-o', out, '--epochs', '0'], code: 2, message: /--epochs/ },
       { args: ['pick', mics, '--model', join(root, 'missing.onnx'), '-o', out], code: 1, message: /mics: holds no micrographs/ },

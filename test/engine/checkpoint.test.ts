@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GraphBuilder, Rng, compileTrainStep, loadCheckpoint, mul, reduceMean, reshape, restoreCheckpoint, saveCheckpoint, softplus, sub } from '../../src/engine/index.js';
+import { GraphBuilder, compileTrainStep, loadCheckpoint, mul, reduceMean, reshape, restoreCheckpoint, saveCheckpoint, softplus, sub } from '../../src/engine/index.js';
+import { Random } from '../../src/random.js';
 import type { OptimizerConfig } from '../../src/engine/index.js';
 import { FormatError } from '../../src/errors.js';
 import { PickerModel, defaultConfig } from '../../src/models/index.js';
@@ -14,7 +15,7 @@ const N = 8;
 const cfg = defaultConfig('conv31', { units: 4 });
 
 function batches(count: number): { x: Float32Array; y: Float32Array }[] {
-  const rng = new Rng(3);
+  const rng = new Random(3);
   return [...Array(count)].map(() => ({
     x: new Float32Array(N * 31 * 31).map(() => rng.normal()),
     y: new Float32Array(N).map((_, i) => i % 2),
@@ -49,7 +50,7 @@ for (const optimizer of optimizers) {
       const s1 = await stepFor(b1, optimizer);
       for (let t = 0; t < 3; t++) await s1.run(data[t] as { x: Float32Array; y: Float32Array }, lr(t));
       const path = join(dir, 'c.ckpt');
-      await saveCheckpoint(path, b1.store, s1, { epoch: 1 });
+      await saveCheckpoint(path, b1.store, s1, { meta: { epoch: 1 } });
       await assert.rejects(saveCheckpoint(path, b1.store, s1), /exist/i);
       const b2 = PickerModel.create(cfg, 99);
       const s2 = await stepFor(b2, optimizer);
@@ -74,7 +75,7 @@ test('checkpoint format errors are FormatErrors with the path', async () => {
   try {
     const bad = join(dir, 'bad.ckpt');
     await writeFile(bad, 'hello world, not a checkpoint');
-    await assert.rejects(loadCheckpoint(bad), (e: unknown) => e instanceof FormatError && e.message.includes('bad.ckpt') && e.message.includes('CRYOCKPT'));
+    await assert.rejects(loadCheckpoint(bad), (e: unknown) => e instanceof FormatError && e.message.includes('bad.ckpt') && e.message.includes('CPCK1'));
     const m = PickerModel.create(cfg, 1);
     const good = join(dir, 'good.ckpt');
     await saveCheckpoint(good, m.store);
@@ -88,4 +89,17 @@ test('checkpoint format errors are FormatErrors with the path', async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('a checkpoint written by training before the formats were merged still restores', async () => {
+  const { REPO_ROOT } = await import('../_paths.js');
+  const path = join(REPO_ROOT, 'test', 'fixtures', 'checkpoint-cpck1.ckpt');
+  const ck = await loadCheckpoint(path);
+  assert.equal(ck.step, 2, 'two Adam steps (1 epoch of 2 updates)');
+  assert.equal(typeof ck.rngState, 'number');
+  assert.equal(ck.optimizer, undefined);
+  assert.ok(ck.slots.size > 0, 'Adam moments');
+  const m = PickerModel.create(defaultConfig('resnet8', { units: 8 }), 7);
+  restoreCheckpoint(ck, m.store, undefined, path);
+  for (const [k, e] of m.store.entries) assert.deepEqual(e.data, ck.params.get(k), k);
 });

@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GraphBuilder, Rng, Session, compileTrainStep, mul, reduceMean, reshape, softplus, sub } from '../../src/engine/index.js';
+import { GraphBuilder, Session, compileTrainStep, mul, reduceMean, reshape, softplus, sub } from '../../src/engine/index.js';
+import { Random } from '../../src/random.js';
 import { PickerModel, defaultConfig } from '../../src/models/index.js';
 
 const S = 31;
 
-export function blobBatch(n: number, rng: Rng): { x: Float32Array; y: Float32Array } {
+export function blobBatch(n: number, rng: Random): { x: Float32Array; y: Float32Array } {
   const x = new Float32Array(n * S * S);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -37,7 +38,7 @@ test('conv31 learns blob-at-centre through the fused step; saved .onnx reproduce
   const z = reshape(model.forward(x, { mode: 'train', fill: false }), [n]);
   const loss = reduceMean(sub(softplus(z), mul(y, z)));
   const step = await compileTrainStep(loss, model.store, { optimizer: { kind: 'adam' }, outputs: { z }, runtime: { threads: 2 } });
-  const rng = new Rng(5);
+  const rng = new Random(5);
   let first = 0;
   let last = 0;
   for (let i = 0; i < 40; i++) {
@@ -47,7 +48,7 @@ test('conv31 learns blob-at-centre through the fused step; saved .onnx reproduce
     last = r.loss;
   }
   assert.ok(last < first, `loss went from ${first} to ${last}`);
-  const test = blobBatch(64, new Rng(99));
+  const test = blobBatch(64, new Random(99));
   const evalFwd = await model.compileForward([64, 1, S, S], { mode: 'eval', fill: false }, { threads: 2 });
   const logits = (await evalFwd.run({ image: test.x }))['logits'] as Float32Array;
   let correct = 0;

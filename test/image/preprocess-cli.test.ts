@@ -26,8 +26,8 @@ async function silent<T>(fn: () => Promise<T>): Promise<T> {
 
 test('flags map onto every preprocessing parameter', async () => {
   const p = await paramsFromFlags({
-    scale: '2.5', lowpass: 'gaussian', lowpassNyquist: '0.6', highpassResolution: '400', order: '6',
-    sample: '4', niters: '50', tolerance: '0.01', alpha: '100', beta: '2', seed: '3', initWeights: '0.5,0.9,1', topazSeeding: true, invert: true,
+    downsample: '2.5', lowpass: 'gaussian', lowpassNyquist: '0.6', highpassResolution: '400', order: '6',
+    pixelSampling: '4', normIters: '50', tolerance: '0.01', alpha: '100', beta: '2', seed: '3', initWeights: '0.5,0.9,1', topazSeeding: true, invert: true,
   });
   assert.deepEqual(p, parsePreprocessParams({
     downsample: { kind: 'factor', factor: 2.5, method: 'fourier' },

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ORIGINAL_FRAME, flipParticlesY, micrographKey, scaleParticles, toFrame, type MicrographPicks } from '../../src/io/coords.js';
+import { ORIGINAL_FRAME, fileFrame, lengthInFrame, micrographKey, toFrame, type MicrographPicks } from '../../src/io/coords.js';
 
 const particle = fc.record({
   x: fc.double({ min: 0, max: 8191, noNaN: true }),
@@ -20,25 +20,28 @@ const particle = fc.record({
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 
 describe('coordinate transforms', () => {
+  const inOriginal = (particles: MicrographPicks['particles'], height?: number): MicrographPicks =>
+    ({ micrograph: 'm', particles, frame: ORIGINAL_FRAME, ...(height === undefined ? {} : { height }) });
   it('scales coordinates and diameters, keeps scores', () => {
-    assert.deepEqual(scaleParticles([{ x: 800, y: 400, score: 2, diameter: 160 }], 0.125), [{ x: 100, y: 50, score: 2, diameter: 20 }]);
-    assert.throws(() => scaleParticles([], 0), RangeError);
+    assert.deepEqual(toFrame(inOriginal([{ x: 800, y: 400, score: 2, diameter: 160 }]), fileFrame(8)).particles, [{ x: 100, y: 50, score: 2, diameter: 20 }]);
+    assert.throws(() => fileFrame(0), RangeError);
+    assert.equal(lengthInFrame(160, ORIGINAL_FRAME, fileFrame(8)), 20);
   });
   it('flips y about the pixel centres: 0 ↔ H − 1', () => {
-    assert.deepEqual(flipParticlesY([{ x: 3, y: 0 }, { x: 4, y: 99 }], 100), [{ x: 3, y: 99 }, { x: 4, y: 0 }]);
-    assert.throws(() => flipParticlesY([], 0), RangeError);
+    assert.deepEqual(toFrame(inOriginal([{ x: 3, y: 0 }, { x: 4, y: 99 }], 100), fileFrame(1, true)).particles, [{ x: 3, y: 99 }, { x: 4, y: 0 }]);
   });
   it('scale by f then 1/f is the identity; flipping twice is the identity (property)', () => {
     fc.assert(fc.property(fc.array(particle, { maxLength: 20 }), fc.double({ min: 0.01, max: 100, noNaN: true }), fc.integer({ min: 1, max: 10000 }),
       (ps, f, h) => {
-        const back = scaleParticles(scaleParticles(ps, f), 1 / f);
+        const back = toFrame(toFrame(inOriginal(ps), fileFrame(1 / f)), ORIGINAL_FRAME).particles;
         back.forEach((p, i) => {
           const o = ps[i]!;
           assert.ok(near(p.x, o.x) && near(p.y, o.y));
           assert.equal(p.score, o.score);
           if (o.diameter !== undefined) assert.ok(near(p.diameter!, o.diameter));
         });
-        assert.deepEqual(flipParticlesY(flipParticlesY(ps, h), h), ps.map((p) => ({ ...p, y: h - 1 - (h - 1 - p.y) })));
+        const twice = toFrame(toFrame(inOriginal(ps, h), fileFrame(1, true)), ORIGINAL_FRAME).particles;
+        assert.deepEqual(twice, ps.map((p) => ({ ...p, y: h - 1 - (h - 1 - p.y) })));
       }));
   });
   it('toFrame goes to a binned, flipped frame and back (property)', () => {

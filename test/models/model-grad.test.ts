@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PickerModel, defaultConfig } from '../../src/models/index.js';
 import type { PickerModelConfig } from '../../src/models/index.js';
-import { Rng } from '../../src/engine/index.js';
+import { Random } from '../../src/random.js';
 import { gradCheck } from '../engine/_gradcheck.js';
 
 const cases: [string, PickerModelConfig][] = [
@@ -19,7 +19,7 @@ for (const [name, cfg] of cases) {
     const template = PickerModel.create(cfg, 5);
     const rf = template.receptiveField;
     const size = rf + 3 * template.stride;
-    const rng = new Rng(8);
+    const rng = new Random(8);
     const image = new Float32Array(2 * size * size).map(() => rng.normal());
     const r = await gradCheck({
       build(b, s) {

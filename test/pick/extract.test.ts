@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { extractParticles } from '../../src/pick/extract.js';
 import { pickImage } from '../../src/pick/pick-image.js';
 import { blobImage, fakeModel, type Blob } from './_fake-model.js';
+import { gridFrame } from '../../src/image/downsample.js';
 
 const BLOBS: Blob[] = [
   { x: 101.3, y: 60.7, peak: 6 },
@@ -47,7 +48,7 @@ test('border exclusion and minimum distance in original pixels', () => {
   data[20 * w + 20] = 4; // (80,80)
   data[20 * w + 23] = 3; // (92,80): 12 px from the previous
   const grid = { data, width: w, height: w, stride: 1 };
-  const base = { threshold: 0, factorX: 4, factorY: 4, originalWidth: 200, originalHeight: 200 };
+  const base = { threshold: 0, frame: gridFrame({ factorX: 4, factorY: 4 }), originalWidth: 200, originalHeight: 200 };
   assert.equal(extractParticles(grid, { ...base, minDistancePx: 10 }).length, 3);
   assert.equal(extractParticles(grid, { ...base, minDistancePx: 16 }).length, 2);
   const inner = extractParticles(grid, { ...base, minDistancePx: 10, borderPx: 10 });

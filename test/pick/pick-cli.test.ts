@@ -48,7 +48,7 @@ test('cryopick pick / threshold / report with a real model', async () => {
       await writeMrc(join(dir, 'mics', `m${k}.mrc`), blobImage(224, 208, blobs, 6));
     }
     const out = join(dir, 'run');
-    const text = await cli(['pick', join(dir, 'mics'), '--model', model, '--out', out, '--format', 'star,topaz,cs', '--threshold', '-100', '--floor', '-1000', '--border', '8']);
+    const text = await cli(['pick', join(dir, 'mics'), '--model', model, '--out', out, '--format', 'star,topaz,cs', '--threshold', '-100', '--floor', '-1000', '--border-px', '8']);
     assert.match(text, /picked 3 micrograph\(s\)/);
     const picks = await readCoordinates(join(out, 'particles.txt'));
     assert.equal(picks.length, 3);
@@ -62,7 +62,7 @@ test('cryopick pick / threshold / report with a real model', async () => {
     assert.ok(existsSync(join(out, 'particles.cs')));
 
     const before = await readFile(join(out, 'detections', 'm1.tsv'), 'utf8');
-    assert.match(await cli(['pick', join(dir, 'mics'), '--model', model, '--out', out, '--format', 'star,topaz,cs', '--threshold', '-100', '--floor', '-1000', '--border', '8', '--resume']), /3 already done/);
+    assert.match(await cli(['pick', join(dir, 'mics'), '--model', model, '--out', out, '--format', 'star,topaz,cs', '--threshold', '-100', '--floor', '-1000', '--border-px', '8', '--resume']), /3 already done/);
     assert.equal(await readFile(join(out, 'detections', 'm1.tsv'), 'utf8'), before);
     await assert.rejects(cli(['pick', join(dir, 'mics'), '--model', model, '--out', out]), UserError);
     await assert.rejects(cli(['pick', join(dir, 'mics'), '--model', model, '--out', out, '--format', 'pdf']), UsageError);
@@ -76,11 +76,11 @@ test('cryopick pick / threshold / report with a real model', async () => {
 
     const thr = await cli(['threshold', out, '--out', join(dir, 't'), '--count', '2', '--format', 'box', '--box-size', '32']);
     assert.match(thr, /6 particles in 3 micrograph/);
-    await assert.rejects(cli(['threshold', out, '--out', join(dir, 't2'), '--count', '2', '--score', '1']), UsageError);
+    await assert.rejects(cli(['threshold', out, '--out', join(dir, 't2'), '--count', '2', '--threshold', '1']), UsageError);
 
     const truth = ['image_name\tx_coord\ty_coord', ...[0, 1, 2].flatMap((k) => [`m${k}\t${60 + 10 * k}\t70`, `m${k}\t150\t${160 - 10 * k}`])].join('\n');
     await writeFile(join(dir, 'truth.txt'), `${truth}\n`);
-    const ev = await cli(['evaluate', '--pred', out, '--ref', join(dir, 'truth.txt'), '--diameter', '32']);
+    const ev = await cli(['evaluate', '--pred', out, '--ref', join(dir, 'truth.txt'), '--diameter-px', '32']);
     assert.match(ev, /micrographs: 3, references: 6, predictions: \d+/);
     assert.match(await cli(['report', out, '--out', join(dir, 'report.html'), '--threshold', '-100', '--previews', '2']), /wrote/);
     const html = await readFile(join(dir, 'report.html'), 'utf8');

@@ -13,6 +13,7 @@ import { detectionsOf, pickImage, scoreImage, smoothScored } from '../../src/pic
 import { pickMicrographs, readManifest } from '../../src/pick/pick-run.js';
 import { ConfigError } from '../../src/errors.js';
 import { blobImage, fakeModel } from './_fake-model.js';
+import { gridFrame } from '../../src/image/downsample.js';
 
 const grid = (width: number, height: number, f: (x: number, y: number) => number, stride = 1): ScoreGrid => ({
   width, height, stride, data: Float32Array.from({ length: width * height }, (_, i) => f(i % width, Math.floor(i / width))),
@@ -66,7 +67,7 @@ test('a broad response outranks a taller one-pixel spike once smoothed', () => {
 });
 
 test('σ is given in original pixels: the map is smoothed by σ / (downsampling × stride) of its own pixels', () => {
-  const base = { factorX: 3, factorY: 3, width: 120, height: 120 };
+  const base = { frame: gridFrame({ factorX: 3, factorY: 3 }), width: 120, height: 120 };
   const g = grid(10, 10, (x, y) => (x === 5 && y === 5 ? 10 : -10), 4);
   const viaScored = smoothScored({ ...base, grid: g }, 24).grid;
   const direct = smoothScoreGrid(g, 2);

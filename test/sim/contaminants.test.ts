@@ -1,7 +1,7 @@
 // Tests of contaminant placement and rasterisation: carbon coverage, crystal shapes, junk sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/sim/_random.js';
+import { SimRandom } from '../../src/sim/_random.js';
 import { placeContaminants, rasterizeContaminants, touchesCarbon, type CarbonEdge } from '../../src/sim/contaminants.js';
 import { builtinMolecule } from '../../src/sim/molecule.js';
 
@@ -9,7 +9,7 @@ const REQ = { width: 400, height: 300, diameterPx: 30, iceCrystals: 3, carbonPro
 
 test('a carbon edge covers 10–40 % of the image and its rim is a smooth arc', () => {
   for (let seed = 0; seed < 20; seed++) {
-    const items = placeContaminants(REQ, new Rng(seed));
+    const items = placeContaminants(REQ, new SimRandom(seed));
     const carbon = items.find((c): c is CarbonEdge => c.kind === 'carbon');
     assert.ok(carbon, `seed ${seed}: carbonProbability 1 gives carbon`);
     let on = 0;
@@ -18,14 +18,14 @@ test('a carbon edge covers 10–40 % of the image and its rim is a smooth arc', 
     assert.ok(fraction > 0.08 && fraction < 0.42, `seed ${seed}: carbon covers ${fraction}`);
     assert.ok(carbon.holeRadiusPx >= REQ.width, 'the hole is larger than the image');
   }
-  assert.ok(!placeContaminants({ ...REQ, carbonProbability: 0 }, new Rng(1)).some((c) => c.kind === 'carbon'));
+  assert.ok(!placeContaminants({ ...REQ, carbonProbability: 0 }, new SimRandom(1)).some((c) => c.kind === 'carbon'));
 });
 
 test('ice crystals are hexagon-like and junk is smaller than a particle', () => {
   let crystals = 0;
   let junk = 0;
   for (let seed = 0; seed < 20; seed++) {
-    for (const c of placeContaminants(REQ, new Rng(seed))) {
+    for (const c of placeContaminants(REQ, new SimRandom(seed))) {
       if (c.kind === 'ice-crystal') {
         crystals++;
         assert.equal(c.vertices.length, 6);
@@ -53,7 +53,7 @@ test('rasterising draws crystals and carbon into potential, amplitude and mask',
   const potential = { width, height, data: new Float32Array(width * height) };
   const amplitude = new Float32Array(width * height);
   const carbonMask = new Float32Array(width * height);
-  rasterizeContaminants(items, { potential, amplitude, carbonMask }, { pixelSizeA: 4, particlePotential: 100, molecules: [builtinMolecule('cage-t')] }, new Rng(3));
+  rasterizeContaminants(items, { potential, amplitude, carbonMask }, { pixelSizeA: 4, particlePotential: 100, molecules: [builtinMolecule('cage-t')] }, new SimRandom(3));
   const at = (x: number, y: number): number => y * width + x;
   assert.ok(potential.data[at(50, 50)]! > 50 && amplitude[at(50, 50)]! < -0.1, 'dark crystal');
   assert.equal(amplitude[at(50, 80)], 0, 'outside the crystal');

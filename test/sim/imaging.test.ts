@@ -2,7 +2,7 @@
 // noise and the uneven-ice background.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/sim/_random.js';
+import { SimRandom } from '../../src/sim/_random.js';
 import { fft2dInPlace, nextPowerOfTwo } from '../../src/sim/_fft2d.js';
 import { colouredNoisePair, filterPair, iceBackground, sampleCtf } from '../../src/sim/imaging.js';
 import type { CtfParams } from '../../src/sim/ctf.js';
@@ -15,7 +15,7 @@ const CTF: CtfParams = {
 test('the 2D FFT matches a direct DFT and inverts exactly', () => {
   const w = 8;
   const h = 4;
-  const rng = new Rng(1);
+  const rng = new SimRandom(1);
   const data = Float64Array.from({ length: 2 * w * h }, () => rng.normal());
   const copy = data.slice();
   fft2dInPlace(data, w, h, false);
@@ -41,7 +41,7 @@ test('the 2D FFT matches a direct DFT and inverts exactly', () => {
 test('two images filtered together do not leak into each other', () => {
   const w = 100;
   const h = 60; // padded to 128 × 64
-  const rng = new Rng(2);
+  const rng = new SimRandom(2);
   const a = Float64Array.from({ length: w * h }, () => rng.normal());
   const zero = new Float64Array(w * h);
   const transfer = sampleCtf(CTF, nextPowerOfTwo(w), nextPowerOfTwo(h), 3);
@@ -58,7 +58,7 @@ test('coloured noise has the power spectrum of the filter and two independent pa
   const w = 128;
   const h = 128;
   const transfer = sampleCtf(CTF, w, h, 2);
-  const { a, b } = colouredNoisePair(w, h, { transfer, pixelSizeA: 2, blurSigmaA: 0 }, new Rng(3));
+  const { a, b } = colouredNoisePair(w, h, { transfer, pixelSizeA: 2, blurSigmaA: 0 }, new SimRandom(3));
   let corr = 0;
   let va = 0;
   let vb = 0;
@@ -93,7 +93,7 @@ test('coloured noise has the power spectrum of the filter and two independent pa
 });
 
 test('the ice background has zero mean and the requested peak-to-peak range', () => {
-  const ice = iceBackground(200, 150, 0.1, new Rng(4));
+  const ice = iceBackground(200, 150, 0.1, new SimRandom(4));
   let lo = Infinity;
   let hi = -Infinity;
   let sum = 0;
@@ -107,5 +107,5 @@ test('the ice background has zero mean and the requested peak-to-peak range', ()
   assert.ok(Math.abs(sum / ice.length) < 1e-6);
   // smooth: neighbouring pixels differ by a tiny fraction of the range
   for (let i = 1; i < 200; i++) assert.ok(Math.abs(ice[i]! - ice[i - 1]!) < 0.01);
-  assert.ok(iceBackground(10, 10, 0, new Rng(1)).every((v) => v === 0));
+  assert.ok(iceBackground(10, 10, 0, new SimRandom(1)).every((v) => v === 0));
 });

@@ -1,13 +1,13 @@
 // Tests of the simulator's seedable random numbers: determinism, ranges and moments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/sim/_random.js';
+import { SimRandom } from '../../src/sim/_random.js';
 
 test('the same seed and label give the same stream; different ones differ', () => {
-  const a = new Rng(42, 'x');
-  const b = new Rng(42, 'x');
-  const c = new Rng(43, 'x');
-  const d = new Rng(42, 'y');
+  const a = new SimRandom(42, 'x');
+  const b = new SimRandom(42, 'x');
+  const c = new SimRandom(43, 'x');
+  const d = new SimRandom(42, 'y');
   const sa = Array.from({ length: 20 }, () => a.nextUint32());
   assert.deepEqual(sa, Array.from({ length: 20 }, () => b.nextUint32()));
   assert.notDeepEqual(sa, Array.from({ length: 20 }, () => c.nextUint32()));
@@ -15,7 +15,7 @@ test('the same seed and label give the same stream; different ones differ', () =
 });
 
 test('uniform values lie in [0, 1) with mean 1/2 and variance 1/12', () => {
-  const r = new Rng(7);
+  const r = new SimRandom(7);
   const n = 200000;
   let sum = 0;
   let sum2 = 0;
@@ -30,7 +30,7 @@ test('uniform values lie in [0, 1) with mean 1/2 and variance 1/12', () => {
 });
 
 test('normal() and fillNormal() have mean 0 and variance 1', () => {
-  const r = new Rng(9);
+  const r = new SimRandom(9);
   const buf = new Float64Array(200001);
   r.fillNormal(buf);
   for (const values of [buf, Float64Array.from({ length: 100000 }, () => r.normal())]) {
@@ -48,7 +48,7 @@ test('normal() and fillNormal() have mean 0 and variance 1', () => {
 });
 
 test('poisson() has the requested mean for small and large means', () => {
-  const r = new Rng(3);
+  const r = new SimRandom(3);
   for (const mean of [0.6, 5, 60]) {
     let sum = 0;
     const n = 20000;
@@ -60,12 +60,12 @@ test('poisson() has the requested mean for small and large means', () => {
 
 test('shuffled() is a permutation and leaves the input alone', () => {
   const items = Array.from({ length: 50 }, (_, i) => i);
-  const s = new Rng(1).shuffled(items);
+  const s = new SimRandom(1).shuffled(items);
   assert.deepEqual([...s].sort((a, b) => a - b), items);
   assert.notDeepEqual(s, items);
   assert.equal(items[0], 0);
 });
 
 test('a non-finite seed is rejected', () => {
-  assert.throws(() => new Rng(Number.NaN), RangeError);
+  assert.throws(() => new SimRandom(Number.NaN), RangeError);
 });

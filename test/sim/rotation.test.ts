@@ -1,7 +1,7 @@
 // Tests of rotations (uniform on SO(3)) and point-group operators.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/sim/_random.js';
+import { SimRandom } from '../../src/sim/_random.js';
 import { axisAngle, compose, randomRotation, rotatePoints, type Rotation } from '../../src/sim/rotation.js';
 import { symmetryOperators } from '../../src/sim/symmetry.js';
 
@@ -17,12 +17,12 @@ function assertOrthonormal(r: Rotation): void {
 }
 
 test('random rotations are proper rotations', () => {
-  const rng = new Rng(5);
+  const rng = new SimRandom(5);
   for (let i = 0; i < 200; i++) assertOrthonormal(randomRotation(rng));
 });
 
 test('random rotations are uniform on SO(3): E[R] = 0 and rotated axes are uniform on the sphere', () => {
-  const rng = new Rng(11);
+  const rng = new SimRandom(11);
   const n = 20000;
   const mean = new Array<number>(9).fill(0);
   let zz2 = 0;

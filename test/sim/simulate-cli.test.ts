@@ -26,7 +26,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 
 test('every option reaches the parameters', () => {
   const { preset, count, params } = paramsFromFlags({
-    preset: 'quick', count: '3', size: '300x200', pixelSize: '2.5', particleDiameter: '120', models: 'ring-c6:2,dimer-c2',
+    preset: 'quick', count: '3', size: '300x200', pixelSizeA: '2.5', particleDiameterA: '120', models: 'ring-c6:2,dimer-c2',
     particlesPerMicrograph: '12', snr: '0.2', defocusMin: '1.1', defocusMax: '2.4', astigmatism: '300', bFactorMin: '10',
     bFactorMax: '20', voltage: '200', cs: '2', amplitudeContrast: '0.1', dose: '50', structuralNoise: '0.3', iceGradient: '0.05',
     iceCrystals: '1', carbon: '0.5', junk: '4', aggregates: '0.1', labelFraction: '0.35',

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { TRAIN_FLAGS, flagsToParams } from '../../src/cli/commands/_train-flags.js';
+import { TRAIN_FLAGS, TRAIN_RENAMED, flagsToParams } from '../../src/cli/commands/_train-flags.js';
 import { TrainParamsSchema } from '../../src/train/params.js';
 import { makeTinySet } from './_tiny-data.js';
 
@@ -28,7 +28,12 @@ async function capture(argv: string[]): Promise<{ code: number; err: string; out
 test('every training parameter has a kebab-case flag', () => {
   const keys = new Set(TRAIN_FLAGS.map((f) => f.key));
   for (const k of Object.keys(TrainParamsSchema.shape)) assert.ok(keys.has(k as never), `no flag for ${k}`);
-  for (const f of TRAIN_FLAGS) assert.equal(f.flag, f.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+  // sizes say their unit: those flags were renamed from the plain kebab-case (old names kept as aliases)
+  const renamed = new Map(TRAIN_RENAMED.map((r) => [r.old, r.now]));
+  for (const f of TRAIN_FLAGS) {
+    const kebab = f.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    assert.equal(f.flag, renamed.get(kebab) ?? kebab);
+  }
 });
 
 test('flags are converted to numbers; bad numbers are usage errors', () => {
@@ -72,4 +77,31 @@ test('--config runs the pipeline: a bad config is a one-line error, exit 1', asy
   const r = await capture(['train', '--config', cfg]);
   assert.equal(r.code, 1);
   assert.doesNotMatch(r.err, /internal error/);
+});
+
+test('the particle diameter in Å becomes original pixels through the MRC header pixel size; old spellings map with a note', async () => {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { writeMrc } = await import('../../src/io/mrc-writer.js');
+  const { trainFlagsToParams } = await import('../../src/cli/commands/_train-flags.js');
+  const dir = await mkdtemp(join(tmpdir(), 'cryopick-angstrom-'));
+  const err = process.stderr.write.bind(process.stderr);
+  const notes: string[] = [];
+  try {
+    await writeMrc(join(dir, 'a.mrc'), { width: 8, height: 8, data: new Float32Array(64), pixelSizeA: 1.6 });
+    const fromHeader = await trainFlagsToParams({ micrographs: [dir], particleDiameterA: '160' });
+    assert.ok(Math.abs((fromHeader['particleDiameter'] as number) - 100) < 1e-4, 'pixel size 1.6 Å (float32 in the header)');
+    const given = await trainFlagsToParams({ micrographs: [dir], particleDiameterA: '160', pixelSizeA: '2' });
+    assert.equal(given['particleDiameter'], 80);
+    await assert.rejects(trainFlagsToParams({ micrographs: [dir], particleDiameterA: '160', particleDiameterPx: '90' }), /give the diameter once/);
+    process.stderr.write = ((chunk: string) => { notes.push(chunk); return true; }) as typeof process.stderr.write;
+    const old = await trainFlagsToParams({ particleDiameter: '90', radius: '4' });
+    process.stderr.write = err;
+    assert.deepEqual([old['particleDiameter'], old['radius']], [90, 4]);
+    assert.equal(notes.length, 2);
+    assert.match(notes[0] as string, /--radius is deprecated .* use --label-radius-grid-px/);
+  } finally {
+    process.stderr.write = err;
+    await rm(dir, { recursive: true, force: true });
+  }
 });

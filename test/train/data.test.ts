@@ -6,13 +6,14 @@ import { countPositive, labelMask } from '../../src/train/labels.js';
 import { splitMicrographs } from '../../src/train/split.js';
 import { PatchSampler } from '../../src/train/sampler.js';
 import { DenseSampler, fillTransformed } from '../../src/train/dense-sampler.js';
-import { makeRng } from '../../src/train/_rng.js';
+import { trainingRandom } from '../../src/train/split.js';
 import type { LabelledMicrograph } from '../../src/train/dataset.js';
 import { ConfigError } from '../../src/errors.js';
+import { gridFrame } from '../../src/image/downsample.js';
 
 function mic(name: string, w: number, h: number, picks: { x: number; y: number }[], r = 3): LabelledMicrograph {
   const data = new Float32Array(w * h).map((_, i) => i);
-  return { name, image: makeImage(w, h, data), picks, mask: labelMask(w, h, picks, r) };
+  return { name, image: makeImage(w, h, data), frame: gridFrame({ factorX: 1, factorY: 1 }), originalWidth: w, originalHeight: h, picks, mask: labelMask(w, h, picks, r) };
 }
 
 test('label mask: disks of the radius, clipped at borders', () => {
@@ -39,7 +40,7 @@ test('split by micrograph: disjoint, covers all, deterministic, explicit names w
 
 test('patch sampler: balance fraction of positives, crops centred on the pixel', () => {
   const ms = [mic('a', 64, 64, [{ x: 20, y: 20 }, { x: 40, y: 44 }]), mic('b', 64, 64, [])];
-  const s = new PatchSampler(ms, { size: 9, balance: 0.25, excludeLabelled: true, augment: false }, makeRng(3));
+  const s = new PatchSampler(ms, { size: 9, balance: 0.25, excludeLabelled: true, augment: false }, trainingRandom(3));
   const b = s.sample(4000);
   const frac = b.y.reduce((a, v) => a + v, 0) / 4000;
   assert.ok(Math.abs(frac - 0.25) < 0.03, `positive fraction ${frac}`);
@@ -49,13 +50,13 @@ test('patch sampler: balance fraction of positives, crops centred on the pixel',
     const isPos = ms[0]!.mask[centre] === 1 && centre < 64 * 64;
     if (b.y[i] === 1) assert.ok(isPos);
   }
-  const natural = new PatchSampler(ms, { size: 9, balance: 0, excludeLabelled: true, augment: true }, makeRng(4)).sample(2000);
+  const natural = new PatchSampler(ms, { size: 9, balance: 0, excludeLabelled: true, augment: true }, trainingRandom(4)).sample(2000);
   assert.equal(natural.y.reduce((a, v) => a + v, 0), 0); // PN/GE: unlabelled draws skip labelled pixels
 });
 
 test('dense sampler: labels line up with the image under the 8 symmetries', () => {
   const m = mic('a', 50, 40, [{ x: 25, y: 20 }], 2);
-  const s = new DenseSampler([m], { crop: 20, out: 10, offset: 5, balance: 1, augment: true }, makeRng(5));
+  const s = new DenseSampler([m], { crop: 20, out: 10, offset: 5, balance: 1, augment: true }, trainingRandom(5));
   const b = s.sample(64);
   let positives = 0;
   for (let k = 0; k < 64; k++) {

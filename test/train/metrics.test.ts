@@ -1,7 +1,8 @@
 // Metrics and the reference losses against hand-computed values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { averagePrecision, pixelMetrics } from '../../src/train/metrics.js';
+import { pixelMetrics } from '../../src/train/metrics.js';
+import { averagePrecision } from '../../src/eval/average-precision.js';
 import { binomialLogPmf, referenceLoss } from '../../src/train/loss-reference.js';
 
 const close = (a: number, b: number, tol = 1e-9): void => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, FormatError, UserError } from '../../src/errors.js';
 import { trainPicker } from '../../src/train/trainer.js';
-import { checkpointWeights, decodeCheckpoint } from '../../src/train/checkpoint.js';
+import { loadCheckpoint } from '../../src/engine/checkpoint.js';
 import type { TrainParamsInput } from '../../src/train/params.js';
 import type { ResultRow } from '../../src/train/results.js';
 import { makeTinySet } from './_tiny-data.js';
@@ -18,7 +18,7 @@ const params = (m: string[], p: string): TrainParamsInput => ({
 });
 
 async function weightsOf(path: string): Promise<Map<string, Float32Array>> {
-  return checkpointWeights(decodeCheckpoint(new Uint8Array(await readFile(path)), path));
+  return (await loadCheckpoint(path)).params;
 }
 
 async function rowsOf(dir: string): Promise<ResultRow[]> {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createRng } from '../../src/tune/_rng.js';
+import { Random } from '../../src/random.js';
 import { fromUnit, searchSpaceSchema, toUnit } from '../../src/tune/space.js';
 import type { ParamSet, SearchSpace } from '../../src/tune/space.js';
 import { cholesky, fitGp, matern52 } from '../../src/tune/gp.js';
@@ -203,5 +203,5 @@ test('folds: every micrograph in exactly one fold, balanced, seeded', () => {
     assert.deepEqual(assignFolds(names, k, seed), folds);
   }));
   assert.deepEqual(cvValues(0.0001, 0.0001, 3), [0.0001, 0.0002, 0.0003]);
-  assert.ok(createRng(1)() !== createRng(2)());
+  assert.ok(Random.fromSeeds(1).next() !== Random.fromSeeds(2).next());
 });

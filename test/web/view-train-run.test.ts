@@ -29,7 +29,7 @@ async function quiet(argv: string[]): Promise<number> {
 test('a training run: the model picks its micrographs once, labels are the references, saved labels train again', { timeout: 300_000 }, async () => {
   const set = await makeTinySet({ count: 3, size: 64, particles: 10, sigma: 2, labelled: 0.5, seed: 5 });
   const run = join(set.dir, 'run');
-  const trainArgs = ['--downsample', '1', '--model', 'conv31', '--units', '4', '--crop-size', '48', '--crops-per-step', '2', '--epochs', '1', '--epoch-size', '2', '--threads', '1', '--particle-diameter', '8', '--quiet'];
+  const trainArgs = ['--downsample', '1', '--model', 'conv31', '--units', '4', '--crop-size', '48', '--crops-per-step', '2', '--epochs', '1', '--epoch-size', '2', '--threads', '1', '--particle-diameter-px', '8', '--quiet'];
   assert.equal(await quiet(['train', '--micrographs', ...set.micrographs, '--picks', set.picks, '-n', '10', ...trainArgs, '-o', run]), 0);
   const inputs = await readTrainRunInputs(run);
   assert.equal(inputs.diameterPx, 8);
@@ -52,7 +52,7 @@ test('a training run: the model picks its micrographs once, labels are the refer
   session.micrographs.forEach((_, i) => session.setPicks(i, [...(session.referencesOf(i) ?? [])]));
   const out = join(set.dir, 'curated');
   const saved = await saveSession(session, { outDir: out, formats: ['star'], pickRun: first.picksRun });
-  assert.match(saved.trainCommand, /^cryopick train --micrographs .* --picks .*labels -n \d+ --particle-diameter 8/);
+  assert.match(saved.trainCommand, /^cryopick train --micrographs .* --picks .*labels -n \d+ --particle-diameter-px 8/);
   assert.equal(saved.particles, labelled.reduce((n, m) => n + m.particles.length, 0));
   const again = join(set.dir, 'run2');
   assert.equal(await quiet(['train', '--micrographs', ...set.micrographs, '--picks', join(out, 'labels'), '-n', '10', ...trainArgs, '-o', again]), 0);

@@ -1,5 +1,5 @@
 // End-to-end tests of `cryopick view` in a real headless Chromium, as a user would work: move the
-// threshold slider and compare the count with `cryopick threshold --score`; add a pick on an image
+// threshold slider and compare the count with `cryopick threshold --threshold`; add a pick on an image
 // feature at a known pixel and find it in the saved STAR file in original-micrograph pixels; delete
 // a pick, mark a micrograph bad, reload and restart, and see both persisted.
 import { test } from 'node:test';
@@ -65,7 +65,7 @@ function darkestSpot(png: Buffer): { x: number; y: number } {
 }
 
 function thresholdCount(run: string, score: string, out: string): number {
-  const text = execFileSync(process.execPath, [CLI, 'threshold', run, '--score', score, '--out', out], { encoding: 'utf8' });
+  const text = execFileSync(process.execPath, [CLI, 'threshold', run, '--threshold', score, '--out', out], { encoding: 'utf8' });
   const m = /(\d+) particles in/.exec(text);
   assert.ok(m, text);
   return Number(m[1]);
@@ -82,7 +82,7 @@ test('viewer: threshold count = cryopick threshold; add at a known pixel, delete
     page.on('pageerror', (e) => console.log('pageerror', e));
     page.on('console', (m) => console.log('console', m.text()));
     await ready(page, viewer.url);
-    // 1. the threshold slider, moved with the mouse, against `cryopick threshold --score`
+    // 1. the threshold slider, moved with the mouse, against `cryopick threshold --threshold`
     const slider = page.locator('#threshold');
     const before = await count(page, '#total');
     const box = (await slider.boundingBox())!;

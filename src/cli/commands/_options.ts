@@ -1,29 +1,17 @@
-// Shared commander option parsers: numbers checked at parse time, so a bad value is a usage
-// error (exit 2) naming the option's expected form.
-import { InvalidArgumentError } from 'commander';
+// The one parser of numeric flag values: checked after commander has parsed, so a bad value is a
+// usage error (exit 2) naming the flag, the expected form and what was given.
 import { UsageError } from '../../errors.js';
 
-/** Parses a whole number (for commander's option argParser). */
-export function parseIntegerOption(text: string): number {
-  const v = Number(text);
-  if (!Number.isInteger(v)) throw new InvalidArgumentError(`expected a whole number, found "${text}"`);
-  return v;
-}
-
-/** Parses a finite number (for commander's option argParser). */
-export function parseNumberOption(text: string): number {
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`expected a number, found "${text}"`);
-  return v;
-}
+/** The most common check. */
+export const positive = (v: number): boolean => v > 0;
 
 /**
- * Parses an optional numeric flag value checked after parsing: undefined stays undefined, a value
- * that is not a finite number or fails `check` is a UsageError naming the flag and `expected`.
+ * Parses an optional numeric flag value: undefined stays undefined; anything that is not a finite
+ * number written as text (or fails `check`) is a UsageError naming `flag` and `expected`.
  */
-export function parseNumberFlag(text: string | undefined, flag: string, check: (v: number) => boolean = () => true, expected = 'a number'): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
+export function parseNumberFlag(value: unknown, flag: string, check: (v: number) => boolean = () => true, expected = 'a number'): number | undefined {
+  if (value === undefined) return undefined;
+  const v = typeof value === 'string' ? Number(value) : Number.NaN;
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${String(value)}'`);
   return v;
 }

@@ -4,6 +4,7 @@ import type { ScoreModel } from '../../pick/score-model.js';
 import type { PickRunOptions } from '../../pick/pick-run.js';
 import { writePickOutputs, type PickOutputFormat } from '../../pick/outputs.js';
 import { watchAndPick, type WatchOptions } from '../../pick/watch.js';
+import { installInterrupt } from './_interrupt.js';
 
 export interface WatchOutputs {
   readonly threshold: number;
@@ -12,13 +13,11 @@ export interface WatchOutputs {
 }
 
 export async function pickWatched(model: ScoreModel, options: PickRunOptions, watch: WatchOptions, out: WatchOutputs): Promise<void> {
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  const stop = installInterrupt(['']);
   process.stderr.write(`pick: watching ${watch.dir}${watch.idleTimeoutSeconds === undefined ? ' (Ctrl+C to stop)' : ` (stops after ${watch.idleTimeoutSeconds} s idle, or Ctrl+C)`}\n`);
   let particles = 0;
   try {
-    const result = await watchAndPick(model, { ...options, signal: controller.signal }, {
+    const result = await watchAndPick(model, { ...options, signal: stop.signal(0) }, {
       ...watch,
       onBatch: async (batch, all) => {
         const written = await writePickOutputs(options.outDir, all, out.threshold, out.formats, options.outDir, { overwrite: true, boxSizePx: out.boxSizePx });
@@ -29,6 +28,6 @@ export async function pickWatched(model: ScoreModel, options: PickRunOptions, wa
     const why = result.reason === 'idle' ? `no new micrograph for ${watch.idleTimeoutSeconds} s` : 'interrupted';
     process.stdout.write(`watch stopped (${why}): picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''}, ${result.micrographs.length} in ${options.outDir}; ${particles} particles at score >= ${out.threshold}\n`);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stop.dispose();
   }
 }

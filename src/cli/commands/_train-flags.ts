@@ -1,6 +1,10 @@
 // The `train` flags: one per training parameter (kebab-case of the schema field), converted to
 // the parameter object that parseTrainParams validates (numbers parsed here, ranges there).
-import { UsageError } from '../../errors.js';
+import type { Command } from 'commander';
+import { listMicrographs } from '../../io/micrograph-inputs.js';
+import { parseNumberFlag } from './_options.js';
+import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
+import { diameterPxFromA } from './_units.js';
 import type { TrainParamsInput } from '../../train/params.js';
 
 export interface TrainFlag {
@@ -23,7 +27,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('picksBinning', 'picks-binning', 'binning of the pick coordinates relative to the micrographs (default 1)'),
   { key: 'testMicrographs', flag: 'test-micrographs', kind: 'string', variadic: true, help: 'micrograph names held out as the test split' },
   n('testFraction', 'test-fraction', 'fraction of micrographs held out for testing when no test micrographs are named (default 0.2; 0 = none)'),
-  n('particleDiameter', 'particle-diameter', 'particle diameter in original pixels (stored in the model for picking)'),
+  n('particleDiameter', 'particle-diameter-px', 'particle diameter in original-micrograph pixels (stored in the model for picking); or --particle-diameter-a'),
   n('expectedParticles', 'expected-particles', 'REQUIRED for the topaz family: expected number of particles per micrograph', 'n'),
   n('downsample', 'downsample', 'downsampling factor (Fourier cropping; default 4)'),
   s('normalize', 'normalize', 'micrograph normalisation: gmm (Topaz), standard, none (default gmm)'),
@@ -31,7 +35,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('normIters', 'norm-iters', 'GMM normalisation: maximum iterations (default 100)'),
   n('lowpass', 'lowpass', 'degree of lowpass filtering: cut-off as a fraction of Nyquist, 0 = off (default 0)'),
   { key: 'invert', flag: 'invert', kind: 'boolean', help: 'invert contrast after normalising' },
-  s('family', 'family', 'picker family: topaz (per-pixel positive-unlabelled classifier, default) or yolo (crYOLO box detector: needs --particle-diameter, not --expected-particles)'),
+  s('family', 'family', 'picker family: topaz (per-pixel positive-unlabelled classifier, default) or yolo (crYOLO box detector: needs --particle-diameter-px or -a, not --expected-particles)'),
   s('model', 'model', 'architecture: resnet8 (RF 71), resnet16 (91), conv31, conv63, conv127 (default resnet8)'),
   s('passthrough', 'passthrough', 'yolo: upsample (PhosaurusNet, grid stride 16, default) or reorg (YOLOv2 space-to-depth, stride 32)'),
   n('widthMultiplier', 'width-multiplier', 'yolo: filters × this (1 = the paper\'s network; default 0.25)'),
@@ -50,7 +54,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('slack', 'slack', 'GE penalty weight; -1 = method default (GE-binomial 1, GE-KL 10)'),
   n('autoencoderWeight', 'autoencoder-weight', 'autoencoder loss weight (0 = off; ~10/N for N <= 250 labels)'),
   n('l2', 'l2', 'L2 regularisation (default 0)'),
-  n('radius', 'radius', 'positive labelling radius in downsampled pixels (default 3)', 'r'),
+  n('radius', 'label-radius-grid-px', 'positive labelling radius in downsampled (working-grid) pixels (default 3)', 'r'),
   n('balance', 'balance', 'fraction of positives per minibatch (patch mode; default 0.0625)'),
   n('classWeight', 'class-weight', 'weight of the positive class, for sparse particles (default 1)'),
   n('learningRate', 'learning-rate', 'initial learning rate (default 1e-3 dense, decaying to 1e-4; 2e-4 patch as in Topaz)'),
@@ -78,12 +82,36 @@ export function flagsToParams(flags: Readonly<Record<string, unknown>>): Record<
     if (v === undefined) continue;
     if (f.negate) { if (v === false) out[f.key] = false; continue; }
     if (f.kind === 'number') {
-      const x = Number(v);
-      if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${f.flag}: expected a number, got '${String(v)}'`);
-      out[f.key] = x;
+      out[f.key] = parseNumberFlag(v, `--${f.flag}`);
     } else {
       out[f.key] = v;
     }
   }
   return out;
+}
+
+/** Old spellings of training flags (one release): sizes now say their unit. */
+export const TRAIN_RENAMED: readonly RenamedFlag[] = [
+  { old: 'radius', now: 'label-radius-grid-px' },
+  { old: 'particle-diameter', now: 'particle-diameter-px' },
+];
+
+/** Registers every training flag on `cmd` (train, cross-validate), with the Å form of the diameter and the old spellings. */
+export function registerTrainFlags(cmd: Command): void {
+  for (const f of TRAIN_FLAGS) {
+    if (f.negate) cmd.option(`--no-${f.flag}`, f.help);
+    else cmd.option(`${f.short ? `-${f.short}, ` : ''}--${f.flag} ${f.variadic ? '<values...>' : f.kind === 'boolean' ? '' : '<value>'}`.trim(), f.help);
+  }
+  cmd.option('--particle-diameter-a <A>', 'particle diameter in Å (converted with --pixel-size-a or the pixel size in the micrographs\' MRC header)');
+  cmd.option('--pixel-size-a <A>', 'pixel size of the micrographs in Å (default: from their MRC header), for --particle-diameter-a');
+  addRenamedFlags(cmd, TRAIN_RENAMED);
+}
+
+/** The command's flags → parameter object: old spellings mapped, a diameter in Å converted to original pixels. */
+export async function trainFlagsToParams(flags: Record<string, unknown>): Promise<Record<string, unknown>> {
+  applyRenamedFlags(flags, TRAIN_RENAMED);
+  const micrographs = (): string[] => (Array.isArray(flags['micrographs']) ? listMicrographs(flags['micrographs'] as string[]) : []);
+  const diameterPx = await diameterPxFromA(flags, { px: 'particle-diameter-px', a: 'particle-diameter-a' }, micrographs);
+  const params = flagsToParams(flags);
+  return diameterPx === undefined ? params : { ...params, particleDiameter: diameterPx };
 }

@@ -1,9 +1,11 @@
 // `cryopick convert INPUT... --to FMT --out PATH`: any coordinate format to any other, with
 // scaling, y-flip, score threshold and box size; reports micrograph names that do not match.
 import type { Command } from 'commander';
+import { parseNumberFlag, positive } from './_options.js';
 import { ConfigError, UsageError } from '../../errors.js';
 import { COORDINATE_FORMATS, type CoordinateFormat } from '../../io/coordinate-formats.js';
 import { convertCoordinates } from '../../io/coordinate-convert.js';
+import { parseFormatFlag } from './_pick-files.js';
 
 interface ConvertFlags {
   readonly from?: string;
@@ -22,23 +24,6 @@ interface ConvertFlags {
   readonly perMicrograph?: boolean;
   readonly requireMatch?: boolean;
   readonly useMicrographNames?: boolean;
-}
-
-function format(name: string | undefined, flag: string): CoordinateFormat | undefined {
-  if (name === undefined) return undefined;
-  if (!(COORDINATE_FORMATS as readonly string[]).includes(name)) {
-    throw new UsageError(`${flag}: unknown format '${name}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
-  }
-  return name as CoordinateFormat;
-}
-
-function number(text: string | undefined, flag: string, positive: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || (positive && !(v > 0))) {
-    throw new UsageError(`${flag}: expected ${positive ? 'a positive ' : 'a '}number, got '${text}'`);
-  }
-  return v;
 }
 
 export function register(program: Command): void {
@@ -63,10 +48,10 @@ export function register(program: Command): void {
     .option('--permissive', 'skip malformed rows and empty files with a warning instead of failing')
     .option('--overwrite', 'replace existing output files')
     .action(async (inputs: string[], flags: ConvertFlags) => {
-      const to = format(flags.to, '--to') as CoordinateFormat;
-      const from = format(flags.from, '--from');
-      const pixelSizeA = number(flags.pixelSize, '--pixel-size', true);
-      const voltageKv = number(flags.voltage, '--voltage', true);
+      const to = parseFormatFlag(flags.to, '--to') as CoordinateFormat;
+      const from = parseFormatFlag(flags.from, '--from');
+      const pixelSizeA = parseNumberFlag(flags.pixelSize, '--pixel-size', positive, 'a positive number');
+      const voltageKv = parseNumberFlag(flags.voltage, '--voltage', positive, 'a positive number');
       if (flags.imageHeight !== undefined && !flags.flipY) throw new UsageError('--image-height is only used with --flip-y');
       if ((flags.requireMatch || flags.useMicrographNames) && flags.micrographs === undefined) {
         throw new UsageError(`${flags.requireMatch ? '--require-match' : '--use-micrograph-names'} needs --micrographs`);
@@ -77,12 +62,12 @@ export function register(program: Command): void {
         to,
         out: flags.out,
         ...opt('from', from),
-        ...opt('scale', number(flags.scale, '--scale', true)),
+        ...opt('scale', parseNumberFlag(flags.scale, '--scale', positive, 'a positive number')),
         ...opt('flipY', flags.flipY),
-        ...opt('imageHeight', number(flags.imageHeight, '--image-height', true)),
+        ...opt('imageHeight', parseNumberFlag(flags.imageHeight, '--image-height', positive, 'a positive number')),
         ...opt('micrographs', flags.micrographs),
-        ...opt('threshold', number(flags.threshold, '--threshold', false)),
-        ...opt('boxSize', number(flags.boxSize, '--box-size', true)),
+        ...opt('threshold', parseNumberFlag(flags.threshold, '--threshold')),
+        ...opt('boxSize', parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number')),
         ...opt('overwrite', flags.overwrite),
         ...opt('permissive', flags.permissive),
         ...opt('perMicrograph', flags.perMicrograph),

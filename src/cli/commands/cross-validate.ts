@@ -2,19 +2,16 @@
 // tried at initial + j·increment; folds × values trainings; best by mean held-out AUPRC; final model.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { installInterrupt } from './_interrupt.js';
+import { parseNumberFlag } from './_options.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { crossValidate } from '../../tune/crossval.js';
-import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
+import { registerTrainFlags, trainFlagsToParams } from './_train-flags.js';
 import { acquireRunLock } from '../../io/run-lock.js';
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-function num(flags: Record<string, unknown>, key: string, flag: string): number {
-  const v = flags[key];
-  const x = Number(v);
-  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${flag}: expected a number, got '${String(v)}'`);
-  return x;
-}
+const num = (flags: Record<string, unknown>, key: string, flag: string): number => parseNumberFlag(flags[key] ?? '', `--${flag}`) as number;
 
 export function register(program: Command): void {
   const cmd = program
@@ -29,10 +26,7 @@ export function register(program: Command): void {
     .requiredOption('-o, --out <dir>', 'output folder: cv-runs.tsv, cv-summary.tsv, cv-plot.svg/png, runs/, final/model.onnx')
     .option('--overwrite', 'discard the saved state of an earlier cross-validation in --out and start afresh')
     .option('--quiet', 'only the final summary');
-  for (const f of TRAIN_FLAGS) {
-    if (f.negate) cmd.option(`--no-${f.flag}`, f.help);
-    else cmd.option(`${f.short ? `-${f.short}, ` : ''}--${f.flag} ${f.variadic ? '<values...>' : f.kind === 'boolean' ? '' : '<value>'}`.trim(), f.help);
-  }
+  registerTrainFlags(cmd);
   cmd.addHelpText('after', `
 Example (the cryoSPARC seed example: learning rate 0.0001, 0.0002, 0.0003 with 2 folds):
   cryopick cross-validate --parameter learning-rate --initial 0.0001 --increment 0.0001 --num-values 3 --folds 2 \\
@@ -42,28 +36,20 @@ micrographs (no micrograph is in two folds). Ctrl+C once: stop the running train
 train the final model with the best value so far (Ctrl+C again stops that gracefully). Rerun to resume.`);
   cmd.action(async (flags: Record<string, unknown>) => {
     if (flags['micrographs'] === undefined || flags['picks'] === undefined) throw new UsageError('cross-validate needs --micrographs and --picks');
-    const params = flagsToParams(flags) as TrainParamsInput;
+    const params = (await trainFlagsToParams(flags)) as TrainParamsInput;
     const count = num(flags, flags['increments'] !== undefined ? 'increments' : 'numValues', flags['increments'] !== undefined ? 'increments' : 'num-values');
     const quiet = flags['quiet'] === true;
-    const cv = new AbortController();
-    const fin = new AbortController();
-    let presses = 0;
-    let finalPhase = false;
-    const onSigint = (): void => {
-      presses++;
-      if (presses >= 3 || (finalPhase && fin.signal.aborted)) process.exit(130);
-      if (!finalPhase) { process.stderr.write('\ninterrupt: stopping the running training; the final model is trained with the best value so far (Ctrl+C again to stop that too)\n'); cv.abort(); finalPhase = true; return; }
-      process.stderr.write('\ninterrupt: finishing the final training with the best epoch so far (Ctrl+C again to quit at once)\n');
-      fin.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const stop = installInterrupt([
+      'interrupt: stopping the running training; the final model is trained with the best value so far (Ctrl+C again to stop that too)',
+      'interrupt: finishing the final training with the best epoch so far (Ctrl+C again to quit at once)',
+    ]);
     const lock = acquireRunLock(String(flags['out']), 'cross-validate');
     try {
       const r = await crossValidate({
         params, parameter: camel(String(flags['parameter'])), folds: num(flags, 'folds', 'folds'), initial: num(flags, 'initial', 'initial'),
         increment: num(flags, 'increment', 'increment'), count, outDir: String(flags['out']), overwrite: flags['overwrite'] === true,
-        signal: cv.signal, finalSignal: fin.signal,
-        onMessage: (m) => { if (!quiet || m.startsWith('best') || m.startsWith('no ')) process.stderr.write(`${m}\n`); if (m.startsWith('best')) finalPhase = true; },
+        signal: stop.signal(0), finalSignal: stop.signal(1),
+        onMessage: (m) => { if (!quiet || m.startsWith('best') || m.startsWith('no ')) process.stderr.write(`${m}\n`); if (m.startsWith('best')) stop.advance(); },
         onRunEnd: (run, done, total) => {
           if (!quiet) process.stderr.write(`run ${done}/${total}: ${flags['parameter']} = ${String(Object.values(run.params)[0])}, fold ${(run.params['fold'] as number) + 1}: held-out AUPRC ${run.score?.toFixed(4) ?? run.status} (${run.seconds.toFixed(1)} s)\n`);
         },
@@ -73,7 +59,7 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
       out.write(`table: ${r.files.table}\nplot: ${r.files.plot}\n`);
       if (r.final) out.write(`final model: ${r.final.modelPath}\n`);
     } finally {
-      process.off('SIGINT', onSigint);
+      stop.dispose();
       lock.release();
     }
   });

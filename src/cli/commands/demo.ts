@@ -3,8 +3,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { runDemo } from '../../demo/run-demo.js';
-import { parseIntegerOption } from './_options.js';
-import { UsageError } from '../../errors.js';
+import { parseNumberFlag } from './_options.js';
+import { installInterrupt } from './_interrupt.js';
 import { withRunLock } from '../../io/run-lock.js';
 
 export function register(program: Command): void {
@@ -12,30 +12,28 @@ export function register(program: Command): void {
     .command('demo')
     .description('simulate a small dataset, train a picker from sparse picks, pick held-out micrographs, evaluate and write an HTML report')
     .option('-o, --out <dir>', 'output folder', 'demo-output')
-    .option('--seed <n>', 'random seed of the simulation and training', parseIntegerOption, 1)
-    .option('--epochs <n>', 'training epochs (default: the demo default)', parseIntegerOption)
-    .option('--threads <n>', 'threads for training and inference (default: all cores)', parseIntegerOption)
+    .option('--seed <n>', 'random seed of the simulation and training', '1')
+    .option('--epochs <n>', 'training epochs (default: the demo default)')
+    .option('--threads <n>', 'threads for training and inference (default: all cores)')
     .option('--no-overwrite', 'refuse to replace an existing output folder')
-    .action(async (opts: { out: string; seed: number; epochs?: number; threads?: number; overwrite: boolean }) => {
-      if (opts.epochs !== undefined && opts.epochs < 1) throw new UsageError(`--epochs: expected a positive integer, got ${opts.epochs}`);
-      if (opts.threads !== undefined && opts.threads < 1) throw new UsageError(`--threads: expected a positive integer, got ${opts.threads}`);
+    .action(async (flags: { out: string; seed: string; epochs?: string; threads?: string; overwrite: boolean }) => {
+      const positiveInteger = (v: number): boolean => Number.isInteger(v) && v >= 1;
+      const opts = {
+        out: flags.out, overwrite: flags.overwrite, seed: parseNumberFlag(flags.seed, '--seed', Number.isInteger, 'a whole number') as number,
+        epochs: parseNumberFlag(flags.epochs, '--epochs', positiveInteger, 'a positive integer'),
+        threads: parseNumberFlag(flags.threads, '--threads', positiveInteger, 'a positive integer'),
+      };
       await withRunLock(resolve(opts.out), 'demo', () => runDemoCommand(opts));
     });
 }
 
-async function runDemoCommand(opts: { out: string; seed: number; epochs?: number; threads?: number; overwrite: boolean }): Promise<void> {
-  const controller = new AbortController();
-  const onSigint = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after the current step (Ctrl+C again to quit at once)...\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+async function runDemoCommand(opts: { out: string; seed: number; epochs: number | undefined; threads: number | undefined; overwrite: boolean }): Promise<void> {
+  const stop = installInterrupt(['stopping after the current step (Ctrl+C again to quit at once)...']);
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
   let lastEpoch = -1;
   try {
     const s = await runDemo({
-      outDir: resolve(opts.out), seed: opts.seed, overwrite: opts.overwrite, signal: controller.signal,
+      outDir: resolve(opts.out), seed: opts.seed, overwrite: opts.overwrite, signal: stop.signal(0),
       ...(opts.epochs === undefined ? {} : { epochs: opts.epochs }),
       ...(opts.threads === undefined ? {} : { threads: opts.threads }),
       onStage: (t) => log(`• ${t}`),
@@ -64,6 +62,6 @@ async function runDemoCommand(opts: { out: string; seed: number; epochs?: number
       ].join('\n'),
     );
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
   }
 }

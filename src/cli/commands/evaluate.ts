@@ -2,17 +2,15 @@
 // precision, recall, F1, best F1, AP and mean IoU; optional JSON and PR-curve plot.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
-import type { MicrographPicks } from '../../io/coords.js';
+import { COORDINATE_FORMATS } from '../../io/coordinate-formats.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { MANIFEST_NAME, readManifest } from '../../pick/pick-run.js';
-import { readRunPicks } from '../../pick/detections.js';
 import { evaluatePicks, diameterFromReferences, type EvaluateOptions } from '../../eval/evaluate.js';
 import { evaluationToJson, formatEvaluation } from '../../eval/format.js';
 import { renderPrCurve, writePlot } from '../../report/plots.js';
 import { parseNumberFlag } from './_options.js';
+import { lengthInFrame, ORIGINAL_FRAME } from '../../io/coords.js';
+import { MATCH_RENAMED, applyRenamedFlags, addRenamedFlags } from './_renamed.js';
+import { parseFormatFlag, readPickFiles } from './_pick-files.js';
 
 interface EvaluateFlags {
   readonly pred: string[];
@@ -21,8 +19,8 @@ interface EvaluateFlags {
   readonly refFormat?: string;
   readonly predBinning?: string;
   readonly refBinning?: string;
-  readonly diameter?: string;
-  readonly radius?: string;
+  readonly diameterPx?: string;
+  readonly matchRadiusPx?: string;
   readonly iou?: string;
   readonly match: string;
   readonly threshold?: string;
@@ -34,28 +32,8 @@ interface EvaluateFlags {
   readonly overwrite?: boolean;
 }
 
-function parseFormat(name: string | undefined, flag: string): CoordinateFormat | undefined {
-  if (name === undefined) return undefined;
-  if (!(COORDINATE_FORMATS as readonly string[]).includes(name)) throw new UsageError(`${flag}: unknown format '${name}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
-  return name as CoordinateFormat;
-}
-
-async function readAll(paths: readonly string[], format: CoordinateFormat | undefined, binning: number): Promise<MicrographPicks[]> {
-  const out: MicrographPicks[] = [];
-  for (const path of paths) {
-    if (existsSync(join(path, MANIFEST_NAME))) {
-      // a `cryopick pick` output folder: every stored detection, in original pixels
-      out.push(...(await readRunPicks(path, (await readManifest(path)).micrographs)));
-      continue;
-    }
-    const opts = { frame: { binning, yFlipped: false }, ...(format === undefined ? {} : { format }) };
-    out.push(...(await readCoordinates(path, opts)));
-  }
-  return out;
-}
-
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('evaluate')
     .description('Compare predicted picks with reference picks: precision, recall, F1, best F1, AP (step-wise area under the PR curve, as scikit-learn average_precision_score), mean IoU, PR curve')
     .requiredOption('--pred <paths...>', 'predicted coordinate files or folders (any format cryopick reads), or a `cryopick pick` output folder')
@@ -64,8 +42,8 @@ export function register(program: Command): void {
     .option('--ref-format <format>', 'format of --ref (default: from the extension)')
     .option('--pred-binning <n>', 'the predictions are in pixels of an n× downsampled micrograph', '1')
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
-    .option('--diameter <px>', 'particle diameter in original pixels (default: from the reference files)')
-    .option('--radius <px>', 'match centres within this distance in original pixels (default 0.25 × diameter)')
+    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: from the reference files)')
+    .option('--match-radius-px <px>', 'match centres within this distance in original pixels (default 0.25 × diameter)')
     .option('--iou <t>', 'match by box IoU >= t instead (boxes of side = diameter; crYOLO uses 0.6)')
     .option('--match <method>', 'hungarian (most matches, optimal) or greedy (by descending score)', 'hungarian')
     .option('--threshold <score>', 'score threshold for precision/recall/F1 (default: all predictions)')
@@ -76,20 +54,21 @@ export function register(program: Command): void {
     .option('--common', 'only micrographs present in both sets (default: every micrograph with references; missing predictions count as misses)')
     .option('--overwrite', 'replace existing --json / --plot files')
     .action(async (flags: EvaluateFlags) => {
-      if (flags.radius !== undefined && flags.iou !== undefined) throw new UsageError('--radius and --iou are alternatives; give one');
+      applyRenamedFlags(flags as unknown as Record<string, unknown>, MATCH_RENAMED);
+      if (flags.matchRadiusPx !== undefined && flags.iou !== undefined) throw new UsageError('--match-radius-px and --iou are alternatives; give one');
       if (flags.match !== 'hungarian' && flags.match !== 'greedy') throw new UsageError(`--match: expected hungarian or greedy, got '${flags.match}'`);
       const positive = (v: number): boolean => v > 0;
       const predBinning = parseNumberFlag(flags.predBinning, '--pred-binning', positive, 'a positive number') as number;
       const refBinning = parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
-      const radiusPx = parseNumberFlag(flags.radius, '--radius', positive, 'a positive number');
+      const radiusPx = parseNumberFlag(flags.matchRadiusPx, '--match-radius-px', positive, 'a positive number');
       const minIou = parseNumberFlag(flags.iou, '--iou', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
       const threshold = parseNumberFlag(flags.threshold, '--threshold');
       const height = parseNumberFlag(flags.imageHeight, '--image-height', positive, 'a positive number');
-      let diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
-      const predictions = await readAll(flags.pred, parseFormat(flags.predFormat, '--pred-format'), predBinning);
-      const references = await readAll(flags.ref, parseFormat(flags.refFormat, '--ref-format'), refBinning);
+      let diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
+      const predictions = await readPickFiles(flags.pred, parseFormatFlag(flags.predFormat, '--pred-format'), predBinning);
+      const references = await readPickFiles(flags.ref, parseFormatFlag(flags.refFormat, '--ref-format'), refBinning);
       diameterPx ??= diameterFromReferences(references);
-      if (diameterPx === undefined) throw new UsageError('--diameter is needed: the reference files do not record particle diameters');
+      if (diameterPx === undefined) throw new UsageError('--diameter-px is needed: the reference files do not record particle diameters');
       const options: EvaluateOptions = {
         diameterPx,
         method: flags.match,
@@ -98,7 +77,7 @@ export function register(program: Command): void {
         ...(radiusPx === undefined ? {} : { radiusPx }),
         ...(threshold === undefined ? {} : { threshold }),
       };
-      const refs = height === undefined ? references : references.map((r) => ({ ...r, height: r.height ?? height / r.frame.binning }));
+      const refs = height === undefined ? references : references.map((r) => ({ ...r, height: r.height ?? lengthInFrame(height, ORIGINAL_FRAME, r.frame) }));
       const report = evaluatePicks(predictions, refs, options);
       for (const w of report.warnings) process.stderr.write(`cryopick: warning: ${w}\n`);
       process.stdout.write(formatEvaluation(report, flags.perMicrograph ? { perMicrograph: true } : {}));
@@ -122,4 +101,5 @@ export function register(program: Command): void {
         process.stdout.write(`wrote ${written.svgPath} and ${written.pngPath}\n`);
       }
     });
+  addRenamedFlags(cmd, MATCH_RENAMED);
 }

@@ -8,11 +8,14 @@ import { FAILED_LIST_NAME, failedSummary, sha256File, writeFailedList } from '..
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadScoreModel } from '../../pick/score-model.js';
-import { listMicrographs } from '../../pick/inputs.js';
+import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, YOLO_DEFAULT_THRESHOLD, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
+import { installInterrupt } from './_interrupt.js';
+import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
+import { diameterPxFromA } from './_units.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
 import { acquireRunLock } from '../../io/run-lock.js';
@@ -27,9 +30,11 @@ interface PickFlags {
   readonly format: string;
   readonly threshold?: string;
   readonly floor: string;
-  readonly diameter?: string;
-  readonly minDistance?: string;
-  readonly border: string;
+  readonly diameterPx?: string;
+  readonly diameterA?: string;
+  readonly pixelSizeA?: string;
+  readonly minDistancePx?: string;
+  readonly borderPx?: string;
   readonly inference: string;
   readonly boxSize?: string;
   readonly workers: string;
@@ -54,17 +59,24 @@ function progressLine(p: PickProgress): string {
 }
 
 /** The arguments and options of `cryopick pick`, shared with `cryopick slurm pick`. */
+/** Old spellings of pick's sizes (one release). */
+export const PICK_RENAMED: readonly RenamedFlag[] = [
+  { old: 'diameter', now: 'diameter-px' }, { old: 'min-distance', now: 'min-distance-px' }, { old: 'border', now: 'border-px' },
+];
+
 export function addPickOptions(command: Command): Command {
-  return command
+  command
     .argument('[micrographs...]', 'micrograph files or folders (.mrc, .tif, .png, ...)')
     .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
     .requiredOption('-o, --out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
     .option('--threshold <score>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided}); yolo models: confidence in [0, 1] (default ${YOLO_DEFAULT_THRESHOLD})`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
-    .option('--diameter <px>', 'particle diameter in original pixels (default: recorded in the model)')
-    .option('--min-distance <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
-    .option('--border <px>', 'drop picks whose centre is closer than this to the micrograph edge (original pixels)', '0')
+    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: recorded in the model)')
+    .option('--diameter-a <A>', 'particle diameter in Å instead (converted with --pixel-size-a or the micrographs\' MRC header)')
+    .option('--pixel-size-a <A>', 'pixel size of the micrographs in Å (default: from their MRC header), for --diameter-a')
+    .option('--min-distance-px <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
+    .option('--border-px <px>', 'drop picks whose centre is closer than this to the micrograph edge, in original pixels (default 0)')
     .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
     .option('--tta <mode>', 'test-time augmentation: none, flips (average the scores of 4 flipped copies) or dihedral (8 flips and rotations); costs that many passes', 'none')
     .option('--smooth <fraction>', `before finding peaks, average each score over a Gaussian of σ = this × the particle diameter (0 = off; ${SMOOTHING_OPTION} was the best σ where it helped)`, String(DEFAULT_SMOOTHING))
@@ -83,6 +95,8 @@ export function addPickOptions(command: Command): Command {
     .option('--threads <n>', 'inference threads (default: all cores)')
     .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): keep only detections it assigns to --keep')
     .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); other detections (junk, carbon, aggregates) are dropped');
+  addRenamedFlags(command, PICK_RENAMED);
+  return command;
 }
 
 export function register(program: Command): void {
@@ -90,6 +104,7 @@ export function register(program: Command): void {
     .command('pick')
     .description('Pick particles in micrographs with a trained model (resumable; all formats, always with scores)'))
     .action(async (inputs: string[], flags: PickFlags) => {
+      applyRenamedFlags(flags as unknown as Record<string, unknown>, PICK_RENAMED);
       const { formats, unknown } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
       if (flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
@@ -100,7 +115,7 @@ export function register(program: Command): void {
       const minSizePx = parseNumberFlag(flags.minSize, '--min-size', positive, 'a positive number');
       const maxSizePx = parseNumberFlag(flags.maxSize, '--max-size', positive, 'a positive number');
       if (minSizePx !== undefined && maxSizePx !== undefined && minSizePx > maxSizePx) throw new UsageError(`--min-size (${minSizePx}) must not be above --max-size (${maxSizePx})`);
-      const borderPx = parseNumberFlag(flags.border, '--border', (v) => v >= 0, 'a number >= 0') as number;
+      const borderPx = parseNumberFlag(flags.borderPx, '--border-px', (v) => v >= 0, 'a number >= 0') ?? 0;
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
       if (inputs.length === 0 && flags.watch === undefined) throw new UsageError('give the micrograph files or folders to pick (or --watch DIR)');
@@ -125,9 +140,10 @@ export function register(program: Command): void {
         const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference as 'dense' | 'strided', smoothing > 0, model.family ?? 'topaz');
         const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
         if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
-        const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number') ?? model.particleDiameterPx;
-        if (diameterPx === undefined) throw new UsageError('--diameter is needed: the model does not record the particle diameter');
-        const minDistancePx = parseNumberFlag(flags.minDistance, '--min-distance', positive, 'a positive number') ?? 0.5 * diameterPx;
+        const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number')
+          ?? (await diameterPxFromA(flags as unknown as Record<string, unknown>, { px: 'diameter-px', a: 'diameter-a' }, () => files)) ?? model.particleDiameterPx;
+        if (diameterPx === undefined) throw new UsageError('--diameter-px (or --diameter-a) is needed: the model does not record the particle diameter');
+        const minDistancePx = parseNumberFlag(flags.minDistancePx, '--min-distance-px', positive, 'a positive number') ?? 0.5 * diameterPx;
         if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
         const crops = flags.classifier !== undefined ? await createPickFilter(flags.classifier, flags.keep as string, threads ?? 0) : undefined;
         if (flags.watch !== undefined) {
@@ -138,13 +154,7 @@ export function register(program: Command): void {
           }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold, formats, boxSizePx: boxSizePx ?? diameterPx });
           return;
         }
-        const controller = new AbortController();
-        const onSigint = (): void => {
-          if (controller.signal.aborted) process.exit(130);
-          process.stderr.write('\ninterrupt: finishing the micrographs in flight, then stopping; the run stays resumable (Ctrl+C again to quit at once)\n');
-          controller.abort();
-        };
-        process.on('SIGINT', onSigint);
+        const stop = installInterrupt(['interrupt: finishing the micrographs in flight, then stopping; the run stays resumable (Ctrl+C again to quit at once)']);
         const modelSha256 = await sha256File(flags.model);
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: 'pick [{bar}] {value}/{total} | {rate} micrographs/s | ETA {eta_formatted} | {detections} detections', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -157,7 +167,7 @@ export function register(program: Command): void {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: controller.signal, resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
@@ -169,7 +179,7 @@ export function register(program: Command): void {
           });
         } finally {
           bar?.stop();
-          process.removeListener('SIGINT', onSigint);
+          stop.dispose();
         }
         if (result.interrupted) {
           throw new InterruptedError(`interrupted after ${result.picked + result.skipped} of ${result.micrographs.length} micrographs; the run is resumable: rerun the same command with --resume to finish`);

@@ -2,49 +2,29 @@
 // and optionally invert micrographs in parallel, writing MRCs with the new pixel size, through a
 // cache; also writes DIR/preprocess-params.json so training can reuse exactly these settings.
 import type { Command } from 'commander';
+import { parseNumberFlag } from './_options.js';
 import cliProgress from 'cli-progress';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { ConfigError, FormatError, UsageError } from '../../errors.js';
-import { micrographKind } from '../../io/micrograph.js';
+import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { parsePreprocessParams } from '../../image/preprocess-params.js';
 import type { PreprocessParams } from '../../image/preprocess-params.js';
-import { preprocessFiles } from '../../image/preprocess-files.js';
+import { preprocessFiles } from '../../preprocess/preprocess-files.js';
+import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
 import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard, shardPositions } from '../../pick/shard.js';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-function num(flags: Flags, key: string, flag: string, check: (v: number) => boolean, expected: string): number | undefined {
-  const text = flags[key];
-  if (text === undefined || typeof text === 'boolean') return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${expected}, got '${text}'`);
-  return v;
-}
-
 const positive = (v: number) => v > 0;
 
-/** Expands folders into the micrograph files they contain (sorted); files are kept as given. */
-function expandInputs(inputs: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const input of inputs) {
-    if (!existsSync(input)) throw new UsageError(`input ${input} does not exist`);
-    if (statSync(input).isDirectory()) {
-      const files = readdirSync(input).filter((f) => micrographKind(f) !== undefined).sort().map((f) => join(input, f));
-      if (files.length === 0) throw new UsageError(`folder ${input} holds no micrographs (.mrc, .tif, .png, .jpg ...)`);
-      out.push(...files);
-    } else out.push(input);
-  }
-  return out;
-}
-
 function filterFrom(flags: Flags, which: 'lowpass' | 'highpass'): Record<string, unknown> | undefined {
-  const res = num(flags, `${which}Resolution`, `--${which}-resolution`, positive, 'a resolution in Å');
-  const nyq = num(flags, `${which}Nyquist`, `--${which}-nyquist`, (v) => v > 0 && v <= 1, 'a fraction of Nyquist in (0, 1]');
+  const res = parseNumberFlag(flags[`${which}Resolution`], `--${which}-resolution`, positive, 'a resolution in Å');
+  const nyq = parseNumberFlag(flags[`${which}Nyquist`], `--${which}-nyquist`, (v) => v > 0 && v <= 1, 'a fraction of Nyquist in (0, 1]');
   const shape = flags[which];
   if (res !== undefined && nyq !== undefined) throw new UsageError(`give --${which}-resolution or --${which}-nyquist, not both`);
   if (res === undefined && nyq === undefined) {
@@ -54,32 +34,32 @@ function filterFrom(flags: Flags, which: 'lowpass' | 'highpass'): Record<string,
   const kind = shape ?? 'butterworth';
   if (kind !== 'gaussian' && kind !== 'butterworth') throw new UsageError(`--${which}: expected gaussian or butterworth, got '${String(kind)}'`);
   const cutoff = res !== undefined ? { resolutionA: res } : { fractionNyquist: nyq };
-  const order = num(flags, 'order', '--order', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+  const order = parseNumberFlag(flags['order'], '--order', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
   return kind === 'gaussian' ? { kind, cutoff } : { kind, cutoff, ...(order === undefined ? {} : { order }) };
 }
 
 function downsampleFrom(flags: Flags): Record<string, unknown> | undefined {
-  const scale = num(flags, 'scale', '--scale', (v) => v >= 1, 'a factor >= 1');
-  const pixelSize = num(flags, 'pixelSize', '--pixel-size', positive, 'a pixel size in Å');
+  const scale = parseNumberFlag(flags['downsample'], '--downsample', (v) => v >= 1, 'a factor >= 1');
+  const pixelSize = parseNumberFlag(flags['pixelSize'], '--pixel-size', positive, 'a pixel size in Å');
   const method = flags['bin'] === true ? 'bin' : 'fourier';
-  if (scale !== undefined && pixelSize !== undefined) throw new UsageError('give --scale or --pixel-size, not both');
+  if (scale !== undefined && pixelSize !== undefined) throw new UsageError('give --downsample or --pixel-size, not both');
   if (scale !== undefined) return { kind: 'factor', factor: scale, method };
   if (pixelSize !== undefined) return { kind: 'pixelSize', pixelSizeA: pixelSize, method };
-  if (flags['bin'] === true) throw new UsageError('--bin needs --scale or --pixel-size');
+  if (flags['bin'] === true) throw new UsageError('--bin needs --downsample or --pixel-size');
   return undefined;
 }
 
 function normalizeFrom(flags: Flags, base: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const kind = (flags['normalize'] as string | undefined) ?? (base?.['kind'] as string | undefined);
   const gmmFlags: Array<[string, string, unknown]> = [
-    ['sample', '--sample', num(flags, 'sample', '--sample', (v) => v >= 1, 'a factor >= 1')],
-    ['iterations', '--niters', num(flags, 'niters', '--niters', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
-    ['tolerance', '--tolerance', num(flags, 'tolerance', '--tolerance', (v) => v >= 0, 'a number >= 0')],
-    ['priorAlpha', '--alpha', num(flags, 'alpha', '--alpha', (v) => v >= 1, 'a number >= 1')],
-    ['priorBeta', '--beta', num(flags, 'beta', '--beta', (v) => v >= 1, 'a number >= 1')],
-    ['seed', '--seed', num(flags, 'seed', '--seed', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
+    ['sample', '--pixel-sampling', parseNumberFlag(flags['pixelSampling'], '--pixel-sampling', (v) => v >= 1, 'a factor >= 1')],
+    ['iterations', '--norm-iters', parseNumberFlag(flags['normIters'], '--norm-iters', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
+    ['tolerance', '--tolerance', parseNumberFlag(flags['tolerance'], '--tolerance', (v) => v >= 0, 'a number >= 0')],
+    ['priorAlpha', '--alpha', parseNumberFlag(flags['alpha'], '--alpha', (v) => v >= 1, 'a number >= 1')],
+    ['priorBeta', '--beta', parseNumberFlag(flags['beta'], '--beta', (v) => v >= 1, 'a number >= 1')],
+    ['seed', '--seed', parseNumberFlag(flags['seed'], '--seed', (v) => Number.isInteger(v) && v >= 0, 'a whole number')],
     ['initialWeights', '--init-weights', flags['initWeights'] === undefined ? undefined
-      : String(flags['initWeights']).split(',').map((t) => num({ t }, 't', '--init-weights', (v) => v > 0 && v <= 1, 'weights in (0, 1]'))],
+      : String(flags['initWeights']).split(',').map((t) => parseNumberFlag(t, '--init-weights', (v) => v > 0 && v <= 1, 'weights in (0, 1]'))],
     ['seedFrom', '--topaz-seeding', flags['topazSeeding'] === true ? 'bright' : undefined],
   ];
   const given = gmmFlags.filter(([, , v]) => v !== undefined);
@@ -128,14 +108,19 @@ async function writeParamsFile(path: string, params: PreprocessParams, overwrite
   await writeFileAtomic(path, text, { overwrite: true });
 }
 
+/** One name per setting across commands: preprocess says what train says (old spellings for one release). */
+const PREPROCESS_RENAMED: readonly RenamedFlag[] = [
+  { old: 'scale', now: 'downsample' }, { old: 'sample', now: 'pixel-sampling' }, { old: 'niters', now: 'norm-iters' },
+];
+
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('preprocess')
     .description('Downsample, filter and normalise micrographs (Topaz-style GMM by default) into MRC files')
     .argument('<inputs...>', 'micrograph files (.mrc, .tif, .png, ...) or folders of them')
     .requiredOption('-o, --out <dir>', 'output folder (one .mrc per input, plus preprocess-params.json)')
     .option('--params <file>', 'preprocessing parameters as JSON (e.g. a previous preprocess-params.json); flags override')
-    .option('-s, --scale <factor>', 'downsample by this factor (Fourier crop; real factors allowed)')
+    .option('-s, --downsample <factor>', 'downsample by this factor (Fourier crop; real factors allowed; as train --downsample)')
     .option('--pixel-size <A>', 'downsample to this pixel size in Å/px (micrographs already coarser are kept)')
     .option('--bin', 'block-average binning (integer factor) instead of Fourier cropping')
     .option('--lowpass <shape>', 'lowpass shape: gaussian or butterworth (default butterworth)')
@@ -146,8 +131,8 @@ export function register(program: Command): void {
     .option('--highpass-nyquist <fraction>', 'highpass cut-off as a fraction of Nyquist')
     .option('--order <n>', 'Butterworth order (default 4)')
     .option('--normalize <method>', 'gmm (Topaz, default), standardize or none')
-    .option('--sample <n>', 'GMM pixel sampling factor: fit on 1/n of the pixels (default 10)')
-    .option('--niters <n>', 'GMM maximum EM iterations per restart (default 100)')
+    .option('--pixel-sampling <n>', 'GMM pixel sampling factor: fit on 1/n of the pixels (default 10; as train --pixel-sampling)')
+    .option('--norm-iters <n>', 'GMM maximum EM iterations per restart (default 100; as train --norm-iters)')
     .option('--tolerance <t>', 'GMM convergence tolerance on the log posterior (default 1e-3)')
     .option('--alpha <a>', 'GMM Beta prior alpha on the background weight (default 900)')
     .option('--beta <b>', 'GMM Beta prior beta (default 1)')
@@ -163,12 +148,13 @@ export function register(program: Command): void {
     .option('--shard <K/N>', 'preprocess only shard K of N (by a hash of the micrograph name, as pick --shard); all shards may write into the same --out')
     .option('-q, --quiet', 'no progress bar or summary')
     .action(async (inputs: string[], flags: Flags) => {
+      applyRenamedFlags(flags as Record<string, unknown>, PREPROCESS_RENAMED);
       const params = await paramsFromFlags(flags);
-      const threads = num(flags, 'threads', '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
+      const threads = parseNumberFlag(flags['threads'], '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
       const cacheKey = flags['cacheKey'];
       if (cacheKey !== undefined && cacheKey !== 'content' && cacheKey !== 'stat') throw new UsageError(`--cache-key: expected content or stat, got '${String(cacheKey)}'`);
       const shard = typeof flags['shard'] === 'string' ? parseShard(flags['shard']) : undefined;
-      const all = expandInputs(inputs);
+      const all = listMicrographs(inputs);
       const files = shard === undefined ? all : shardPositions(all, shard).map((i) => all[i] as string);
       const outDir = String(flags['out']);
       const overwrite = flags['overwrite'] === true;
@@ -203,4 +189,5 @@ export function register(program: Command): void {
         process.stdout.write(`preprocessed ${results.length} micrograph(s)${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of ${all.length})`} into ${outDir}${fromCache > 0 ? ` (${fromCache} from cache)` : ''}${size}\n`);
       }
     });
+  addRenamedFlags(cmd, PREPROCESS_RENAMED);
 }

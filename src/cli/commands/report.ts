@@ -3,14 +3,16 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, UserError } from '../../errors.js';
-import { COORDINATE_FORMATS, readCoordinates, type CoordinateFormat } from '../../io/coordinate-formats.js';
+import { UserError } from '../../errors.js';
+import { COORDINATE_FORMATS } from '../../io/coordinate-formats.js';
 import type { MicrographPicks } from '../../io/coords.js';
 import { MANIFEST_NAME } from '../../pick/pick-run.js';
 import { buildPickReport } from '../../report/pick-report.js';
 import { buildTrainReport } from '../../report/train-report.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { parseNumberFlag } from './_options.js';
+import { applyRenamedFlags, addRenamedFlags } from './_renamed.js';
+import { parseFormatFlag, readPickFiles } from './_pick-files.js';
 
 interface ReportFlags {
   readonly out: string;
@@ -18,13 +20,13 @@ interface ReportFlags {
   readonly ref?: string[];
   readonly refFormat?: string;
   readonly refBinning: string;
-  readonly diameter?: string;
+  readonly diameterPx?: string;
   readonly previews: string;
   readonly overwrite?: boolean;
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('report')
     .description('Write a single-file HTML report (plots and micrograph previews embedded) of a pick or training run')
     .argument('<dir>', 'output folder of `cryopick pick` or `cryopick train`')
@@ -33,23 +35,18 @@ export function register(program: Command): void {
     .option('--ref <paths...>', 'pick runs: reference picks to evaluate against (any coordinate format)')
     .option('--ref-format <format>', `format of --ref: ${COORDINATE_FORMATS.join(', ')}`)
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
-    .option('--diameter <px>', 'particle diameter in original pixels (default: the run\'s)')
+    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: the run\'s)')
     .option('--previews <n>', 'pick runs: number of micrographs in the gallery (all = every one, in pages)', 'all')
     .option('--overwrite', 'replace an existing report')
     .action(async (dir: string, flags: ReportFlags) => {
+      applyRenamedFlags(flags as unknown as Record<string, unknown>, [{ old: 'diameter', now: 'diameter-px' }]);
       const positive = (v: number): boolean => v > 0;
       let report;
       if (existsSync(join(dir, MANIFEST_NAME))) {
-        if (flags.refFormat !== undefined && !(COORDINATE_FORMATS as readonly string[]).includes(flags.refFormat)) {
-          throw new UsageError(`--ref-format: unknown format '${flags.refFormat}' (choose from ${COORDINATE_FORMATS.join(', ')})`);
-        }
+        const format = parseFormatFlag(flags.refFormat, '--ref-format');
         const binning = parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
-        let references: MicrographPicks[] | undefined;
-        for (const p of flags.ref ?? []) {
-          references ??= [];
-          references.push(...(await readCoordinates(p, { frame: { binning, yFlipped: false }, ...(flags.refFormat === undefined ? {} : { format: flags.refFormat as CoordinateFormat }) })));
-        }
-        const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
+        const references: MicrographPicks[] | undefined = flags.ref === undefined || flags.ref.length === 0 ? undefined : await readPickFiles(flags.ref, format, binning);
+        const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
         report = await buildPickReport(dir, {
           ...(flags.threshold === undefined ? {} : { threshold: parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number') as number }),
           ...(flags.previews === 'all' ? {} : { previews: parseNumberFlag(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0 or all') as number }),
@@ -65,4 +62,5 @@ export function register(program: Command): void {
       await writeHtmlReport(flags.out, { ...report, subtitle: `${report.subtitle ?? dir} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` }, { overwrite: flags.overwrite ?? false });
       process.stdout.write(`wrote ${flags.out}\n`);
     });
+  addRenamedFlags(cmd, [{ old: 'diameter', now: 'diameter-px' }]);
 }

@@ -1,21 +1,15 @@
 // `cryopick simulate --out DIR [--preset quick|realistic] [...]`: synthetic micrographs with exact
 // ground truth and sparse user picks (see src/sim/README.md for the model and the output layout).
 import type { Command } from 'commander';
+import { parseNumberFlag } from './_options.js';
 import { UsageError } from '../../errors.js';
 import { COORDINATE_FORMATS, type CoordinateFormat } from '../../io/coordinate-formats.js';
 import { simulateDataset } from '../../sim/dataset.js';
 import { BUILTIN_MODELS } from '../../sim/molecule.js';
 import { PRESETS, PRESET_NAMES, type PresetName, type SimulationParams } from '../../sim/params.js';
+import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
 
 type Flags = Readonly<Record<string, string | boolean | undefined>>;
-
-function num(flags: Flags, key: string, flag: string, check: (v: number) => boolean = () => true, what = 'a number'): number | undefined {
-  const text = flags[key];
-  if (text === undefined || typeof text === 'boolean') return undefined;
-  const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`${flag}: expected ${what}, got '${text}'`);
-  return v;
-}
 
 function parseSize(text: string): { width: number; height: number } {
   const m = /^(\d+)(?:[x×,](\d+))?$/i.exec(text.trim());
@@ -60,8 +54,8 @@ export function paramsFromFlags(flags: Flags): { preset: PresetName; count: numb
   const set = <K extends keyof SimulationParams>(key: K, v: SimulationParams[K] | undefined): void => {
     if (v !== undefined) p[key] = v;
   };
-  set('pixelSizeA', num(flags, 'pixelSize', '--pixel-size', pos, 'a positive number of Å'));
-  set('particleDiameterA', num(flags, 'particleDiameter', '--particle-diameter', pos, 'a positive number of Å'));
+  set('pixelSizeA', parseNumberFlag(flags['pixelSizeA'], '--pixel-size-a', pos, 'a positive number of Å'));
+  set('particleDiameterA', parseNumberFlag(flags['particleDiameterA'], '--particle-diameter-a', pos, 'a positive number of Å'));
   if (typeof flags['models'] === 'string') {
     const { models, weights } = parseModels(flags['models']);
     p.models = models;
@@ -78,31 +72,34 @@ export function paramsFromFlags(flags: Flags): { preset: PresetName; count: numb
       if (flags['particleDiameter'] === undefined) p.particleDiameterA = null;
     }
   }
-  set('particlesPerMicrograph', num(flags, 'particlesPerMicrograph', '--particles-per-micrograph', nonneg, 'a number >= 0'));
-  set('snr', num(flags, 'snr', '--snr', pos, 'a positive number'));
+  set('particlesPerMicrograph', parseNumberFlag(flags['particlesPerMicrograph'], '--particles-per-micrograph', nonneg, 'a number >= 0'));
+  set('snr', parseNumberFlag(flags['snr'], '--snr', pos, 'a positive number'));
   const um = (v: number | undefined): number | undefined => (v === undefined ? undefined : v * 1e4);
-  set('defocusMinA', um(num(flags, 'defocusMin', '--defocus-min', nonneg, 'micrometres >= 0')));
-  set('defocusMaxA', um(num(flags, 'defocusMax', '--defocus-max', nonneg, 'micrometres >= 0')));
-  set('astigmatismMaxA', num(flags, 'astigmatism', '--astigmatism', nonneg, 'Å >= 0'));
-  set('bFactorMinA2', num(flags, 'bFactorMin', '--b-factor-min', nonneg, 'Å² >= 0'));
-  set('bFactorMaxA2', num(flags, 'bFactorMax', '--b-factor-max', nonneg, 'Å² >= 0'));
-  set('voltageKv', num(flags, 'voltage', '--voltage', pos, 'kV > 0'));
-  set('sphericalAberrationMm', num(flags, 'cs', '--cs', nonneg, 'mm >= 0'));
-  set('amplitudeContrast', num(flags, 'amplitudeContrast', '--amplitude-contrast', (v) => v >= 0 && v < 1, 'a fraction in [0, 1)'));
-  set('doseEPerA2', num(flags, 'dose', '--dose', pos, 'e/Å² > 0'));
-  set('structuralNoiseFraction', num(flags, 'structuralNoise', '--structural-noise', frac, 'a fraction in [0, 1]'));
-  set('iceGradient', num(flags, 'iceGradient', '--ice-gradient', frac, 'a fraction in [0, 1]'));
-  set('iceCrystalsPerMicrograph', num(flags, 'iceCrystals', '--ice-crystals', nonneg, 'a mean count >= 0'));
-  set('carbonProbability', num(flags, 'carbon', '--carbon', frac, 'a probability in [0, 1]'));
-  set('junkPerMicrograph', num(flags, 'junk', '--junk', nonneg, 'a mean count >= 0'));
-  set('aggregateFraction', num(flags, 'aggregates', '--aggregates', frac, 'a fraction in [0, 1]'));
-  set('labelFraction', num(flags, 'labelFraction', '--label-fraction', frac, 'a fraction in [0, 1]'));
-  const count = num(flags, 'count', '--count', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') ?? preset.count;
+  set('defocusMinA', um(parseNumberFlag(flags['defocusMin'], '--defocus-min', nonneg, 'micrometres >= 0')));
+  set('defocusMaxA', um(parseNumberFlag(flags['defocusMax'], '--defocus-max', nonneg, 'micrometres >= 0')));
+  set('astigmatismMaxA', parseNumberFlag(flags['astigmatism'], '--astigmatism', nonneg, 'Å >= 0'));
+  set('bFactorMinA2', parseNumberFlag(flags['bFactorMin'], '--b-factor-min', nonneg, 'Å² >= 0'));
+  set('bFactorMaxA2', parseNumberFlag(flags['bFactorMax'], '--b-factor-max', nonneg, 'Å² >= 0'));
+  set('voltageKv', parseNumberFlag(flags['voltage'], '--voltage', pos, 'kV > 0'));
+  set('sphericalAberrationMm', parseNumberFlag(flags['cs'], '--cs', nonneg, 'mm >= 0'));
+  set('amplitudeContrast', parseNumberFlag(flags['amplitudeContrast'], '--amplitude-contrast', (v) => v >= 0 && v < 1, 'a fraction in [0, 1)'));
+  set('doseEPerA2', parseNumberFlag(flags['dose'], '--dose', pos, 'e/Å² > 0'));
+  set('structuralNoiseFraction', parseNumberFlag(flags['structuralNoise'], '--structural-noise', frac, 'a fraction in [0, 1]'));
+  set('iceGradient', parseNumberFlag(flags['iceGradient'], '--ice-gradient', frac, 'a fraction in [0, 1]'));
+  set('iceCrystalsPerMicrograph', parseNumberFlag(flags['iceCrystals'], '--ice-crystals', nonneg, 'a mean count >= 0'));
+  set('carbonProbability', parseNumberFlag(flags['carbon'], '--carbon', frac, 'a probability in [0, 1]'));
+  set('junkPerMicrograph', parseNumberFlag(flags['junk'], '--junk', nonneg, 'a mean count >= 0'));
+  set('aggregateFraction', parseNumberFlag(flags['aggregates'], '--aggregates', frac, 'a fraction in [0, 1]'));
+  set('labelFraction', parseNumberFlag(flags['labelFraction'], '--label-fraction', frac, 'a fraction in [0, 1]'));
+  const count = parseNumberFlag(flags['count'], '--count', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') ?? preset.count;
   return { preset: presetName as PresetName, count, params: p };
 }
 
+/** Sizes say their unit (Å); old spellings for one release. */
+const SIMULATE_RENAMED: readonly RenamedFlag[] = [{ old: 'pixel-size', now: 'pixel-size-a' }, { old: 'particle-diameter', now: 'particle-diameter-a' }];
+
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('simulate')
     .description('Simulate cryo-EM micrographs with exact ground truth and sparse user picks (MRC + STAR + manifest.json)')
     .requiredOption('-o, --out <dir>', 'output folder: micrographs/, truth/, picks/, micrographs.star, manifest.json')
@@ -110,8 +107,8 @@ export function register(program: Command): void {
     .option('--count <n>', 'number of micrographs (default: the preset\'s)')
     .option('--seed <n>', 'random seed; the same seed gives identical files', '1')
     .option('--size <WxH>', 'micrograph size in pixels (N or WxH)')
-    .option('--pixel-size <A>', 'pixel size in Å')
-    .option('--particle-diameter <A>', 'diameter of the largest model in Å (others keep their relative size)')
+    .option('--pixel-size-a <A>', 'pixel size in Å')
+    .option('--particle-diameter-a <A>', 'diameter of the largest model in Å (others keep their relative size)')
     .option('--models <list>', `comma list of models, each name[:weight]: ${Object.keys(BUILTIN_MODELS).join(', ')}`)
     .option('--pdb <file>', 'also (or, without --models, only) simulate the ATOM/HETATM records of this PDB file')
     .option('--particles-per-micrograph <n>', 'mean number of particles placed per micrograph (before exclusions)')
@@ -137,8 +134,9 @@ export function register(program: Command): void {
     .option('--overwrite', 'replace existing output files')
     .option('--quiet', 'print only the summary')
     .action(async (flags: Flags) => {
+      applyRenamedFlags(flags as Record<string, unknown>, SIMULATE_RENAMED);
       const { preset, count, params } = paramsFromFlags(flags);
-      const seed = num(flags, 'seed', '--seed', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0') ?? 1;
+      const seed = parseNumberFlag(flags['seed'], '--seed', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0') ?? 1;
       const out = String(flags['out']);
       const started = Date.now();
       const manifest = await simulateDataset({
@@ -163,4 +161,5 @@ export function register(program: Command): void {
           `measured SNR ${Math.min(...snrs).toFixed(3)}–${Math.max(...snrs).toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(1)} s; manifest ${out}/manifest.json\n`,
       );
     });
+  addRenamedFlags(cmd, SIMULATE_RENAMED);
 }

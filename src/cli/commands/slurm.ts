@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { listMicrographs } from '../../pick/inputs.js';
+import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { parseOutputFormats, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { DEFAULT_SLURM_TEMPLATE, SLURM_PLACEHOLDERS } from '../../cluster/slurm-template.js';
 import { planSlurmPick } from '../../cluster/slurm-plan.js';

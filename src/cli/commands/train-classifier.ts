@@ -3,7 +3,7 @@
 // training, and the best epoch is still restored, tested and saved; a further Ctrl+C quits.
 import type { Command } from 'commander';
 import { runClassifierPipeline } from '../../classifier/pipeline.js';
-import { installStagedInterrupt } from './_staged-interrupt.js';
+import { installInterrupt, SEARCH_THEN_TRAIN } from './_interrupt.js';
 
 export function register(program: Command): void {
   program
@@ -16,11 +16,11 @@ parameters are unchanged), tuner_models/ (search state: overwrite false resumes)
 events: tensorboard --logdir <output_dir>/experiments) and best_model/<model_type>_<time>/ (classifier.onnx,
 confusion matrices as TSV/SVG/PNG, summary.json, report.html).`)
     .action(async (opts: { config: string }) => {
-      const stop = installStagedInterrupt();
+      const stop = installInterrupt(SEARCH_THEN_TRAIN);
       try {
         const r = await runClassifierPipeline(opts.config, {
-          tuneSignal: stop.search, finalSignal: stop.final,
-          onStage: (s) => { if (s === 'final') stop.searchDone(); },
+          tuneSignal: stop.signal(0), finalSignal: stop.signal(1),
+          onStage: (s) => { if (s === 'final') stop.advance(); },
           log: (m) => process.stderr.write(`${m}\n`),
         });
         process.stdout.write(`model: ${r.modelPath}\ntest accuracy: ${r.testAccuracy.toFixed(4)}\nreport: ${r.folder}/report.html\n`);

@@ -8,8 +8,8 @@ import { UsageError } from '../../errors.js';
 import { trainPicker } from '../../train/trainer.js';
 import { runTrainPipeline } from '../../tune/pipeline.js';
 import type { TrainParamsInput } from '../../train/params.js';
-import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
-import { installStagedInterrupt } from './_staged-interrupt.js';
+import { registerTrainFlags, trainFlagsToParams } from './_train-flags.js';
+import { installInterrupt, SEARCH_THEN_TRAIN } from './_interrupt.js';
 
 
 export function register(program: Command): void {
@@ -21,10 +21,7 @@ export function register(program: Command): void {
     .option('--overwrite', 'replace an existing model in --out')
     .option('--resume', 'continue an interrupted training in --out from its last finished epoch (same parameters)')
     .option('--quiet', 'no progress bar');
-  for (const f of TRAIN_FLAGS) {
-    if (f.negate) cmd.option(`--no-${f.flag}`, f.help);
-    else cmd.option(`${f.short ? `-${f.short}, ` : ''}--${f.flag} ${f.variadic ? '<values...>' : f.kind === 'boolean' ? '' : '<value>'}`.trim(), f.help);
-  }
+  registerTrainFlags(cmd);
   cmd.addHelpText('after', `
 Notes:
   π (class prior) = A(r)·n·M / total pixels, with A(r) the true disk area of radius r (29 px for r = 3).
@@ -33,11 +30,11 @@ Notes:
   cmd.action(async (flags: Record<string, unknown>) => {
     if (typeof flags['config'] === 'string') {
       // search, then final training: each gets its own Ctrl+C stage
-      const staged = installStagedInterrupt();
+      const staged = installInterrupt(SEARCH_THEN_TRAIN);
       try {
         const res = await runTrainPipeline(flags['config'], {
-          signal: staged.search, finalSignal: staged.final, overwrite: flags['overwrite'] === true,
-          onStage: (stage) => { if (stage === 'final') staged.searchDone(); },
+          signal: staged.signal(0), finalSignal: staged.signal(1), overwrite: flags['overwrite'] === true,
+          onStage: (stage) => { if (stage === 'final') staged.advance(); },
           onMessage: (s: string) => process.stderr.write(`${s}\n`),
         });
         process.stdout.write(`run folder: ${res.runDir}\n`);
@@ -47,13 +44,13 @@ Notes:
       }
       return;
     }
-    const stop = installInterrupt();
+    const stop = installInterrupt(['interrupt: finishing the current step, then exporting the best model so far (Ctrl+C again to quit at once)']);
     let lock: RunLock | undefined;
     try {
       if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
         throw new UsageError('train needs --micrographs and --picks (or --config config.json)');
       }
-      const params = flagsToParams(flags) as TrainParamsInput;
+      const params = (await trainFlagsToParams(flags)) as TrainParamsInput;
       lock = acquireRunLock(String(flags['out']), 'train');
       const bar = flags['quiet'] || !process.stderr.isTTY ? undefined : new cliProgress.SingleBar({
         format: 'epoch {epoch}/{epochs} |{bar}| {value}/{total} steps | loss {loss} | {rate} steps/s | {phase}',
@@ -62,7 +59,7 @@ Notes:
       let started = false;
       let lastEpoch = 0;
       const result = await trainPicker(params, {
-        outDir: String(flags['out']), overwrite: flags['overwrite'] === true, resume: flags['resume'] === true, signal: stop.signal,
+        outDir: String(flags['out']), overwrite: flags['overwrite'] === true, resume: flags['resume'] === true, signal: stop.signal(0),
         onMessage: (s) => { bar?.stop(); started = false; process.stderr.write(`${s}\n`); },
         onProgress: (p) => {
           if (!bar) {
@@ -86,16 +83,4 @@ Notes:
       lock?.release();
     }
   });
-}
-
-/** First SIGINT aborts gracefully; the second exits at once (outputs are atomic, never half-written). */
-function installInterrupt(): { signal: AbortSignal; dispose: () => void } {
-  const ctl = new AbortController();
-  const handler = (): void => {
-    if (ctl.signal.aborted) process.exit(130);
-    process.stderr.write('\ninterrupt: finishing the current step, then exporting the best model so far (Ctrl+C again to quit at once)\n');
-    ctl.abort();
-  };
-  process.on('SIGINT', handler);
-  return { signal: ctl.signal, dispose: () => process.off('SIGINT', handler) };
 }

@@ -5,13 +5,10 @@ import { UsageError } from '../../errors.js';
 import { runTrainPipeline } from '../../tune/pipeline.js';
 import { searchSpaceSchema } from '../../tune/space.js';
 import type { PipelineConfig } from '../../tune/config-schema.js';
-import { installStagedInterrupt } from './_staged-interrupt.js';
+import { installInterrupt, SEARCH_THEN_TRAIN } from './_interrupt.js';
+import { parseNumberFlag } from './_options.js';
 
-function int(v: unknown, flag: string): number {
-  const x = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(x)) throw new UsageError(`--${flag}: expected an integer, got '${String(v)}'`);
-  return x;
-}
+const int = (v: unknown, flag: string): number => parseNumberFlag(v, `--${flag}`, Number.isInteger, 'an integer') as number;
 
 export function register(program: Command): void {
   program
@@ -52,11 +49,11 @@ keras-tuner's variant (used by Capfinder) sizes brackets differently and promote
         if (!r.success) throw new UsageError(`--space: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         o.space = r.data as PipelineConfig['tuning']['space'];
       }
-      const stop = installStagedInterrupt();
+      const stop = installInterrupt(SEARCH_THEN_TRAIN);
       try {
         const r = await runTrainPipeline(String(flags['config']), {
-          tune: true, tuningOverrides: o, signal: stop.search, finalSignal: stop.final, overwrite: flags['overwrite'] === true,
-          onStage: (stage) => { if (stage === 'final') stop.searchDone(); },
+          tune: true, tuningOverrides: o, signal: stop.signal(0), finalSignal: stop.signal(1), overwrite: flags['overwrite'] === true,
+          onStage: (stage) => { if (stage === 'final') stop.advance(); },
           onMessage: (m) => process.stderr.write(`${m}\n`),
         });
         if (r.final) process.stdout.write(`model: ${r.final.modelPath}\nrun: ${r.runDir}\n`);

@@ -2,7 +2,7 @@
 // training run's labels beside its model's picks). Prints the URL and serves until Ctrl+C.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { listMicrographs } from '../../pick/inputs.js';
+import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { parseOutputFormats, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { DisplayImages } from '../../web/display-images.js';
 import { startViewServer } from '../../web/server.js';
@@ -12,6 +12,7 @@ import { readViewState } from '../../web/view-state.js';
 import { pickTrainingRun } from '../../web/train-run-picks.js';
 import { withRunLock } from '../../io/run-lock.js';
 import { parseNumberFlag } from './_options.js';
+import { addRenamedFlags, applyRenamedFlags } from './_renamed.js';
 
 interface ViewFlags {
   readonly picks?: string[];
@@ -20,7 +21,7 @@ interface ViewFlags {
   readonly train?: string;
   readonly ref?: string[];
   readonly refBinning: string;
-  readonly diameter?: string;
+  readonly diameterPx?: string;
   readonly out?: string;
   readonly format: string;
   readonly boxSize?: string;
@@ -49,7 +50,7 @@ async function openSource(micrographs: readonly string[], flags: ViewFlags, diam
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('view')
     .description('See and correct picks in the browser: threshold and size sliders, add/move/delete, mark micrographs bad or empty, save')
     .argument('[micrographs...]', 'micrograph files or folders (for --picks; for runs, overrides where the run\'s micrographs are found)')
@@ -59,7 +60,7 @@ export function register(program: Command): void {
     .option('--train <dir>', 'a `cryopick train` output folder: the labels beside the model\'s picks (picked on first use into <dir>/view-picks)')
     .option('--ref <paths...>', 'reference picks (truth) shown as true positives, false positives and misses')
     .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
-    .option('--diameter <px>', 'particle diameter in original pixels (default: the run\'s, or the picks\' median size)')
+    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: the run\'s, or the picks\' median size)')
     .option('-o, --out <dir>', 'where Save writes the curated picks, training labels and the session (default for runs: <run>/curated)')
     .option('--format <list>', `comma-separated formats Save writes: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
     .option('--box-size <px>', 'box size for .box/.cbox output (default: each pick\'s size, else the diameter)')
@@ -68,6 +69,7 @@ export function register(program: Command): void {
     .option('--token <secret>', 'access token required on every request (default: $CRYOPICK_VIEW_TOKEN)')
     .option('--display-size <px>', 'longest side of display images', '1024')
     .action(async (micrographs: string[], flags: ViewFlags) => {
+      applyRenamedFlags(flags as unknown as Record<string, unknown>, [{ old: 'diameter', now: 'diameter-px' }]);
       const sources = [flags.picks, flags.run, flags.train].filter((v) => v !== undefined).length;
       if (sources !== 1) throw new UsageError('give exactly one of --picks, --run, --train');
       const { formats, unknown } = parseOutputFormats(flags.format);
@@ -75,7 +77,7 @@ export function register(program: Command): void {
       const positive = (v: number): boolean => v > 0;
       const port = parseNumberFlag(flags.port, '--port', (v) => Number.isInteger(v) && v >= 0 && v < 65536, 'a port number 0-65535') as number;
       const displaySize = parseNumberFlag(flags.displaySize, '--display-size', (v) => Number.isInteger(v) && v >= 64, 'a whole number >= 64') as number;
-      const diameterPx = parseNumberFlag(flags.diameter, '--diameter', positive, 'a positive number');
+      const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
       const token = flags.token ?? process.env['CRYOPICK_VIEW_TOKEN'];
       const source = await openSource(micrographs, flags, diameterPx);
@@ -103,4 +105,5 @@ export function register(program: Command): void {
       if (session.dirty) process.stderr.write('cryopick view: stopped with unsaved changes\n');
       await viewer.close();
     });
+  addRenamedFlags(cmd, [{ old: 'diameter', now: 'diameter-px' }]);
 }

@@ -1,52 +1,51 @@
 // The autoencoder decoder of Topaz's --autoencoder option (topaz/model/generative.py,
-// ConvGenerator, DCGAN style): latent [N, F, 1, 1] → 4×4 transposed conv → `depth` blocks of
-// [4×4 stride-2 transposed conv → BN → LeakyReLU(0.2)] halving channels → 3×3 stride-2 to 1 channel.
+// ConvGenerator): features [N, F, 1, 1] → 4×4 transposed-conv embedding → LeakyReLU(0.2) →
+// `depth` blocks of [4×4 stride-2 transposed conv → BN → LeakyReLU(0.2)] halving channels →
+// 3×3 stride-2 transposed conv to 1 channel. BN keeps running statistics like the encoder's.
 import type { GraphBuilder, Var } from '../../engine/builder.js';
 import { leakyRelu } from '../../engine/ops/elementwise.js';
 import { convTranspose } from '../../engine/ops/conv.js';
 import { batchNorm } from '../../engine/ops/norm.js';
 import type { ParamStore } from '../../engine/params.js';
 import { ShapeError } from '../../errors.js';
+import type { NetworkOptions } from './network.js';
 
 export interface DecoderConfig {
-  /** Channels of the latent (the classifier's feature channels, 4·units for ResNets). */
+  /** Channels of the features it decodes (the classifier's input channels). */
   readonly latentChannels: number;
-  /** Topaz --ngf (default 32). */
-  readonly ngf: number;
-  /** Receptive field of the encoder; depth = floor(log2(rf + 1) − 3). */
+  /** Base units of the decoder (Topaz --ngf; cryopick --encoder-units). */
+  readonly units: number;
+  /** Receptive field of the encoder; depth = max(1, ⌊log2(rf + 1) − 3⌋). */
   readonly receptiveField: number;
 }
 
 /** Number of upsampling blocks and the reconstruction edge (63 for rf 71). */
 export function decoderGeometry(rf: number): { depth: number; size: number } {
-  const depth = Math.floor(Math.log2(rf + 1) - 3);
-  if (depth < 0) throw new RangeError(`receptive field ${rf} is too small for the decoder`);
+  const depth = Math.max(1, Math.floor(Math.log2(rf + 1) - 3));
   return { depth, size: 2 ** (depth + 3) - 1 };
 }
 
-/** Emits the decoder on latent z [N, F, 1, 1]; returns the reconstruction [N, 1, size, size]. */
-export function buildDecoder(b: GraphBuilder, store: ParamStore, cfg: DecoderConfig, z: Var, training: boolean): Var {
+/** Emits the decoder on features z [N, F, 1, 1] (the network's explicit features output); returns [N, 1, size, size]. */
+export function buildDecoder(b: GraphBuilder, store: ParamStore, cfg: DecoderConfig, z: Var, o: Pick<NetworkOptions, 'mode'>): Var {
   if (z.rank !== 4 || z.shape[1] !== cfg.latentChannels || z.shape[2] !== 1 || z.shape[3] !== 1) {
-    throw new ShapeError(`decoder latent must be [N, ${cfg.latentChannels}, 1, 1], got [${z.shape}]`);
+    throw new ShapeError(`the autoencoder needs one feature vector per patch, [N, ${cfg.latentChannels}, 1, 1]; got [${z.shape}]`);
   }
   const { depth } = decoderGeometry(cfg.receptiveField);
-  const bnAct = (h: Var, name: string, ch: number): Var => {
-    const gamma = store.declare(b, `${name}.gamma`, [ch], { kind: 'const', value: 1 });
-    const beta = store.declare(b, `${name}.beta`, [ch], { kind: 'const', value: 0 });
-    const mean = store.declare(b, `${name}.mean`, [ch], { kind: 'const', value: 0 }, false);
-    const variance = store.declare(b, `${name}.var`, [ch], { kind: 'const', value: 1 }, false);
-    return leakyRelu(batchNorm(h, gamma, beta, { training, running: { mean, variance } }), 0.2);
-  };
-  let ch = cfg.ngf * 2 ** depth;
-  const w0 = store.declare(b, 'decoder.l0.w', [cfg.latentChannels, ch, 4, 4], { kind: 'he', fanIn: cfg.latentChannels });
-  let h = bnAct(convTranspose(z, w0), 'decoder.l0.bn', ch);
-  for (let i = 1; i <= depth; i++) {
-    const next = ch / 2;
-    const w = store.declare(b, `decoder.l${i}.w`, [ch, next, 4, 4], { kind: 'he', fanIn: ch * 4 });
-    h = bnAct(convTranspose(h, w, null, { strides: 2, pads: 1 }), `decoder.l${i}.bn`, next);
-    ch = next;
+  let c = cfg.units * 2 ** depth;
+  const w0 = store.declare(b, 'decoder.embed.w', [cfg.latentChannels, c, 4, 4], { kind: 'he', fanIn: cfg.latentChannels });
+  let h = leakyRelu(convTranspose(z, w0, null, {}), 0.2);
+  for (let i = 0; i < depth; i++) {
+    const w = store.declare(b, `decoder.up${i}.w`, [c, c / 2, 4, 4], { kind: 'he', fanIn: c * 4 });
+    h = convTranspose(h, w, null, { strides: 2, pads: 1 });
+    const name = `decoder.up${i}`;
+    const gamma = store.declare(b, `${name}.gamma`, [c / 2], { kind: 'const', value: 1 });
+    const beta = store.declare(b, `${name}.beta`, [c / 2], { kind: 'const', value: 0 });
+    const mean = store.declare(b, `${name}.mean`, [c / 2], { kind: 'const', value: 0 }, false);
+    const variance = store.declare(b, `${name}.var`, [c / 2], { kind: 'const', value: 1 }, false);
+    h = leakyRelu(batchNorm(h, gamma, beta, { training: o.mode === 'train', running: { mean, variance } }), 0.2);
+    c /= 2;
   }
-  const wl = store.declare(b, 'decoder.out.w', [ch, 1, 3, 3], { kind: 'he', fanIn: ch * 2 });
-  const bl = store.declare(b, 'decoder.out.b', [1], { kind: 'const', value: 0 });
-  return convTranspose(h, wl, bl, { strides: 2, pads: 1 });
+  const wf = store.declare(b, 'decoder.out.w', [c, 1, 3, 3], { kind: 'he', fanIn: c * 9 });
+  const bf = store.declare(b, 'decoder.out.b', [1], { kind: 'const', value: 0 });
+  return convTranspose(h, wf, bf, { strides: 2, pads: 1 });
 }

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { Piscina } from 'piscina';
-import type { PreprocessParams } from './preprocess-params.js';
+import type { PreprocessParams } from '../image/preprocess-params.js';
 import type { PreprocessFileResult, PreprocessFileTask } from './preprocess-file.js';
 import { runTask } from './preprocess-worker.js';
 import type { WorkerReply } from './preprocess-worker.js';

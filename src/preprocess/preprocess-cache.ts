@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PreprocessParams } from './preprocess-params.js';
-import { preprocessParamsKey } from './preprocess-params.js';
-import type { DownsamplePlan } from './downsample.js';
+import type { PreprocessParams } from '../image/preprocess-params.js';
+import { preprocessParamsKey } from '../image/preprocess-params.js';
+import type { DownsamplePlan } from '../image/downsample.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 
 /** How stored pixels are written: float32 (MRC mode 2) or float16 (mode 12, half the size). */

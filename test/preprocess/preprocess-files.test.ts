@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { preprocessFiles, preprocessedName, PreprocessFileError } from '../../src/image/preprocess-files.js';
-import { loadPreprocessedImage } from '../../src/image/preprocess-file.js';
+import { preprocessFiles, preprocessedName, PreprocessFileError } from '../../src/preprocess/preprocess-files.js';
+import { loadPreprocessedImage } from '../../src/preprocess/preprocess-file.js';
 import { parsePreprocessParams } from '../../src/image/preprocess-params.js';
 import { preprocessImage } from '../../src/image/preprocess.js';
 import { makeImage } from '../../src/image/image.js';
 import { readMicrograph } from '../../src/io/micrograph.js';
 import { readMrc, writeMrc } from '../../src/io/mrc.js';
 import { ConfigError } from '../../src/errors.js';
-import { gaussianSource } from './_gaussian.js';
+import { gaussianSource } from '../image/_gaussian.js';
 
 const params = parsePreprocessParams({ downsample: { kind: 'factor', factor: 2 } });
 

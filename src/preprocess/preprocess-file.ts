@@ -4,10 +4,10 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Image2D } from './image.js';
-import type { PreprocessParams } from './preprocess-params.js';
-import { preprocessImageDetailed } from './preprocess.js';
-import type { PreprocessResult } from './preprocess.js';
+import type { Image2D } from '../image/image.js';
+import type { PreprocessParams } from '../image/preprocess-params.js';
+import { preprocessImageDetailed } from '../image/preprocess.js';
+import type { PreprocessResult } from '../image/preprocess.js';
 import { readMicrograph } from '../io/micrograph.js';
 import { writeMrc } from '../io/mrc.js';
 import { FileExistsError } from '../io/atomic-write.js';
