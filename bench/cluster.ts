@@ -164,7 +164,8 @@ ${slurmLine.startsWith('|') ? slurmLine : `\n${slurmLine}`}
 ${(single.cpu / four.cpu).toFixed(2)} in CPU time (2 at a time: ${(single.cpu / two.cpu).toFixed(2)}).** With 2 cores the shards can only share them, so a ratio near 1 is expected once
 the per-process fixed cost is amortised. Each shard holds ${MICROGRAPHS / SHARDS} micrographs; one process spends ${one.wall.toFixed(1)} s wall (${one.cpu.toFixed(1)} s CPU) on start,
 model load and its first micrograph and ${marginal.toFixed(2)} s wall per further micrograph, so ${SHARDS} processes pay the fixed cost ${SHARDS}× (${(3 * one.cpu).toFixed(1)} CPU-s more than one process,
-${(100 * 3 * one.cpu / single.cpu).toFixed(0)} % of the single run's CPU). On this shared machine the wall ratio also carries the other engineers' load (see the load averages); the CPU
+${(100 * 3 * one.cpu / single.cpu).toFixed(0)} % of the single run's CPU). Beyond that fixed cost, CPU per micrograph: one process
+${((single.cpu - one.cpu) / (MICROGRAPHS - 1)).toFixed(2)} s, the ${SHARDS} shards ${((four.cpu - SHARDS * one.cpu) / (MICROGRAPHS - SHARDS)).toFixed(2)} s. On this shared machine the wall ratio also carries the other engineers' load (see the load averages); the CPU
 ratio does not. With realistic shards (hundreds to thousands of micrographs per task) the fixed cost vanishes per micrograph.
 
 **On paper, 100 nodes.** Measured here: ${MICROGRAPHS} micrographs / ${four.cpu.toFixed(1)} CPU-s = ${perCore.toFixed(3)} ${SIZE}² micrographs per core-second
