@@ -41,16 +41,73 @@ export function splitCsvLine(line: string): string[] {
   return out;
 }
 
-/** Parses the comma-joined series into numbers; throws FormatError naming the line on junk. */
-export function parseSeries(text: string, path: string, line: number): Float64Array {
-  const parts = text.split(',');
-  const out = new Float64Array(parts.length);
-  for (let i = 0; i < parts.length; i++) {
-    const v = Number(parts[i]);
-    if (!Number.isFinite(v) || (parts[i] as string).trim() === '') {
-      throw new FormatError({ path, line }, `timeseries value ${i + 1} is '${(parts[i] as string).slice(0, 20)}', expected a number`);
+/** Exact powers of ten (10^k is a double exactly for k ≤ 22). */
+const POW10 = Float64Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * The decimal number in s[a, b) by Clinger's fast path: at most 15 significant digits and a
+ * decimal exponent within ±22, so mantissa and power of ten are exact doubles and one division or
+ * multiplication rounds correctly (the same double as Number()). NaN when outside the fast path.
+ */
+export function scanDecimal(s: string, a: number, b: number): number {
+  while (a < b && s.charCodeAt(a) === 32) a++;
+  while (b > a && s.charCodeAt(b - 1) === 32) b--;
+  let i = a;
+  let neg = false;
+  let c = s.charCodeAt(i);
+  if (c === 45 || c === 43) { neg = c === 45; c = s.charCodeAt(++i); }
+  let m = 0, digits = 0, seen = 0, scale = 0;
+  while (i < b && c >= 48 && c <= 57) {
+    seen++;
+    if (m !== 0 || c !== 48) { m = m * 10 + (c - 48); digits++; }
+    c = s.charCodeAt(++i);
+  }
+  if (i < b && c === 46) {
+    c = s.charCodeAt(++i);
+    while (i < b && c >= 48 && c <= 57) {
+      seen++;
+      if (m !== 0 || c !== 48) { m = m * 10 + (c - 48); digits++; }
+      scale--;
+      c = s.charCodeAt(++i);
     }
-    out[i] = v;
+  }
+  if (seen === 0 || digits > 15) return NaN;
+  if (i < b && (c === 101 || c === 69)) {
+    c = s.charCodeAt(++i);
+    let eneg = false;
+    if (c === 45 || c === 43) { eneg = c === 45; c = s.charCodeAt(++i); }
+    let e = 0, ed = 0;
+    while (i < b && c >= 48 && c <= 57 && ed < 6) { e = e * 10 + (c - 48); ed++; c = s.charCodeAt(++i); }
+    if (ed === 0) return NaN;
+    scale += eneg ? -e : e;
+  }
+  if (i !== b || scale < -22 || scale > 22) return NaN;
+  const v = scale < 0 ? m / (POW10[-scale] as number) : m * (POW10[scale] as number);
+  return neg ? -v : v;
+}
+
+/**
+ * Parses the comma-joined series into numbers (one scan, no intermediate strings; tokens outside
+ * the fast path go through Number()); throws FormatError naming the line on junk.
+ */
+export function parseSeries(text: string, path: string, line: number): Float64Array {
+  let n = 1;
+  for (let i = text.indexOf(','); i >= 0; i = text.indexOf(',', i + 1)) n++;
+  const out = new Float64Array(n);
+  let start = 0;
+  for (let k = 0; k < n; k++) {
+    let end = text.indexOf(',', start);
+    if (end < 0) end = text.length;
+    let v = scanDecimal(text, start, end);
+    if (Number.isNaN(v)) {
+      const token = text.slice(start, end);
+      v = Number(token);
+      if (!Number.isFinite(v) || token.trim() === '') {
+        throw new FormatError({ path, line }, `timeseries value ${k + 1} is '${token.slice(0, 20)}', expected a number`);
+      }
+    }
+    out[k] = v;
+    start = end + 1;
   }
   return out;
 }
