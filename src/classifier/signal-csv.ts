@@ -1,7 +1,6 @@
 // Streams Capfinder signal CSV files (columns read_id, cap_class, timeseries; the series is one
 // comma-joined, usually quoted, string of numbers) row by row, never holding a file in memory.
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { FormatError } from '../errors.js';
 
 export interface SignalRow {
@@ -115,39 +114,89 @@ export function parseSeries(text: string, path: string, line: number): Float64Ar
 /**
  * Calls onRow for every data row of a signal CSV, in file order (awaiting it when it returns a promise). `onChunk` sees the raw bytes
  * (for content hashing). Throws FormatError for a wrong header or a row with missing fields.
+ * Lines are split on the bytes; a row in the standard column order with unquoted id and class is
+ * cut into fields on the bytes too, and its series is decoded only when `row.series` is read (the
+ * class-counting pass never decodes a series).
  */
 export async function streamSignalRows(path: string, onRow: (row: SignalRow) => void | Promise<void>, onChunk?: (chunk: Buffer) => void, classOptional = false): Promise<number> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  if (onChunk) stream.on('data', (c) => onChunk(c as Buffer));
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let lineNo = 0;
   let cols: { id: number; cls: number; ts: number } | undefined;
   let rows = 0;
-  try {
-    for await (const line of lines) {
-      lineNo++;
-      if (line.trim() === '') continue;
-      if (!cols) {
-        const header = splitCsvLine(line).map((h) => h.trim().replace(/^\uFEFF/, ''));
-        const at = (n: string): number => header.indexOf(n);
-        cols = { id: at('read_id'), cls: at('cap_class'), ts: at('timeseries') };
-        if (cols.id < 0 || (cols.cls < 0 && !classOptional) || cols.ts < 0) {
-          throw new FormatError({ path, line: 1 }, `header is '${line.slice(0, 80)}', expected the columns read_id, ${classOptional ? '(optional) ' : ''}cap_class, timeseries`);
-        }
-        continue;
+  const handle = async (buf: Buffer, a: number, b: number): Promise<void> => {
+    lineNo++;
+    if (b > a && buf[b - 1] === 13) b--;
+    let first = a;
+    while (first < b && (buf[first] === 32 || buf[first] === 9)) first++;
+    if (first === b) return;
+    if (!cols) {
+      const line = buf.toString('utf8', a, b);
+      const header = splitCsvLine(line).map((h) => h.trim().replace(/^\uFEFF/, ''));
+      const at = (n: string): number => header.indexOf(n);
+      cols = { id: at('read_id'), cls: at('cap_class'), ts: at('timeseries') };
+      if (cols.id < 0 || (cols.cls < 0 && !classOptional) || cols.ts < 0) {
+        throw new FormatError({ path, line: 1 }, `header is '${line.slice(0, 80)}', expected the columns read_id, ${classOptional ? '(optional) ' : ''}cap_class, timeseries`);
       }
-      const f = fastFields(line, cols);
-      if (!f) throw new FormatError({ path, line: lineNo }, `expected read_id, cap_class and timeseries, found '${line.slice(0, 60)}'`);
-      const pending = onRow({ readId: f[0], capClass: f[1], series: f[2], line: lineNo });
-      if (pending) await pending;
-      rows++;
+      return;
     }
+    const row = byteRow(buf, a, b, cols, lineNo) ?? textRow(buf.toString('utf8', a, b), cols, lineNo);
+    if (!row) throw new FormatError({ path, line: lineNo }, `expected read_id, cap_class and timeseries, found '${buf.toString('utf8', a, Math.min(b, a + 60))}'`);
+    const pending = onRow(row);
+    if (pending) await pending;
+    rows++;
+  };
+  let carry: Buffer | undefined;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      onChunk?.(chunk);
+      let start = 0;
+      if (carry) {
+        const nl = chunk.indexOf(10);
+        if (nl < 0) { carry = Buffer.concat([carry, chunk]); continue; }
+        const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
+        carry = undefined;
+        await handle(line, 0, line.length);
+        start = nl + 1;
+      }
+      for (let nl = chunk.indexOf(10, start); nl >= 0; nl = chunk.indexOf(10, start)) {
+        await handle(chunk, start, nl);
+        start = nl + 1;
+      }
+      if (start < chunk.length) carry = chunk.subarray(start);
+    }
+    if (carry) await handle(carry, 0, carry.length);
   } finally {
-    lines.close();
     stream.destroy();
   }
   if (!cols) throw new FormatError({ path }, 'the file is empty; expected a header read_id, cap_class, timeseries');
   return rows;
+}
+
+/** A standard-order row cut on the bytes (id, class unquoted); the series decoded on first read. Undefined otherwise. */
+function byteRow(buf: Buffer, a: number, b: number, cols: { id: number; cls: number; ts: number }, line: number): SignalRow | undefined {
+  if (cols.id !== 0 || cols.cls !== 1 || cols.ts !== 2) return undefined;
+  const c1 = buf.indexOf(44, a);
+  if (c1 < 0 || c1 >= b) return undefined;
+  const c2 = buf.indexOf(44, c1 + 1);
+  if (c2 < 0 || c2 >= b) return undefined;
+  for (let i = a; i < c2; i++) if (buf[i] === 34) return undefined;
+  let s = c2 + 1;
+  let e = b;
+  if (e - s >= 2 && buf[s] === 34 && buf[e - 1] === 34) { s++; e--; }
+  let k = s;
+  while (k < e && (buf[k] === 32 || buf[k] === 9)) k++;
+  if (k === e) return undefined;
+  let text: string | undefined;
+  return {
+    readId: buf.toString('utf8', a, c1).trim(), capClass: buf.toString('utf8', c1 + 1, c2).trim(), line,
+    get series(): string { return (text ??= buf.toString('utf8', s, e)); },
+  };
+}
+
+/** Any other row: split as CSV text (quotes honoured). */
+function textRow(line: string, cols: { id: number; cls: number; ts: number }, lineNo: number): SignalRow | undefined {
+  const f = fastFields(line, cols);
+  return f ? { readId: f[0], capClass: f[1], series: f[2], line: lineNo } : undefined;
 }
 
 /** The three fields of a data row; the standard order with unquoted id and class skips the full split. */

@@ -32,3 +32,38 @@ test('parseSeries: fast and fallback tokens, one located error for junk', () => 
   assert.throws(() => parseSeries('1,2,,4', 'f.csv', 9), (e: unknown) => e instanceof FormatError && /f\.csv.*9.*value 3 is ''/.test(e.message));
   assert.throws(() => parseSeries('1,abc', 'f.csv', 2), (e: unknown) => e instanceof FormatError && /value 2 is 'abc', expected a number/.test(e.message));
 });
+
+test('streamSignalRows: lines split on the bytes across 1 MB chunks, CRLF, blank lines, quoted rows, lazy series', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { streamSignalRows } = await import('../../src/classifier/signal-csv.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cryopick-rows-'));
+  try {
+    const rng = new Random(9);
+    const want: { id: string; cls: string; series: string }[] = [];
+    const lines = ['\uFEFFread_id,cap_class,timeseries'];
+    for (let i = 0; i < 900; i++) {
+      const series = Array.from({ length: 200 + rng.int(600) }, () => (rng.next() * 200 - 100).toFixed(3)).join(',');
+      const id = `r${i}`;
+      const cls = `cap_${i % 3}`;
+      want.push({ id, cls, series });
+      lines.push(i % 7 === 0 ? `"${id}",${cls},"${series}"` : i % 5 === 0 ? `${id}, ${cls} ,"${series}"` : `${id},${cls},${series}`);
+      if (i % 50 === 0) lines.push('   ');
+    }
+    const path = join(dir, 'a.csv');
+    writeFileSync(path, lines.join('\r\n'));
+    const got: { id: string; cls: string; series: string; line: number }[] = [];
+    let bytes = 0;
+    const n = await streamSignalRows(path, (r) => { got.push({ id: r.readId, cls: r.capClass, series: r.series, line: r.line }); }, (c) => { bytes += c.length; });
+    assert.equal(n, 900);
+    assert.ok(bytes > 2 ** 21, 'several chunks');
+    assert.deepEqual(got.map(({ id, cls, series }) => ({ id, cls, series })), want);
+    assert.equal(got[1]?.line, 4, 'line numbers count every line (header, row 0, a blank line, row 1)');
+    // a row with a missing field names its line
+    writeFileSync(path, 'read_id,cap_class,timeseries\nr1,c,1,2\nr2,c\n');
+    await assert.rejects(streamSignalRows(path, () => {}), (e: unknown) => e instanceof FormatError && /a\.csv.*3.*expected read_id, cap_class and timeseries, found 'r2,c'/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
