@@ -19,6 +19,7 @@ import type { LrScheduler } from './lr-schedule.js';
 import type { PickerNet } from './net.js';
 import type { EpochMetrics, TrainOptions, TrainResult } from './train-types.js';
 import { trainingRandom } from './split.js';
+import { resolveInputSize } from './yolo-input-size.js';
 
 /**
  * Trains a picker. Aborting `options.signal` finishes the current step, exports the best model
@@ -26,7 +27,7 @@ import { trainingRandom } from './split.js';
  * @throws ConfigError for invalid parameters (all problems at once), before any work.
  */
 export async function trainPicker(input: TrainParams | TrainParamsInput, options: TrainOptions): Promise<TrainResult> {
-  const parsed = parseTrainParams(input);
+  const parsed = await resolveInputSize(parseTrainParams(input), (t) => options.onMessage?.(t));
   const toPatch = parsed.family === 'topaz' && parsed.mode === 'dense' && !denseCapable(parsed);
   const p: TrainParams = toPatch ? patchParams(parsed, input) : parsed;
   if (p !== parsed) options.onMessage?.('pooling, dropout and the autoencoder need patch training: using --mode patch');
