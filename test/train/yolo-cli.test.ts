@@ -73,7 +73,7 @@ test('yolo --input-size / --patches: crYOLO\'s resize of the short side (and pat
   const bad = await capture(['train', '--micrographs', 'a.mrc', '--picks', 'p.star', '-n', '5', '--input-size', '100', '--patches', '2', '--downsample', '2']);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /yolo family's/);
-  assert.match(bad.err, /multiple of 32, got 100/);
+  assert.match(bad.err, /inputSize: must be a multiple of 32 .*got 100/);
   assert.match(bad.err, /either --input-size .* or --downsample/);
   const lone = await capture(['train', '--family', 'yolo', '--micrographs', 'a.mrc', '--picks', 'p.star', '--particle-diameter-px', '9', '--patches', '2']);
   assert.match(lone.err, /give --input-size too/);
