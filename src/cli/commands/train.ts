@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .description('Train a particle picker (PU learning, Topaz-style) from micrographs and sparse picks; writes model.onnx, results and plots')
     .option('--config <file>', 'run the config-driven pipeline (preprocess → optional tuning → final training) from a JSON config')
     .option('-o, --out <dir>', 'output folder (model.onnx, results.tsv/.jsonl, plots, checkpoints)', 'cryopick-train')
-    .option('--overwrite', 'replace an existing model in --out')
+    .option('--overwrite', 'replace the training run in --out (its model, checkpoints, results and plots are deleted first)')
     .option('--resume', 'continue an interrupted training in --out from its last finished epoch (same parameters)')
     .option('--quiet', 'no progress bar');
   registerTrainFlags(cmd);
