@@ -40,7 +40,7 @@ export function modelMetadata(f: Pick<FinishInput, 'params' | 'pre' | 'data' | '
       ...(p.particleDiameter !== undefined ? { particleDiameter: p.particleDiameter } : {}),
     },
     training: {
-      method: f.data.loss.method, pi: f.data.prior.pi, unlabelledPrior: f.data.prior.unlabelledPrior, slack: f.data.loss.slack,
+      method: f.data.loss.method, pi: f.data.prior.pi, ...(f.data.expectedParticles === undefined ? {} : { expectedParticles: f.data.expectedParticles }), unlabelledPrior: f.data.prior.unlabelledPrior, slack: f.data.loss.slack,
       bestEpoch: f.bestEpoch, bestMetrics: best ?? null, selectMetric: p.selectMetric,
       trainMicrographs: f.data.train.map((m) => m.name), testMicrographs: f.data.test.map((m) => m.name),
       params: p, ...(f.runId === undefined ? {} : { runId: f.runId }),

@@ -25,6 +25,8 @@ export interface TrainData {
   readonly heldOut: readonly LabelledMicrograph[];
   readonly prior: PriorDecision;
   readonly loss: LossSettings;
+  /** Particles per micrograph the prior assumes (--expected-particles, else labelled picks per micrograph). */
+  readonly expectedParticles?: number;
 }
 
 function preprocessor(pre: PreprocessParams) {
@@ -65,7 +67,7 @@ export async function prepareData(p: TrainParams, pre: PreprocessParams, o: Trai
     slack: effectiveSlack(p.loss === 'GE-KL' ? 'GE-KL' : 'GE-binomial', p.slack),
     classWeight: p.classWeight,
   };
-  return { train, test, heldOut, prior, loss };
+  return { train, test, heldOut, prior, loss, expectedParticles: expected };
 }
 
 /** The per-step learning rate: a tune scheduler, else linear initial → final, else constant. */

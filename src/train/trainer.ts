@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { UserError } from '../errors.js';
 import { chanceLevel, evaluateMicrographs } from './evaluate.js';
 import { diagnoseTraining } from './diagnostics.js';
 import { finishTraining } from './finish.js';
@@ -56,6 +57,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   let globalStep = 0;
   let secondsBefore = 0; // wall time of the epochs finished before a resume
   let runId: string | undefined; // this folder's run (undefined only when resuming a run of version 1)
+  let onDisk = 0; // epochs whose checkpoint and epochs.jsonl line are on disk
   const monitor = options.earlyStopping?.monitor ?? p.selectMetric;
   /** Best-epoch tracking and the scheduler's end of epoch, for a new epoch or one replayed on resume. */
   const closeEpoch = (em: EpochMetrics, weights: () => Map<string, Float32Array> | undefined): void => {
@@ -79,6 +81,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       for (const e of resumed.epochs) closeEpoch(e, () => undefined);
       if (best) best.weights = await epochWeights(options.outDir, best.epoch, runId);
       globalStep = epochs.length * spe;
+      onDisk = epochs.length;
       secondsBefore = epochs.at(-1)?.seconds ?? 0;
       say(epochs.length < p.epochs ? `resuming after epoch ${epochs.length} of ${p.epochs}` : `all ${p.epochs} epochs were done; exporting the best again`);
     } else {
@@ -112,6 +115,7 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       closeEpoch(em, () => net.snapshot());
       await writeResults(options.outDir, rows, runId);
       await writeFileAtomic(join(options.outDir, 'epochs.jsonl'), renderJsonLines(epochs, runId), { overwrite: true });
+      onDisk = epochs.length;
       if (options.earlyStopping && sinceBest >= options.earlyStopping.patience && epoch < p.epochs) {
         say(`early stopping after epoch ${epoch}: ${monitor} did not improve for ${sinceBest} epochs`);
         stoppedEarly = true;
@@ -130,9 +134,18 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       modelPath, outDir: options.outDir, bestEpoch: chosen.epoch, epochs, diagnostics, interrupted, stoppedEarly,
       method: data.loss.method, pi: data.prior.pi, seconds: (Date.now() - start) / 1000,
     };
+  } catch (err) {
+    throw diskFull(err, onDisk, p.epochs, runId !== undefined || options.resume === true);
   } finally {
     await net.release();
   }
+}
+
+/** A full disk says what is kept and how to continue (finished epochs are checkpointed, files are atomic). */
+function diskFull(err: unknown, done: number, total: number, resumable: boolean): unknown {
+  if (!(err instanceof UserError) || (err.code !== 'ENOSPC' && err.code !== 'EDQUOT')) return err;
+  const next = resumable ? `free some space and rerun the same command with --resume to continue${done < total ? '' : ' (it exports the model again)'}` : 'free some space and rerun';
+  return new UserError(err.code, `${err.message}; ${done} of ${total} epochs are done and kept: ${next}`);
 }
 
 interface StepsInput {

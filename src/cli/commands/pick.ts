@@ -11,6 +11,7 @@ import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
+import { pickCountWarning } from '../../pick/pick-count-check.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, YOLO_DEFAULT_THRESHOLD, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { installInterrupt } from './_interrupt.js';
@@ -197,6 +198,9 @@ export function register(program: Command): void {
         const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
         process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);
         process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, files.length)).toFixed(1)} per micrograph); detections >= ${floor} kept in ${flags.out}/detections for cryopick threshold\n`);
+        const tooMany = pickCountWarning({ perMicrograph: written.particles / Math.max(1, files.length - bad.size), trained: model.trainedParticleCount, threshold,
+          ...(model.trainedPixelSizeA === undefined ? {} : { trainedPixelSizeA: model.trainedPixelSizeA }) });
+        if (tooMany !== undefined) process.stderr.write(`cryopick: warning: ${tooMany}\n`);
         if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) as "${flags.keep}"\n`);
         process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
         await crops?.release();
