@@ -75,7 +75,7 @@ function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo
     preprocess,
     family: 'yolo',
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
-    ...trainedCounts(trainingRecord(parsed.metadata), input.pixelSizeA),
+    ...trainedCounts(file.training, input.pixelSizeA),
     async scoreMap(image) {
       const { head, gw, gh } = await model.head(image, runtime);
       const s = model.stride;
@@ -94,14 +94,4 @@ function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo
 function trainedCounts(training: Readonly<Record<string, unknown>> | undefined, pixelSizeA: number | undefined): Pick<ScoreModel, 'trainedParticleCount' | 'trainedPixelSizeA'> {
   const n = trainedParticleCount(training);
   return { ...(n === undefined ? {} : { trainedParticleCount: n }), ...(pixelSizeA === undefined ? {} : { trainedPixelSizeA: pixelSizeA }) };
-}
-
-/** `cryopick.training` of a parsed model (a free-form JSON object; undefined when absent or not JSON). */
-function trainingRecord(metadata: Readonly<Record<string, string>>): Record<string, unknown> | undefined {
-  try {
-    const v = JSON.parse(metadata['cryopick.training'] ?? '') as unknown;
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
