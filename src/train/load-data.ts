@@ -22,6 +22,8 @@ export interface LoadOptions {
   readonly onLoaded?: (done: number, total: number) => void;
   /** Keep micrographs without picks (as unlabelled data); default false. */
   readonly keepUnlabelled?: boolean;
+  /** Micrograph reader (default readMicrograph, strict). */
+  readonly readImage?: (path: string) => Promise<Image2D>;
   /** Aborting stops loading with an InterruptedError (nothing has been trained yet). */
   readonly signal?: AbortSignal;
 }
@@ -75,7 +77,7 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
   const onImage: PicksOnImage[] = [];
   for (const [i, path] of selected.entries()) {
     if (o.signal?.aborted) throw new InterruptedError('loading micrographs');
-    const raw = await readMicrograph(path);
+    const raw = await (o.readImage ?? readMicrograph)(path);
     const { image, frame } = await o.preprocess(raw, path);
     const inFile = { micrograph: path, particles: (byMicrograph.get(path) ?? []).map(({ x, y }) => ({ x, y })), frame: fileFrame(o.picksBinning) };
     onImage.push({ micrograph: basename(path), particles: toFrame(inFile, ORIGINAL_FRAME).particles, width: raw.width, height: raw.height });

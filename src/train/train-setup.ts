@@ -40,7 +40,7 @@ function preprocessor(pre: PreprocessParams) {
 export async function prepareData(p: TrainParams, pre: PreprocessParams, o: TrainOptions): Promise<TrainData> {
   const say = (t: string): void => o.onMessage?.(t);
   const picks = await readPicks(p.picks, p.picksBinning);
-  const load = { picksBinning: p.picksBinning, radius: p.radius, preprocess: preprocessor(pre), onMessage: say, ...(o.signal ? { signal: o.signal } : {}) };
+  const load = { picksBinning: p.picksBinning, radius: p.radius, preprocess: preprocessor(pre), onMessage: say, ...(o.signal ? { signal: o.signal } : {}), ...(o.readImage ? { readImage: o.readImage } : {}) };
   const all = await loadLabelledMicrographs(p.micrographs, picks, {
     ...load,
     onLoaded: (done, total) => o.onProgress?.({ phase: 'load', epoch: 0, epochs: p.epochs, step: done, stepsPerEpoch: total }),

@@ -179,6 +179,7 @@ test('train on a disk that fills up: one line naming the file, finished epochs k
     assertOneLine(exported, 1, /cannot write [\d.]+ KiB to .*model\.onnx: no space left on the device; 3 of 3 epochs are done and kept: free some space and rerun the same command with --resume to continue \(it exports the model again\)$/, 'export on a full disk');
     assert.deepEqual(readFileSync(join(out, 'model.onnx')), model, 'the earlier model is intact');
     assert.deepEqual(temps(full), [], 'no half-written file');
+    await rm(set.dir, { recursive: true, force: true });
   } finally {
     spawnSync('umount', [full]);
     await rm(root, { recursive: true, force: true });

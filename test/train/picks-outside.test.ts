@@ -2,7 +2,7 @@
 // when some are, a refusal when none is inside; the model records the particle count it was trained with.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { readCoordinates, writeCoordinates } from '../../src/io/coordinate-formats.js';
@@ -16,8 +16,9 @@ const params = (m: string[], p: string): TrainParamsInput => ({
   cropSize: 64, cropsPerStep: 2, epochs: 1, epochSize: 2, learningRate: 2e-3, testFraction: 0, threads: 1, seed: 5,
 });
 
-test('picks partly outside train with a warning naming counts and --picks-binning; all outside is refused', async () => {
+test('picks partly outside train with a warning naming counts and --picks-binning; all outside is refused', async (t) => {
   const set = await makeTinySet({ count: 2, size: 80, particles: 12, sigma: 2.5, labelled: 1, seed: 3 });
+  t.after(() => rmSync(set.dir, { recursive: true, force: true }));
   const picks = await readCoordinates(set.picks);
   // coordinates of ×2 finer pixels: those beyond 80 px fall outside
   const doubled = join(set.dir, 'doubled.txt');

@@ -3,7 +3,7 @@
 // --resume refuses epochs, results or checkpoints carrying another run's id.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../src/errors.js';
 import { trainPicker } from '../../src/train/trainer.js';
@@ -19,8 +19,9 @@ const params = (m: string[], p: string, epochs: number): TrainParamsInput => ({
 const lines = (path: string): Record<string, unknown>[] => readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 const runIdOf = (dir: string): string => (JSON.parse(readFileSync(join(dir, 'train-run.json'), 'utf8')) as { runId: string }).runId;
 
-test('a plain rerun is refused; a killed --overwrite run clears the old state and --resume starts the new run over', async () => {
+test('a plain rerun is refused; a killed --overwrite run clears the old state and --resume starts the new run over', async (t) => {
   const set = await makeTinySet({ count: 3, size: 80, particles: 20, sigma: 2.5, labelled: 0.5, seed: 8 });
+  t.after(() => rmSync(set.dir, { recursive: true, force: true }));
   const out = join(set.dir, 'out');
   await trainPicker(params(set.micrographs, set.picks, 3), { outDir: out, plots: false });
   const oldId = runIdOf(out);
@@ -56,8 +57,9 @@ test('a plain rerun is refused; a killed --overwrite run clears the old state an
   assert.equal(summary.params.learningRate, 1e-3);
 });
 
-test('--resume refuses epochs, results and checkpoints of another run (named with both run ids)', async () => {
+test('--resume refuses epochs, results and checkpoints of another run (named with both run ids)', async (t) => {
   const set = await makeTinySet({ count: 3, size: 80, particles: 20, sigma: 2.5, labelled: 0.5, seed: 9 });
+  t.after(() => rmSync(set.dir, { recursive: true, force: true }));
   const p = params(set.micrographs, set.picks, 2);
   const [a, b] = [join(set.dir, 'a'), join(set.dir, 'b')];
   await trainPicker(p, { outDir: a, plots: false });
