@@ -26,6 +26,10 @@ export const TrainParamsSchema = z.object({
   micrographs: z.array(z.string().min(1)).min(1, 'give at least one micrograph (file or folder)'),
   picks: z.array(z.string().min(1)).min(1, 'give at least one coordinate file with the training picks'),
   picksBinning: pos().default(1),
+  /** Known negatives: coordinate files of background, carbon, ice or junk (same binning as the picks). */
+  negatives: z.array(z.string().min(1)).default([]),
+  /** Micrographs without particles (names, files, or .txt lists): every pixel a known negative. */
+  emptyMicrographs: z.array(z.string().min(1)).default([]),
   testMicrographs: z.array(z.string().min(1)).default([]),
   testFraction: z.number().min(0).max(0.9).default(0.2),
   particleDiameter: pos().optional(),
@@ -65,6 +69,10 @@ export const TrainParamsSchema = z.object({
   /** Required by the topaz family (the PU class prior); the yolo family does not use it. */
   expectedParticles: z.number({ error: () => 'must be a number' }).positive().optional(),
   radius: int().min(0).default(3),
+  /** Radius of a negative pick's disk, downsampled pixels (default: the labelling radius). */
+  negativeRadius: int().min(0).optional(),
+  /** γ: known negatives add γ·(1−π)·BCE(N,0) (PN, PU) or γ·BCE(N,0) (GE) to the objective. */
+  negativeWeight: nonneg().default(1),
   balance: z.number().min(0).lt(1).default(0.0625),
   classWeight: pos().default(1),
   // optimisation

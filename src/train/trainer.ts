@@ -196,7 +196,7 @@ export function batchPrecision(probs: Float32Array, labels: Float32Array): { pre
   for (let i = 0; i < probs.length; i++) {
     const v = probs[i] as number;
     sp += v;
-    if (labels[i]) { spp += v; np++; }
+    if ((labels[i] as number) > 0) { spp += v; np++; }
   }
   const nu = probs.length - np;
   return { precision: sp > 0 ? spp / sp : 0, tpr: np ? spp / np : 0, fpr: nu ? (sp - spp) / nu : 0 };

@@ -24,6 +24,8 @@ const s = (key: keyof TrainParamsInput, flag: string, help: string): TrainFlag =
 export const TRAIN_FLAGS: readonly TrainFlag[] = [
   { key: 'micrographs', flag: 'micrographs', kind: 'string', variadic: true, help: 'micrograph files or folders (.mrc, .tif, .png, ...)' },
   { key: 'picks', flag: 'picks', kind: 'string', variadic: true, help: 'coordinate files or folders (STAR, box, cbox, Topaz, .cs, CSV)' },
+  { key: 'negatives', flag: 'negatives', kind: 'string', variadic: true, help: 'known negatives: coordinate files or folders of background, carbon, ice or junk locations (any pick format; disks of --negative-radius-grid-px are trained as non-particle)' },
+  { key: 'emptyMicrographs', flag: 'empty-micrographs', kind: 'string', variadic: true, help: 'micrographs without particles (file names, or .txt files listing one a line; e.g. the viewer\'s "no particles" mark): every pixel is trained as non-particle' },
   n('picksBinning', 'picks-binning', 'binning of the pick coordinates relative to the micrographs (default 1)'),
   { key: 'testMicrographs', flag: 'test-micrographs', kind: 'string', variadic: true, help: 'micrograph names held out as the test split' },
   n('testFraction', 'test-fraction', 'fraction of micrographs held out for testing when no test micrographs are named (default 0.2; 0 = none)'),
@@ -55,6 +57,8 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('autoencoderWeight', 'autoencoder-weight', 'autoencoder loss weight (0 = off; ~10/N for N <= 250 labels)'),
   n('l2', 'l2', 'L2 regularisation (default 0)'),
   n('radius', 'label-radius-grid-px', 'positive labelling radius in downsampled (working-grid) pixels (default 3)', 'r'),
+  n('negativeRadius', 'negative-radius-grid-px', 'radius of the known-negative disk around a negative pick, downsampled pixels (default: --label-radius-grid-px)'),
+  n('negativeWeight', 'negative-weight', 'weight γ of the known negatives: adds γ·(1−π)·BCE(negatives) (PN, PU) or γ·BCE(negatives) (GE) (default 1)'),
   n('balance', 'balance', 'fraction of positives per minibatch (patch mode; default 0.0625)'),
   n('classWeight', 'class-weight', 'weight of the positive class, for sparse particles (default 1)'),
   n('learningRate', 'learning-rate', 'initial learning rate (default 1e-3 dense, decaying to 1e-4; 2e-4 patch as in Topaz)'),
