@@ -18,6 +18,11 @@ export interface ScoreModel {
   readonly preprocess: PreprocessParams;
   /** Particle diameter in original pixels recorded by training, if any. */
   readonly particleDiameterPx?: number;
+  /**
+   * Scale-free (general) models: the particle diameter in working-grid pixels they work at; the
+   * caller sets the dataset's diameter with atParticleScale (general-model.ts) before picking.
+   */
+  readonly canonicalDiameterGridPx?: number;
   /** The network's receptive field in pixels of the preprocessed image, when known. */
   readonly receptiveFieldPx?: number;
   /** Dense logits, one per pixel of the preprocessed image. */
@@ -50,8 +55,10 @@ export async function loadScoreModel(path: string, runtime: RuntimeOptions = {})
     throw err;
   }
   const diameter = picker.metadata.input.particleDiameter;
+  const canonical = picker.metadata.input.canonicalDiameterGridPx;
   return {
     preprocess,
+    ...(canonical === undefined ? {} : { canonicalDiameterGridPx: canonical }),
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
     receptiveFieldPx: picker.model.receptiveField,
     scoreMap: (image) => picker.scoreMap(image),

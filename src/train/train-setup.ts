@@ -40,7 +40,7 @@ export async function prepareData(p: TrainParams, pre: PreprocessParams, o: Trai
   const picks = await readPicks(p.picks, p.picksBinning);
   const load = { picksBinning: p.picksBinning, radius: p.radius, preprocess: preprocessor(pre), onMessage: say, ...(o.signal ? { signal: o.signal } : {}) };
   const all = await loadLabelledMicrographs(p.micrographs, picks, {
-    ...load,
+    ...load, ...(o.keepEmpty ? { keepUnlabelled: true } : {}),
     onLoaded: (done, total) => o.onProgress?.({ phase: 'load', epoch: 0, epochs: p.epochs, step: done, stepsPerEpoch: total }),
   });
   const split = splitMicrographs(all.map((m) => m.name), p.testFraction, p.testMicrographs, p.seed);
