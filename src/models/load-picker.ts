@@ -49,6 +49,7 @@ function copyPadded(image: Image2D, x0: number, y0: number, w: number, h: number
 /** Parses a cryopick .onnx (readModelFile) and builds a model holding the file's weights. */
 function readPickerBytes(bytes: Uint8Array, path: string): { metadata: PickerMetadata; model: PickerModel } {
   const file = readModelFile(bytes, path);
+  if (file.family !== 'topaz') throw new FormatError({ path }, `a ${file.family} model, where a Topaz-style picker was expected; pick with it through cryopick pick`);
   let model: PickerModel;
   try {
     model = PickerModel.create(file.config);

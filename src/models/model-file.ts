@@ -1,15 +1,17 @@
-// The cryopick model-file schema: the metadata properties of a picker .onnx, written by
-// modelFileProperties and read back by readModelFile only (zod-checked, versioned; older
-// versions keep loading).
+// The cryopick model-file schema: the metadata properties of a picker .onnx of either family
+// (Topaz-style, YOLO), written by modelFileProperties and read back by readModelFile only
+// (zod-checked, versioned; older versions keep loading).
 import { z } from 'zod';
 import { ConfigError, FormatError } from '../errors.js';
 import { preprocessParamsSchema, type PreprocessParams } from '../image/preprocess-params.js';
 import { parseModel } from '../engine/onnx-serialize.js';
 import type { PickerModelConfig } from './topaz/spec.js';
+import type { YoloConfig } from './yolo/spec.js';
 
 /**
- * Version history: 1 = the first release (same properties, not validated when written);
- * 2 = written through this schema. Readers accept every version up to MODEL_FILE_VERSION.
+ * Version history: 1 = the first release (same properties, not validated when written; YOLO files
+ * of that release carry cryopick.family = yolo); 2 = written through this schema, both families.
+ * Readers accept every version up to MODEL_FILE_VERSION.
  */
 export const MODEL_FILE_VERSION = 2;
 
@@ -43,6 +45,10 @@ const trainingSchema = z.record(z.string(), z.unknown());
 
 export type ModelTraining = z.output<typeof trainingSchema>;
 
+/** The picker families a model file can hold (`cryopick.family`; absent = topaz, as in version 1). */
+export const MODEL_FAMILIES = ['topaz', 'yolo'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+
 /** What a model file says besides its weights. */
 export interface ModelFileMetadata {
   readonly version: number;
@@ -61,32 +67,37 @@ export interface ModelFileDraft {
   readonly extra?: Record<string, string>;
 }
 
+/** What the writer takes from the model itself: its family, architecture and graph facts. */
+export type ModelFacts = { readonly stride: number; readonly paramCount: number; readonly graph: string } & (
+  | { readonly family: 'topaz'; readonly config: PickerModelConfig; readonly receptiveField: number }
+  | { readonly family: 'yolo'; readonly config: YoloConfig });
+
 /** The one writer: the metadata properties of a picker .onnx. @throws ConfigError when the draft does not fit the schema. */
-export function modelFileProperties(model: { config: PickerModelConfig; receptiveField: number; stride: number; paramCount: number }, draft: ModelFileDraft = {}): Record<string, string> {
+export function modelFileProperties(model: ModelFacts, draft: ModelFileDraft = {}): Record<string, string> {
   const input = inputSchema.safeParse(draft.input ?? {});
   if (!input.success) throw new ConfigError(input.error.issues.map((i) => ({ path: ['input', ...i.path.map(String)].join('.'), message: i.message })), 'invalid model metadata');
   return {
     ...(draft.extra ?? {}),
     'cryopick.kind': 'picker',
+    'cryopick.family': model.family,
     'cryopick.version': String(MODEL_FILE_VERSION),
     'cryopick.param_count': String(model.paramCount),
     'cryopick.architecture': JSON.stringify(model.config),
-    'cryopick.receptive_field': String(model.receptiveField),
+    ...(model.family === 'topaz' ? { 'cryopick.receptive_field': String(model.receptiveField) } : {}),
     'cryopick.stride': String(model.stride),
     'cryopick.input': JSON.stringify(input.data),
     'cryopick.training': JSON.stringify(draft.training ?? {}),
-    'cryopick.graph': 'filled: image [N,1,H,W] -> logits [N,1,H,W], zero padding of (rf-1)/2 inside the model',
+    'cryopick.graph': model.graph,
   };
 }
 
 /** A parsed model file: its metadata (architecture not yet checked against a model) and weights. */
-export interface ModelFile {
+export type ModelFile = {
   readonly version: number;
-  readonly config: PickerModelConfig;
   readonly input: ModelInput;
   readonly training: ModelTraining;
   readonly weights: Map<string, Float32Array>;
-}
+} & ({ readonly family: 'topaz'; readonly config: PickerModelConfig } | { readonly family: 'yolo'; readonly config: YoloConfig });
 
 function describe(issues: readonly z.core.$ZodIssue[]): string {
   return issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(top)'}: ${i.message}`).join('; ');
@@ -118,15 +129,15 @@ export function readModelFile(bytes: Uint8Array, path: string): ModelFile {
   const version = Number(md['cryopick.version'] ?? '1');
   if (!Number.isInteger(version) || version < 1) throw new FormatError({ path }, `metadata cryopick.version is ${md['cryopick.version']}, expected a whole number`);
   if (version > MODEL_FILE_VERSION) throw new FormatError({ path }, `model file version ${version} was written by a newer cryopick; this one reads versions 1 to ${MODEL_FILE_VERSION}`);
+  const family = md['cryopick.family'] ?? 'topaz';
+  if (!(MODEL_FAMILIES as readonly string[]).includes(family)) throw new FormatError({ path }, `metadata cryopick.family is '${family}', expected one of ${MODEL_FAMILIES.join(', ')}`);
   const config = jsonProperty(md, 'cryopick.architecture', path);
   if (config === null || typeof config !== 'object') throw new FormatError({ path }, 'metadata cryopick.architecture is not a JSON object');
   const input = readModelInput(md, path);
   const training = trainingSchema.safeParse(jsonProperty(md, 'cryopick.training', path) ?? {});
   if (!training.success) throw new FormatError({ path }, `metadata cryopick.training is not a JSON object: ${describe(training.error.issues)}`);
-  return {
-    version, config: config as PickerModelConfig, input, training: training.data,
-    weights: new Map([...parsed.initializers].map(([k, v]) => [k, v.data])),
-  };
+  const common = { version, input, training: training.data, weights: new Map([...parsed.initializers].map(([k, v]) => [k, v.data])) };
+  return family === 'yolo' ? { ...common, family, config: config as YoloConfig } : { ...common, family: 'topaz', config: config as PickerModelConfig };
 }
 
 /** The `cryopick.input` part of a model's metadata, checked against the schema (also for the yolo family's files). @throws FormatError */

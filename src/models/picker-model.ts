@@ -75,7 +75,10 @@ export class PickerModel {
     const image = b.input('image', [1, 1, rf + 8, rf + 8]);
     // Zero padding inside the model: logits have the image's size, one per pixel (Topaz extract).
     const logits = this.forward(pad(image, [0, 0, r, r, 0, 0, r, r]), { mode: 'eval', fill: true });
-    const metadata = modelFileProperties({ config: this.config, receptiveField: rf, stride: this.stride, paramCount: this.store.countTrainable() }, meta);
+    const metadata = modelFileProperties({
+      family: 'topaz', config: this.config, receptiveField: rf, stride: this.stride, paramCount: this.store.countTrainable(),
+      graph: 'filled: image [N,1,H,W] -> logits [N,1,H,W], zero padding of (rf-1)/2 inside the model',
+    }, meta);
     return serializeGraph(b, {
       outputs: { logits },
       paramValues: this.store.values(),

@@ -4,12 +4,11 @@ import type { Image2D } from '../image/image.js';
 import type { PreprocessParams } from '../image/preprocess-params.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import { loadPickerModel } from '../models/load-picker.js';
-import { modelPreprocess, readModelInput } from '../models/model-file.js';
-import { parseModel } from '../engine/onnx-serialize.js';
+import { modelPreprocess, readModelFile, type ModelFile } from '../models/model-file.js';
 import { readFile } from 'node:fs/promises';
 import type { ScoreGrid } from './extract.js';
 import type { Particle } from '../io/coords.js';
-import { isYoloModel, yoloFromParsed } from '../models/yolo/load-yolo.js';
+import { yoloFromFile } from '../models/yolo/load-yolo.js';
 import { boxNms } from '../models/yolo/decode.js';
 import { YOLO_NMS_IOU } from '../models/yolo/spec.js';
 
@@ -44,8 +43,8 @@ export interface ScoreModel {
  * @throws FormatError when the file is not a cryopick picker or lacks preprocessing metadata.
  */
 export async function loadScoreModel(path: string, runtime: RuntimeOptions = {}): Promise<ScoreModel> {
-  const parsed = await parsedIfYolo(path);
-  if (parsed) return yoloScoreModel(path, parsed, runtime);
+  const file = readModelFile(new Uint8Array(await readFile(path)), path); // FormatError for non-cryopick files
+  if (file.family === 'yolo') return yoloScoreModel(path, file, runtime);
   const picker = await loadPickerModel(path, runtime); // FormatError for non-cryopick files
   let preprocess: PreprocessParams;
   try {
@@ -67,21 +66,10 @@ export async function loadScoreModel(path: string, runtime: RuntimeOptions = {})
   };
 }
 
-/** The parsed model when `path` is a cryopick YOLO model (anything else is left to loadPickerModel). */
-async function parsedIfYolo(path: string): Promise<ReturnType<typeof parseModel> | undefined> {
-  let parsed;
-  try {
-    parsed = parseModel(new Uint8Array(await readFile(path)));
-  } catch {
-    return undefined;
-  }
-  return isYoloModel(parsed) ? parsed : undefined;
-}
-
 /** A YOLO model as a ScoreModel: boxes through detect; scoreMap paints each cell's confidence logit. */
-function yoloScoreModel(path: string, parsed: ReturnType<typeof parseModel>, runtime: RuntimeOptions): ScoreModel {
-  const model = yoloFromParsed(parsed, path);
-  const input = readModelInput(parsed.metadata, path);
+function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo' }, runtime: RuntimeOptions): ScoreModel {
+  const model = yoloFromFile(file, path);
+  const input = file.input;
   const preprocess = modelPreprocess({ input }, path);
   const diameter = input.particleDiameter;
   return {

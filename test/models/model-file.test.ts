@@ -63,3 +63,24 @@ test('the writer refuses metadata outside the schema; the reader names the file 
   assert.throws(() => readModelFile(edit('cryopick.training', '{oops'), 'json.onnx'),
     (e: unknown) => e instanceof FormatError && /cryopick\.training is not valid JSON/.test(e.message));
 });
+
+test('both families go through the one writer and reader: a yolo file carries its family, the schema version and checked input', async () => {
+  const { YoloModel } = await import('../../src/models/yolo/yolo-model.js');
+  const { defaultYoloConfig } = await import('../../src/models/yolo/spec.js');
+  const y = YoloModel.create(defaultYoloConfig({ width: 0.25 }));
+  const file = readModelFile(y.toOnnx({ input: { preprocess: { downsample: { kind: 'factor', factor: 2 } }, particleDiameter: 50 } }), 'yolo.onnx');
+  assert.equal(file.family, 'yolo');
+  assert.equal(file.version, MODEL_FILE_VERSION);
+  assert.equal(file.config.arch, 'yolo');
+  assert.equal(file.input.particleDiameter, 50);
+  assert.deepEqual(file.input.preprocess?.downsample, { kind: 'factor', factor: 2, method: 'fourier' });
+  assert.throws(() => y.toOnnx({ input: { particleDiameter: 0 } }), (e: unknown) => e instanceof ConfigError && /input\.particleDiameter/.test(e.message));
+  const topaz = readModelFile(PickerModel.create(defaultConfig('conv31', { units: 4 }), 1).toOnnx(), 't.onnx');
+  assert.equal(topaz.family, 'topaz');
+  const { default: onnxProto } = await import('onnx-proto');
+  const proto = onnxProto.onnx.ModelProto.decode(y.toOnnx());
+  const fam = proto.metadataProps.find((p) => p.key === 'cryopick.family');
+  if (fam) fam.value = 'unet';
+  assert.throws(() => readModelFile(Uint8Array.from(onnxProto.onnx.ModelProto.encode(proto).finish()), 'odd.onnx'),
+    (e: unknown) => e instanceof FormatError && /cryopick\.family is 'unet', expected one of topaz, yolo/.test(e.message));
+});

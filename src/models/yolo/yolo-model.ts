@@ -8,11 +8,10 @@ import type { RuntimeOptions } from '../../engine/runtime.js';
 import type { Image2D } from '../../image/image.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import type { ExportMetadata } from '../picker-model.js';
+import { modelFileProperties } from '../model-file.js';
 import { decodeHead, type Box } from './decode.js';
 import { buildYolo } from './network.js';
 import { gridStride, INPUT_MULTIPLE, validateYoloConfig, type YoloConfig } from './spec.js';
-
-export const YOLO_FORMAT_VERSION = '1';
 
 /** The image zero-padded (the normalised mean) on the right and bottom to multiples of 32. */
 export function padToMultiple(image: Image2D): Image2D {
@@ -72,18 +71,10 @@ export class YoloModel {
     const b = new GraphBuilder();
     const image = b.input('image', [1, 1, 4 * INPUT_MULTIPLE, 4 * INPUT_MULTIPLE]);
     const head = buildYolo(b, this.store, this.config, image, { mode: 'eval' });
-    const metadata: Record<string, string> = {
-      ...(meta.extra ?? {}),
-      'cryopick.kind': 'picker',
-      'cryopick.family': 'yolo',
-      'cryopick.version': YOLO_FORMAT_VERSION,
-      'cryopick.param_count': String(this.store.countTrainable()),
-      'cryopick.architecture': JSON.stringify(this.config),
-      'cryopick.stride': String(this.stride),
-      'cryopick.input': JSON.stringify(meta.input ?? {}),
-      'cryopick.training': JSON.stringify(meta.training ?? {}),
-      'cryopick.graph': `yolo: image [N,1,H,W] (H, W multiples of 32) -> head [N,6,H/${this.stride},W/${this.stride}]: x, y offsets (sigmoid), w, h (anchor·exp), confidence, class (sigmoid)`,
-    };
+    const metadata = modelFileProperties({
+      family: 'yolo', config: this.config, stride: this.stride, paramCount: this.store.countTrainable(),
+      graph: `yolo: image [N,1,H,W] (H, W multiples of 32) -> head [N,6,H/${this.stride},W/${this.stride}]: x, y offsets (sigmoid), w, h (anchor·exp), confidence, class (sigmoid)`,
+    }, meta);
     return serializeGraph(b, {
       outputs: { head },
       paramValues: this.store.values(),
