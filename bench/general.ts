@@ -12,6 +12,8 @@ import { GENERAL_THRESHOLD_OFFSET } from '../src/pick/auto-threshold.js';
 import { pickMicrographs } from '../src/pick/pick-run.js';
 import { readModelFile } from '../src/models/model-file.js';
 import { DEFAULT_FLOOR } from '../src/pick/threshold.js';
+import { estimateDiameter } from '../src/pick/estimate-diameter.js';
+import { readMicrograph } from '../src/io/micrograph.js';
 import { quality, realSet, scoreSet, simRealisticSet, simValidSet, withModel, type EvalSet, type ScoredSet } from './general-eval.js';
 
 const SIM_DIR = process.env['CRYOPICK_BENCH_SIM'] ?? join(tmpdir(), 'cryopick-bench-sim-realistic');
@@ -39,6 +41,15 @@ async function calibration(model: string, out: string[]): Promise<void> {
   out.push('', 'Validation micrographs only (EMPIAR-10028 `valid`, EMPIAR-10059 `valid`, the recipe\'s simulated validation set): best F1 by border (× diameter):', '',
     `| set | ${BORDERS.map((b) => `border ${b}`).join(' | ')} |`, `|---|${BORDERS.map(() => '---|').join('')}`);
   for (const s of scored) out.push(`| ${s.set.name} | ${BORDERS.map((b) => f3(quality(s, b, 'auto').bestF1)).join(' | ')} |`);
+  out.push('', 'Diameter estimated with no size given (as `cryopick pick` does on the first micrographs):', '', '| set | true diameter | estimated | confidence |', '|---|---|---|---|');
+  await withModel(model, async (m) => {
+    for (const s of sets.filter((x) => x.name.startsWith('EMPIAR'))) {
+      const images = [];
+      for (const p of s.images.slice(0, 3)) images.push(await readMicrograph(p));
+      const e = await estimateDiameter(images, m);
+      out.push(`| ${s.name} | ${s.diameterPx} px | ${e.diameterPx.toFixed(1)} px | ${e.confidence} (margin ${e.margin.toFixed(2)}) |`);
+    }
+  });
   out.push('', `F1 at each threshold rule (border ${DEFAULT_BORDER_FRACTION} d), mean over these sets (best F1 mean ${f3(mean(scored.map((s) => quality(s, DEFAULT_BORDER_FRACTION, 'auto').bestF1)))}):`, '',
     '| rule | mean F1 | per set |', '|---|---|---|');
   for (const t of FIXED) { const q = scored.map((s) => quality(s, DEFAULT_BORDER_FRACTION, t).f1); out.push(`| fixed logit ${t} | ${f3(mean(q))} | ${q.map(f3).join(', ')} |`); }

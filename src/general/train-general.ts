@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readModelFile } from '../models/model-file.js';
 import { PickerModel } from '../models/picker-model.js';
+import type { PickerModelConfig } from '../models/topaz/spec.js';
 import { CANONICAL_DIAMETER_GRID_PX } from '../pick/canonical-scale.js';
 import { trainPicker } from '../train/trainer.js';
 import type { TrainProgress } from '../train/train-types.js';
@@ -106,7 +107,7 @@ export async function trainGeneral(o: TrainGeneralOptions): Promise<TrainGeneral
   });
   const trainSeconds = (Date.now() - t1) / 1000;
   const file = readModelFile(new Uint8Array(await readFile(result.modelPath)), result.modelPath);
-  const model = PickerModel.create(file.config);
+  const model = PickerModel.create(file.config as PickerModelConfig);
   model.store.load(file.weights, false);
   const best = result.epochs.find((e) => e.epoch === result.bestEpoch);
   await model.exportOnnx(o.out, {

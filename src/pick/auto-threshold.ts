@@ -71,7 +71,7 @@ export function thresholdFromScores(scores: readonly number[], offset = 0, itera
  * micrographs only (EMPIAR-10028 and -10059 `valid`, the general recipe's simulated validation
  * set), as the offset with the best mean F1 there (BENCHMARKS.md, "General model").
  */
-export const GENERAL_THRESHOLD_OFFSET = 0;
+export const GENERAL_THRESHOLD_OFFSET = 1;
 
 /** The run's threshold from the scores of every stored detection of `micrographs` (see thresholdFromScores). */
 export async function runThreshold(runDir: string, micrographs: readonly string[], offset: number): Promise<ScoreModes> {

@@ -31,14 +31,14 @@ test('pick with no model and the diameter in Å: the general model finds the par
     assert.equal(manifest.modelId, 'general');
     assert.equal(manifest.diameterPx, 40, '160 Å at the header\'s 4 Å/px');
     assert.equal(manifest.borderPx, 20, 'no box leaves the micrograph');
-    const picks = await readCoordinates(join(dir, 'run', 'star'));
+    const picks = await readCoordinates(join(dir, 'run', 'relion', 'autopick.star'));
     const rep = evaluatePicks(picks, truth, { diameterPx: 40 });
     assert.ok(rep.overall.f1 > 0.5, `F1 at the default threshold ${rep.overall.f1.toFixed(3)} (precision ${rep.overall.precision.toFixed(3)}, recall ${rep.overall.recall.toFixed(3)})`);
     for (const m of picks) for (const p of m.particles) assert.ok(p.x >= 20 && p.y >= 20 && p.x <= 1003 && p.y <= 1003, `(${p.x}, ${p.y}) inside the border`);
     // --model general and the synonym --particle-diameter-px give the same run
     const same = await runCli(['pick', mics, '--model', 'general', '--particle-diameter-px', '40', '-o', join(dir, 'run2'), '--threads', '1', '--format', 'star']);
     assert.match(same, /from the score distribution/);
-    assert.deepEqual(await readCoordinates(join(dir, 'run2', 'star')), picks);
+    assert.deepEqual(await readCoordinates(join(dir, 'run2', 'relion', 'autopick.star')), picks);
     await assert.rejects(runCli(['pick', mics, '--diameter-px', '40', '--particle-diameter-px', '40', '-o', join(dir, 'run3')]), (e) => e instanceof UsageError && /give one/.test(e.message));
   } finally {
     await rm(dir, { recursive: true, force: true });
