@@ -19,6 +19,11 @@ export const particleSourceSchema = z.object({
   class_from_file: z.record(z.string(), z.string()).default({}).describe('coordinate file name → class, for files that hold one class each (e.g. {"junk.star": "junk"})'),
   box_size: z.number().int().min(8).max(512).default(64).describe('crop size in pixels after downsampling'),
   downsample: z.number().int().min(1).max(16).default(1).describe('Fourier-crop downsampling factor of the micrographs before cropping'),
+  negatives: z.object({
+    class: z.string().min(1).default('background').describe('class name of the sampled background windows'),
+    per_micrograph: z.number().int().positive().nullable().default(null).describe('windows per micrograph; null = as many as the micrograph has labelled picks'),
+    min_distance: z.number().gt(0).max(4).default(0.6).describe('smallest distance to every labelled pick, as a fraction of the window (box_size × downsample); DeepPicker 0.6'),
+  }).strict().optional().describe('DeepPicker\'s negative sampling: background windows at random places away from every pick, as one more class'),
 }).strict().describe('2-D particle crops instead of CSV signals: micrographs plus labelled coordinates');
 
 export const etlSchema = z.object({

@@ -25,7 +25,7 @@ export function renderClassifierTemplate(): string {
   const json = z.toJSONSchema(classifierConfigSchema, { io: 'input', unrepresentable: 'any' }) as Json;
   const { $schema: _s, ...rest } = defaults;
   const particleHelp = {
-    '//particles': 'for 2-D particle crops, replace caps_data_dir by null and add: "particles": {"micrographs": ["mics/"], "coordinates": ["kept.star", "junk.star"], "class_column": "class", "class_from_file": {"junk.star": "junk", "kept.star": "particle"}, "box_size": 64, "downsample": 1}',
+    '//particles': 'for 2-D particle crops, replace caps_data_dir by null and add: "particles": {"micrographs": ["mics/"], "coordinates": ["kept.star", "junk.star"], "class_column": "class", "class_from_file": {"junk.star": "junk", "kept.star": "particle"}, "box_size": 64, "downsample": 1}; add "negatives": {"class": "background", "per_micrograph": null, "min_distance": 0.6} to sample DeepPicker\'s background windows (at least 0.6 × the window from every pick) as one more class',
   };
   const body = commented(json, rest) as Record<string, Record<string, unknown>>;
   body['etl_params'] = { ...body['etl_params'], ...particleHelp };

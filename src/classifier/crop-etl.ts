@@ -1,7 +1,8 @@
 // Particle-crop ETL: micrographs plus labelled coordinates (a STAR class column such as the
 // particles kept or rejected by 2D classification, or one class per coordinate file) → square
 // crops of box_size after Fourier-crop downsampling and per-micrograph standardisation, balanced
-// and split per class by a seeded permutation, stored like the signal dataset (kind "crops").
+// and split per class by a seeded permutation, stored like the signal dataset (kind "crops");
+// optionally with DeepPicker's sampled background windows as one more class (crop-negatives.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -15,6 +16,8 @@ import { downsample } from '../image/downsample.js';
 import type { ClassifierConfig } from './config-schema.js';
 import { readDatasetManifest, SplitWriter, type DatasetManifest, type SplitName } from './dataset-store.js';
 import { etlParams, loadDatasetVersion, sortClasses, splitCodes, type EtlResult } from './etl.js';
+import { micrographNegatives, type NegativeSamplingParams } from './crop-negatives.js';
+import { micrographSize } from '../io/micrograph-inputs.js';
 
 export interface LabelledPick { readonly micrograph: string; readonly x: number; readonly y: number; readonly cls: string }
 
@@ -51,6 +54,15 @@ function micrographFiles(inputs: readonly string[]): Map<string, string> {
   return out;
 }
 
+/** Per-micrograph standardisation (zero mean, unit variance) of the crop dataset and of classification. */
+export function standardised(data: Float32Array): Float32Array {
+  let mean = 0, sq = 0;
+  for (const v of data) { mean += v; sq += v * v; }
+  mean /= data.length;
+  const sd = Math.sqrt(Math.max(sq / data.length - mean * mean, 1e-12));
+  return Float32Array.from(data, (v) => (v - mean) / sd);
+}
+
 /** Standardised crop of side `box` centred at (x, y); outside the image is 0 (the mean). */
 export function cropAt(data: Float32Array, width: number, height: number, x: number, y: number, box: number, out: Float32Array): void {
   const x0 = Math.round(x) - Math.floor(box / 2), y0 = Math.round(y) - Math.floor(box / 2);
@@ -63,6 +75,23 @@ export function cropAt(data: Float32Array, width: number, height: number, x: num
       if (xx >= 0 && xx < width) out[r * box + c] = data[yy * width + xx] as number;
     }
   }
+}
+
+/** DeepPicker's background windows for every micrograph with picks (crop-negatives.ts). */
+async function sampledNegatives(picks: readonly LabelledPick[], mics: ReadonlyMap<string, string>, n: NegativeSamplingParams,
+  box: number, ds: number, seed: number, log: (m: string) => void): Promise<LabelledPick[]> {
+  const out: LabelledPick[] = [];
+  let short = 0;
+  for (const [key, file] of mics) {
+    const own = picks.filter((q) => q.micrograph === key);
+    if (own.length === 0) continue;
+    const { width, height } = await micrographSize(file);
+    const found = micrographNegatives(own, width, height, n, box, ds, seed, key);
+    if (found.length < (n.per_micrograph ?? own.length)) short++;
+    out.push(...found.map((q) => ({ micrograph: key, x: q.x, y: q.y, cls: n.class })));
+  }
+  log(`negatives: ${out.length} "${n.class}" windows at least ${n.min_distance} × ${box * ds} px from every pick${short > 0 ? ` (${short} micrograph(s) had room for fewer than asked)` : ''}`);
+  return out;
 }
 
 export async function prepareCropDataset(c: ClassifierConfig, log: (m: string) => void = () => undefined): Promise<EtlResult> {
@@ -80,7 +109,8 @@ export async function prepareCropDataset(c: ClassifierConfig, log: (m: string) =
   const missing = [...new Set(picks.map((k) => k.micrograph))].filter((m) => !mics.has(m));
   if (missing.length > 0) throw new ConfigError([{ path: 'etl_params.particles.micrographs', message: `no micrograph for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}` }], 'cannot crop');
   for (const [, f] of [...mics].filter(([k]) => picks.some((q) => q.micrograph === k))) inputs.push({ name: f, bytes: statSync(f).size, sha256: `${statSync(f).mtimeMs}` });
-  const params = { ...etlParams(c), box_size: p.box_size, downsample: p.downsample };
+  if (p.negatives) picks.push(...await sampledNegatives(picks, mics, p.negatives, p.box_size, p.downsample, e.seed, log));
+  const params = { ...etlParams(c), box_size: p.box_size, downsample: p.downsample, ...(p.negatives ? { negatives: p.negatives } : {}) };
   const version = createHash('sha256').update(JSON.stringify({ kind: 'crops', params, inputs })).digest('hex').slice(0, 16);
   const out = join(root, version);
   if (existsSync(join(out, 'manifest.json'))) { log(`dataset ${version}: reusing ${out}`); return { dir: out, manifest: readDatasetManifest(out), reused: true }; }
@@ -105,11 +135,7 @@ export async function prepareCropDataset(c: ClassifierConfig, log: (m: string) =
       if (chosen.length === 0) continue;
       let img = await readMicrograph(file);
       if (p.downsample > 1) img = downsample(img, { kind: 'factor', factor: p.downsample, method: 'fourier' });
-      let mean = 0, sq = 0;
-      for (const v of img.data) { mean += v; sq += v * v; }
-      mean /= img.data.length;
-      const sd = Math.sqrt(Math.max(sq / img.data.length - mean * mean, 1e-12));
-      const norm = Float32Array.from(img.data, (v) => (v - mean) / sd);
+      const norm = standardised(img.data);
       for (const t of chosen) {
         cropAt(norm, img.width, img.height, t.q.x / p.downsample, t.q.y / p.downsample, B, crop);
         (writers[t.code - 1] as SplitWriter).add(crop, t.k, `${key}:${t.q.x.toFixed(1)}:${t.q.y.toFixed(1)}`);

@@ -15,12 +15,13 @@ export function fitSize(width: number, height: number, side: number): { width: n
 /** Contrast-stretched 8-bit grey values between two percentiles (estimated on ≤ 64k samples). */
 export function stretchToBytes(data: Float32Array, lowPercentile: number, highPercentile: number): Uint8Array {
   const step = Math.max(1, Math.floor(data.length / 65536));
-  const sample: number[] = [];
+  const all = new Float32Array(Math.ceil(data.length / step));
+  let n = 0;
   for (let i = 0; i < data.length; i += step) {
     const v = data[i] as number;
-    if (Number.isFinite(v)) sample.push(v);
+    if (v - v === 0) all[n++] = v; // finite
   }
-  sample.sort((a, b) => a - b);
+  const sample = all.subarray(0, n).sort(); // typed arrays sort numerically
   const at = (p: number): number => sample[Math.min(sample.length - 1, Math.max(0, Math.round((p / 100) * (sample.length - 1))))] ?? 0;
   const lo = at(lowPercentile);
   const hi = at(highPercentile);
@@ -33,22 +34,42 @@ export function stretchToBytes(data: Float32Array, lowPercentile: number, highPe
   return out;
 }
 
+/** The integer binning factor that `shrinkForDisplay` applies first to a width × height image for `side`. */
+export function displayBinFactor(width: number, height: number, side: number): number {
+  const size = fitSize(width, height, side);
+  return Math.max(1, Math.floor(Math.min(width / size.width, height / size.height)));
+}
+
+/** A display image and where its pixels sit: display pixel k is at original k × scale + offset. */
+export interface DisplayShrink {
+  readonly image: Image2D;
+  readonly offset: number;
+  readonly scaleX: number;
+  readonly scaleY: number;
+}
+
+/**
+ * The rest of `shrinkForDisplay` for an image already binned by `factor` (`displayBinFactor`) from
+ * an original of originalWidth × originalHeight: Fourier cropping to the display size.
+ */
+export function finishDisplayShrink(binned: Image2D, factor: number, originalWidth: number, originalHeight: number, side: number): DisplayShrink {
+  const size = fitSize(originalWidth, originalHeight, side);
+  const w = Math.min(size.width, binned.width);
+  const h = Math.min(size.height, binned.height);
+  const out = w === binned.width && h === binned.height ? binned : fourierCrop(binned, w, h);
+  return { image: out, offset: (factor - 1) / 2, scaleX: (factor * binned.width) / out.width, scaleY: (factor * binned.height) / out.height };
+}
+
 /**
  * Shrinks an image so its longest side is at most `side`: block-average binning by the integer
  * part of the factor (cheap), then Fourier cropping for the rest. Binned pixel j is centred at
  * original j·b + (b − 1)/2, and Fourier-cropped samples sit on the input grid, so display pixel k
  * is at original k × scale + offset.
  */
-export function shrinkForDisplay(image: Image2D, side: number): { image: Image2D; offset: number; scaleX: number; scaleY: number } {
-  const size = fitSize(image.width, image.height, side);
-  const b = Math.max(1, Math.floor(Math.min(image.width / size.width, image.height / size.height)));
-  const binned = b > 1 ? binImage(image, b) : image;
-  const w = Math.min(size.width, binned.width);
-  const h = Math.min(size.height, binned.height);
-  const out = w === binned.width && h === binned.height ? binned : fourierCrop(binned, w, h);
-  return { image: out, offset: (b - 1) / 2, scaleX: (b * binned.width) / out.width, scaleY: (b * binned.height) / out.height };
+export function shrinkForDisplay(image: Image2D, side: number): DisplayShrink {
+  const b = displayBinFactor(image.width, image.height, side);
+  return finishDisplayShrink(b > 1 ? binImage(image, b) : image, b, image.width, image.height, side);
 }
-
 
 /** Gaussian lowpass (image module filter) with the half-power point at `cutoff` cycles per pixel; same size. */
 export function gaussianLowpass(image: Image2D, cutoff: number): Image2D {

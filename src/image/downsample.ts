@@ -107,30 +107,64 @@ export function applyDownsamplePlan(image: Image2D, plan: DownsamplePlan, filter
   }
 }
 
-/** Block-average binning by an integer factor; remainders at the right and bottom are dropped. */
-export function binImage(image: Image2D, factor: number): Image2D {
-  if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`bin factor must be a positive integer, got ${factor}`);
-  const { width, height, data } = image;
-  const w = Math.max(1, Math.floor(width / factor));
-  const h = Math.max(1, Math.floor(height / factor));
-  const fx = Math.min(factor, width);
-  const fy = Math.min(factor, height);
-  const out = new Float32Array(w * h);
-  const acc = new Float64Array(w);
-  for (let y = 0; y < h; y++) {
-    acc.fill(0);
-    for (let dy = 0; dy < fy; dy++) {
-      const row = (y * factor + dy) * width;
+/**
+ * Block-average binning by an integer factor, fed a band of input rows at a time (so a micrograph
+ * can be binned while it is read); remainders at the right and bottom are dropped. Sums are kept in
+ * float64, so a binned pixel is non-finite only when one of its input pixels is.
+ */
+export class BlockBinner {
+  readonly width: number;
+  readonly height: number;
+  private readonly out: Float32Array;
+  private readonly acc: Float64Array;
+  private readonly fx: number;
+  private readonly fy: number;
+  private nextRow = 0;
+  private rowsInAcc = 0;
+
+  constructor(readonly inWidth: number, readonly inHeight: number, readonly factor: number) {
+    if (!Number.isInteger(factor) || factor < 1) throw new RangeError(`bin factor must be a positive integer, got ${factor}`);
+    this.width = Math.max(1, Math.floor(inWidth / factor));
+    this.height = Math.max(1, Math.floor(inHeight / factor));
+    this.fx = Math.min(factor, inWidth);
+    this.fy = Math.min(factor, inHeight);
+    this.out = new Float32Array(this.width * this.height);
+    this.acc = new Float64Array(this.width);
+  }
+
+  /** Adds the next `rowCount` input rows (row-major, `inWidth` samples each) from `rows`. */
+  addRows(rows: Float32Array, rowCount: number): void {
+    const { width: w, fx, fy, factor, acc, out, inWidth } = this;
+    if (rows.length < rowCount * inWidth) throw new RangeError(`expected ${rowCount} rows of ${inWidth}, got ${rows.length} samples`);
+    for (let r = 0; r < rowCount; r++, this.nextRow++) {
+      const y = Math.floor(this.nextRow / factor);
+      if (y >= this.height) continue; // the dropped remainder at the bottom
+      const row = r * inWidth;
       for (let x = 0; x < w; x++) {
         const start = row + x * factor;
         let s = 0;
-        for (let dx = 0; dx < fx; dx++) s += data[start + dx]!;
+        for (let dx = 0; dx < fx; dx++) s += rows[start + dx]!;
         acc[x] = acc[x]! + s;
       }
+      if (++this.rowsInAcc === fy) {
+        const norm = 1 / (fx * fy);
+        for (let x = 0; x < w; x++) out[y * w + x] = acc[x]! * norm;
+        acc.fill(0);
+        this.rowsInAcc = 0;
+      }
     }
-    const norm = 1 / (fx * fy);
-    for (let x = 0; x < w; x++) out[y * w + x] = acc[x]! * norm;
   }
-  const pixelSizeA = image.pixelSizeA === undefined ? undefined : image.pixelSizeA * factor;
-  return makeImage(w, h, out, pixelSizeA);
+
+  /** The binned image once every input row was added (pixel size scaled by the factor). */
+  result(inputPixelSizeA?: number): Image2D {
+    if (this.nextRow !== this.inHeight) throw new RangeError(`binning: ${this.nextRow} of ${this.inHeight} rows added`);
+    return makeImage(this.width, this.height, this.out, inputPixelSizeA === undefined ? undefined : inputPixelSizeA * this.factor);
+  }
+}
+
+/** Block-average binning by an integer factor; remainders at the right and bottom are dropped. */
+export function binImage(image: Image2D, factor: number): Image2D {
+  const binner = new BlockBinner(image.width, image.height, factor);
+  binner.addRows(image.data, image.height);
+  return binner.result(image.pixelSizeA);
 }

@@ -1,9 +1,9 @@
 // The one expansion of micrograph arguments (files and folders) into a file list, used by every
 // command that takes micrographs (train, tune, pick, preprocess, convert), with one set of messages;
-// and the pixel size their MRC headers record (for sizes given in Å).
+// and what their headers record: the pixel size (for sizes given in Å) and the image size.
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { micrographKind } from './micrograph.js';
+import { micrographKind, readMicrograph } from './micrograph.js';
 import { ConfigError } from '../errors.js';
 import { openMrc } from './mrc-reader.js';
 import { voxelSizeA } from './mrc-layout.js';
@@ -30,6 +30,20 @@ export function listMicrographs(inputs: readonly string[], option = 'micrographs
   }
   if (problems.length > 0) throw new ConfigError(problems, `cannot read the ${option}`);
   return [...new Set(out)];
+}
+
+/** Width and height of a micrograph: from the header for MRC, else by reading the image. */
+export async function micrographSize(path: string): Promise<{ width: number; height: number }> {
+  if (micrographKind(path) !== 'mrc') {
+    const img = await readMicrograph(path);
+    return { width: img.width, height: img.height };
+  }
+  const opened = await openMrc(path, { permissive: true });
+  try {
+    return { width: opened.layout.width, height: opened.layout.height };
+  } finally {
+    await opened.source.close();
+  }
 }
 
 /** The pixel size in Å an MRC micrograph's header records (header only), or undefined (no MRC, or 0 in the header). */

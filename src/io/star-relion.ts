@@ -1,6 +1,7 @@
 // RELION meaning of STAR files for particle picks: reads per-micrograph coordinate files
 // (RELION 3.0), particle files with optics groups (3.1+) and coordinate-file lists
-// (RELION 4/5 autopick.star); writes all three. Coordinates are centres in micrograph pixels.
+// (RELION 4/5 autopick.star); writes all three. Coordinates are centres in micrograph pixels;
+// a box detector's estimated sizes travel as crYOLO's `_EstWidth`/`_EstHeight` columns.
 import { FormatError } from '../errors.js';
 import { ORIGINAL_FRAME, type MicrographPicks, type Particle } from './coords.js';
 import { formatStar, starColumn, type StarBlock, type StarFile, type StarLoop } from './star.js';
@@ -34,6 +35,7 @@ function findLoop(file: StarFile, labels: readonly string[], preferBlock: string
  * coordinate files. Micrographs come from `_rlnMicrographName` (first-appearance order),
  * else from the file name (`mic001_autopick.star` → `mic001_autopick`).
  * Score: `_rlnAutopickFigureOfMerit`, else legacy `_rlnParticleScore`; -999 means none.
+ * Estimated box sizes: `_EstWidth`/`_EstHeight` (as crYOLO's .cbox; the diameter is their mean).
  * @throws FormatError when there are no coordinate columns or a value is not a number.
  */
 export function picksFromStar(file: StarFile, path: string): StarCoordinates {
@@ -61,6 +63,8 @@ export function picksFromStar(file: StarFile, path: string): StarCoordinates {
   let cs = starColumn(loop, 'rlnAutopickFigureOfMerit');
   if (cs < 0) cs = starColumn(loop, 'rlnParticleScore');
   const cm = starColumn(loop, 'rlnMicrographName');
+  const cw = starColumn(loop, 'EstWidth');
+  const ch = starColumn(loop, 'EstHeight');
   const groups = new Map<string, Particle[]>();
   const fallbackName = stem(path);
   loop.rows.forEach((row, i) => {
@@ -75,16 +79,23 @@ export function picksFromStar(file: StarFile, path: string): StarCoordinates {
     const name = cm >= 0 ? (row[cm] as string) : fallbackName;
     let list = groups.get(name);
     if (!list) groups.set(name, (list = []));
-    list.push(makeParticle(x, y, score));
+    if (cw >= 0 && ch >= 0) {
+      const width = parseFiniteNumber(row[cw] as string, path, line, '_EstWidth');
+      const height = parseFiniteNumber(row[ch] as string, path, line, '_EstHeight');
+      list.push({ ...makeParticle(x, y, score, (width + height) / 2), width, height });
+    } else {
+      list.push(makeParticle(x, y, score));
+    }
   });
   if (groups.size === 0) groups.set(fallbackName, []);
   const picks = [...groups].map(([micrograph, particles]) => ({ micrograph, particles, frame: ORIGINAL_FRAME }));
   return { kind: 'picks', picks };
 }
 
-function coordinateRows(particles: readonly Particle[], name?: string): string[][] {
+function coordinateRows(particles: readonly Particle[], sizes: boolean, name?: string): string[][] {
   return particles.map((p) => {
     const row = [formatFixed(p.x), formatFixed(p.y), '0', p.score === undefined ? formatFixed(RELION_UNSET) : formatExact(p.score), formatFixed(RELION_UNSET)];
+    if (sizes) row.push(formatFixed(p.width ?? p.diameter ?? 0, 2), formatFixed(p.height ?? p.diameter ?? 0, 2));
     if (name !== undefined) row.push(name);
     return row;
   });
@@ -95,11 +106,14 @@ const COORDINATE_LABELS = ['rlnCoordinateX', 'rlnCoordinateY', 'rlnClassNumber',
 /**
  * RELION 3.0 coordinate file (`data_` + loop of X, Y, class, FOM, psi), as RELION AutoPick
  * writes it. With more than one micrograph (or `withMicrographName`), adds
- * `_rlnMicrographName` so one file holds them all (the form cryoSPARC and Topaz import).
+ * `_rlnMicrographName` so one file holds them all (the form cryoSPARC and Topaz import). When the
+ * picks carry estimated box sizes (a box detector's), adds `_EstWidth _EstHeight` (RELION keeps
+ * unknown labels as they are).
  */
 export function formatRelionCoordinates(picks: readonly MicrographPicks[], withMicrographName = picks.length > 1): string {
-  const labels = withMicrographName ? [...COORDINATE_LABELS, 'rlnMicrographName'] : COORDINATE_LABELS;
-  const rows = picks.flatMap((m) => coordinateRows(m.particles, withMicrographName ? m.micrograph : undefined));
+  const sizes = picks.some((m) => m.particles.some((p) => p.width !== undefined && p.height !== undefined));
+  const labels = [...COORDINATE_LABELS, ...(sizes ? ['EstWidth', 'EstHeight'] : []), ...(withMicrographName ? ['rlnMicrographName'] : [])];
+  const rows = picks.flatMap((m) => coordinateRows(m.particles, sizes, withMicrographName ? m.micrograph : undefined));
   const loop: StarLoop = { labels, rows, line: 0, rowLines: [] };
   return formatStar({ blocks: [{ name: '', pairs: [], loops: [loop], line: 0 }] });
 }

@@ -1,6 +1,7 @@
 // Merging the shard runs of `pick --shard K/N` into one pick run: checks that every shard is
-// present, finished and picked with the same settings (the check resume uses), then writes the
-// detection store and manifest exactly as a single-process run over the same inputs would.
+// present, finished and picked with the same settings (the check resume uses) and the same model
+// file contents (SHA-256), then writes the detection store and manifest exactly as a
+// single-process run over the same inputs would.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,12 +48,40 @@ function checkCompatible(shards: readonly Shard[]): void {
     if (s.count !== s0.count || s.inputs !== s0.inputs) {
       problems.push({ path: dir, message: `is shard ${s.index}/${s.count} of ${s.inputs} micrographs, but ${first.dir} is shard ${s0.index}/${s0.count} of ${s0.inputs}` });
     }
-    for (const d of settingsDifferences(first.manifest, manifest)) problems.push({ path: `${dir}: ${d.path}`, message: `${d.message} (compared with ${first.dir})` });
+    // the model's contents are compared below, over all shards at once
+    for (const d of settingsDifferences(first.manifest, manifest).filter((p) => p.path !== 'model')) problems.push({ path: `${dir}: ${d.path}`, message: `${d.message} (compared with ${first.dir})` });
     const other = seen.get(s.index);
     if (other !== undefined) problems.push({ path: dir, message: `is shard ${s.index}/${s.count} again (also ${other})` });
     seen.set(s.index, dir);
   }
+  problems.push(...modelProblems(shards));
   if (problems.length > 0) throw new ConfigError(problems, 'cannot merge shards of different runs or settings');
+}
+
+const shardName = (s: Shard): string => `shard ${s.manifest.shard!.index}/${s.manifest.shard!.count} (${s.dir})`;
+
+/**
+ * Every shard must record the SHA-256 of its model file and all must be the same: the same model
+ * path may hold another model (re-trained in place between shard jobs), and picks of two models
+ * must never be mixed in one run.
+ */
+function modelProblems(shards: readonly Shard[]): ConfigProblem[] {
+  const byModel = new Map<string, Shard[]>();
+  const unknown: Shard[] = [];
+  for (const s of shards) {
+    const sha = s.manifest.modelSha256;
+    if (sha === undefined) unknown.push(s);
+    else byModel.set(sha, [...(byModel.get(sha) ?? []), s]);
+  }
+  const problems: ConfigProblem[] = [];
+  if (byModel.size > 1) {
+    const groups = [...byModel].map(([sha, list]) => `SHA-256 ${sha.slice(0, 12)}… (${list[0]!.manifest.modelId}) in ${list.map(shardName).join(', ')}`);
+    problems.push({ path: 'model', message: `the shards were picked with ${byModel.size} different model files: ${groups.join('; ')}. Pick every shard with the same model (re-pick the odd ones into new folders)` });
+  }
+  if (unknown.length > 0 && byModel.size > 0) {
+    problems.push({ path: 'model', message: `${unknown.map(shardName).join(', ')} recorded no model SHA-256 (picked by an earlier cryopick), so they cannot be shown to use the same model as the others; pick them again into new folders` });
+  }
+  return problems;
 }
 
 /** Missing shard numbers and shards with micrographs not yet picked, all in one error. */

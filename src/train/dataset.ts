@@ -1,5 +1,5 @@
 // The in-memory training set: preprocessed (downsampled, normalised) micrographs with their
-// picks in the downsampled frame and the label masks, loaded once and never re-read from disk.
+// picks in the downsampled frame and the label masks (positives, known negatives), loaded once and never re-read from disk.
 import type { Image2D } from '../image/image.js';
 import type { Frame, Particle } from '../io/coords.js';
 
@@ -17,4 +17,8 @@ export interface LabelledMicrograph {
   readonly picks: readonly Particle<'grid'>[];
   /** 1 = labelled positive pixel (within the labelling radius of a pick). */
   readonly mask: Uint8Array;
+  /** 1 = known negative pixel (negative picks, or every pixel of an empty micrograph); absent = none. */
+  readonly negatives?: Uint8Array;
+  /** Negative picks (background, carbon, ice, junk) in the downsampled frame. */
+  readonly negativePicks?: readonly Particle<'grid'>[];
 }

@@ -4,11 +4,12 @@
 // output pixel lies inside the micrograph (image pixels outside it are zero, as at inference).
 import type { LabelledMicrograph } from './dataset.js';
 import type { Random } from '../random.js';
+import { pixelLabel } from './negatives.js';
 
 export interface DenseBatch {
   /** batch × crop × crop pixels. */
   readonly x: Float32Array;
-  /** batch × out × out labels (1 labelled positive, 0 unlabelled). */
+  /** batch × out × out labels (1 labelled positive, −1 known negative, 0 unlabelled). */
   readonly y: Float32Array;
 }
 
@@ -38,8 +39,9 @@ export class DenseSampler {
       const maxY = Math.max(0, h - out);
       let ox = this.rng.int(maxX + 1);
       let oy = this.rng.int(maxY + 1);
-      if (m.picks.length > 0 && this.rng.next() < this.opts.balance) {
-        const p = m.picks[this.rng.int(m.picks.length)] as { x: number; y: number };
+      const anchors = labelledPoints(m);
+      if (anchors > 0 && this.rng.next() < this.opts.balance) {
+        const p = labelledPoint(m, this.rng.int(anchors));
         ox = clamp(Math.round(p.x) - this.rng.int(out), 0, maxX);
         oy = clamp(Math.round(p.y) - this.rng.int(out), 0, maxY);
       }
@@ -55,11 +57,21 @@ export class DenseSampler {
       fillTransformed(out, t, (i, j) => {
         const sx = ox + j;
         const sy = oy + i;
-        return sx >= 0 && sx < w && sy >= 0 && sy < h ? (m.mask[sy * w + sx] as number) : 0;
+        return sx >= 0 && sx < w && sy >= 0 && sy < h ? pixelLabel(m.mask, m.negatives, sy * w + sx) : 0;
       }, y, b * out * out);
     }
     return { x, y };
   }
+}
+
+/** Points a crop may be centred on: the picks, then the negative picks (junk, carbon, ...). */
+export function labelledPoints(m: LabelledMicrograph): number {
+  return m.picks.length + (m.negativePicks?.length ?? 0);
+}
+
+/** The k-th labelled point (k < labelledPoints(m)). */
+export function labelledPoint(m: LabelledMicrograph, k: number): { x: number; y: number } {
+  return (k < m.picks.length ? m.picks[k] : m.negativePicks?.[k - m.picks.length]) as { x: number; y: number };
 }
 
 function clamp(v: number, lo: number, hi: number): number {

@@ -1,6 +1,6 @@
 // Loads the training set once: reads every micrograph and the coordinate files, matches picks to
 // micrographs by name, preprocesses each micrograph (downsample, filter, normalise) and scales
-// the picks into the downsampled frame. Everything stays in memory for the whole run.
+// the picks (and the known negatives) into the downsampled frame. Everything stays in memory.
 import { basename } from 'node:path';
 import { ConfigError, UserError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
@@ -11,6 +11,14 @@ import { listMicrographs } from '../io/micrograph-inputs.js';
 import { pairByName } from '../io/micrograph-names.js';
 import type { LabelledMicrograph } from './dataset.js';
 import { labelMask } from './labels.js';
+import { matchEmptyMicrographs, negativeMask } from './negatives.js';
+
+export interface NegativeLabels {
+  readonly picks: ReadonlyMap<string, readonly Particle[]>;
+  readonly emptyMicrographs: readonly string[];
+  /** Radius of a negative pick's disk, downsampled pixels. */
+  readonly radius: number;
+}
 
 export interface LoadOptions {
   readonly picksBinning: number;
@@ -21,6 +29,8 @@ export interface LoadOptions {
   readonly onLoaded?: (done: number, total: number) => void;
   /** Keep micrographs without picks (as unlabelled data); default false. */
   readonly keepUnlabelled?: boolean;
+  /** Known negatives: negative picks by micrograph key, micrographs marked empty (names), disk radius. */
+  readonly negatives?: NegativeLabels;
   /** Aborting stops loading with an InterruptedError (nothing has been trained yet). */
   readonly signal?: AbortSignal;
 }
@@ -55,9 +65,15 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
   o: LoadOptions): Promise<LabelledMicrograph[]> {
   const paths = listMicrographs(micrographs);
   const { byMicrograph, match } = pairByName(picks, paths);
+  const neg = o.negatives;
+  const negPaired = neg ? pairByName(neg.picks, paths) : undefined;
+  const negBy = negPaired?.byMicrograph ?? new Map<string, readonly Particle[]>();
+  const empty = neg ? matchEmptyMicrographs(neg.emptyMicrographs, paths, byMicrograph) : new Set<string>();
   const unmatched = [...match.unmatchedCoordinates, ...match.ambiguous];
-  const selected = paths.filter((p) => o.keepUnlabelled || (byMicrograph.get(p)?.length ?? 0) > 0);
-  if (selected.length === 0) {
+  const labelled = (p: string): boolean => (byMicrograph.get(p)?.length ?? 0) > 0 || (negBy.get(p)?.length ?? 0) > 0 || empty.has(p);
+  const selected = paths.filter((p) => o.keepUnlabelled || labelled(p));
+  // negatives alone teach nothing about particles: at least one micrograph needs particle picks
+  if (selected.length === 0 || (!o.keepUnlabelled && !selected.some((p) => (byMicrograph.get(p)?.length ?? 0) > 0))) {
     throw new ConfigError([{
       path: 'picks',
       message: `no micrograph has picks: coordinate names (${[...picks.keys()].slice(0, 5).join(', ')}) do not match ` +
@@ -67,8 +83,17 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
   if (unmatched.length > 0) {
     o.onMessage?.(`${unmatched.length} coordinate set(s) match no micrograph and are ignored: ${unmatched.slice(0, 8).join(', ')}${unmatched.length > 8 ? ', ...' : ''}`);
   }
+  const negUnmatched = negPaired ? [...negPaired.match.unmatchedCoordinates, ...negPaired.match.ambiguous] : [];
+  if (negUnmatched.length > 0) {
+    o.onMessage?.(`${negUnmatched.length} negative coordinate set(s) match no micrograph and are ignored: ${negUnmatched.slice(0, 8).join(', ')}${negUnmatched.length > 8 ? ', ...' : ''}`);
+  }
   if (selected.length < paths.length) {
-    o.onMessage?.(`${paths.length - selected.length} micrograph(s) have no picks and are not used for training`);
+    const emptyFiles = paths.filter((p) => byMicrograph.has(p) && !labelled(p)).length;
+    o.onMessage?.(`${paths.length - selected.length} micrograph(s) have no picks and are not used for training` +
+      (emptyFiles > 0 ? ` (${emptyFiles} of them have an empty coordinate file: name micrographs without particles with --empty-micrographs to train on them as negatives)` : ''));
+  }
+  if (neg && (negBy.size > 0 || empty.size > 0)) {
+    o.onMessage?.(`known negatives: ${[...negBy.values()].reduce((a, l) => a + l.length, 0)} negative pick(s) on ${negBy.size} micrograph(s), ${empty.size} empty micrograph(s)`);
   }
   const out: LabelledMicrograph[] = [];
   for (const [i, path] of selected.entries()) {
@@ -76,10 +101,15 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
     const raw = await readMicrograph(path);
     const { image, frame } = await o.preprocess(raw, path);
     const inFile = { micrograph: path, particles: (byMicrograph.get(path) ?? []).map(({ x, y }) => ({ x, y })), frame: fileFrame(o.picksBinning) };
-    const scaled = toFrame(inFile, frame).particles.filter((p) => p.x >= -0.5 && p.y >= -0.5 && p.x < image.width - 0.5 && p.y < image.height - 0.5);
+    const inside = (l: readonly Particle[]): Particle<'grid'>[] => toFrame({ ...inFile, particles: l.map(({ x, y }) => ({ x, y })) }, frame).particles
+      .filter((p) => p.x >= -0.5 && p.y >= -0.5 && p.x < image.width - 0.5 && p.y < image.height - 0.5);
+    const scaled = inside(inFile.particles);
+    const mask = labelMask(image.width, image.height, scaled, o.radius);
+    const negativePicks = inside(negBy.get(path) ?? []);
+    const negatives = neg ? negativeMask(image.width, image.height, negativePicks, neg.radius, empty.has(path), mask) : undefined;
     out.push({
-      name: basename(path), image, frame, originalWidth: raw.width, originalHeight: raw.height,
-      picks: scaled, mask: labelMask(image.width, image.height, scaled, o.radius),
+      name: basename(path), image, frame, originalWidth: raw.width, originalHeight: raw.height, picks: scaled, mask,
+      ...(negatives ? { negatives } : {}), ...(negativePicks.length > 0 ? { negativePicks } : {}),
     });
     o.onLoaded?.(i + 1, selected.length);
   }

@@ -1,5 +1,6 @@
 // Plain-number reference of the training objectives (PN, PU, GE-KL, GE-binomial), used to test
-// the ONNX loss graph and to document the formulas. s = logits, y = 1 for labelled positives.
+// the ONNX loss graph and to document the formulas. s = logits, y = 1 for labelled positives,
+// y = −1 for known negatives (negative picks, empty micrographs), 0 unlabelled.
 //   BCE(P,1) = mean_P softplus(−s)        BCE(U,0) = mean_U softplus(s)      (U = unlabelled)
 //   PN:  w·π·BCE(P,1) + (1−π)·BCE(U,0)
 //   PU (non-negative, Kiryo 2017, β=0): R_n = mean_all softplus(s) − π·mean_P softplus(s);
@@ -9,6 +10,9 @@
 //        q = softmax_k(−(μ−k)²/(2σ²)), μ = Σ_U σ(s), σ² = Σ_U σ(s)(1−σ(s))
 // w is the positive class weight (cryoSPARC's class weight for sparse particles), π_u the prior
 // among unlabelled pixels. L2 and the autoencoder term are added by the trainer.
+// Known negatives N (negativeWeight γ given): every objective gains γ·(1−π)·BCE(N,0) (PN, PU; a
+// PN + PU mixture as in Sakai et al. 2017's PNU learning) or γ·BCE(N,0) (GE, like w·BCE(P,1));
+// U excludes N in PU (mean over P ∪ U) and in the GE penalties; PN's negative class is U ∪ N.
 import { softplus } from './metrics.js';
 
 export interface LossSettings {
@@ -22,6 +26,8 @@ export interface LossSettings {
    * penalty grows like M·(p̄ − π)², so dense training uses 256/M: the same pull as a Topaz batch.
    */
   readonly penaltyScale?: number;
+  /** γ, present when the training data has known negatives (label −1); see the header. */
+  readonly negativeWeight?: number;
 }
 
 export interface LossValue {
@@ -47,10 +53,16 @@ export function binomialLogPmf(n: number, p: number): Float64Array {
 /** The objective on one minibatch, in float64. */
 export function referenceLoss(s: ArrayLike<number>, y: ArrayLike<number>, o: LossSettings): LossValue {
   let nP = 0; let posLoss = 0; let posAsNeg = 0; let nU = 0; let unlLoss = 0; let allNeg = 0; let mu = 0; let v = 0;
+  let nN = 0; let negLoss = 0;
   for (let i = 0; i < s.length; i++) {
     const si = s[i] as number;
+    const yi = y[i] as number;
+    if (yi < 0 && o.negativeWeight !== undefined) {
+      nN++; negLoss += softplus(si);
+      continue;
+    }
     allNeg += softplus(si);
-    if (y[i]) {
+    if (yi > 0) {
       nP++; posLoss += softplus(-si); posAsNeg += softplus(si);
     } else {
       nU++; unlLoss += softplus(si);
@@ -59,22 +71,28 @@ export function referenceLoss(s: ArrayLike<number>, y: ArrayLike<number>, o: Los
   }
   const bceP = posLoss / Math.max(nP, 1);
   const bceU = unlLoss / Math.max(nU, 1);
+  const bceN = negLoss / Math.max(nN, 1);
+  const gamma = o.negativeWeight ?? 0;
   const w = o.classWeight;
   switch (o.method) {
     case 'PN': {
-      const l = w * o.pi * bceP + (1 - o.pi) * bceU;
+      // negative class = U ∪ N
+      const bceNotP = (unlLoss + negLoss) / Math.max(nU + nN, 1);
+      const l = w * o.pi * bceP + (1 - o.pi) * bceNotP + gamma * (1 - o.pi) * bceN;
       return { objective: l, reported: l };
     }
     case 'PU': {
-      const rn = allNeg / Math.max(s.length, 1) - o.pi * (posAsNeg / Math.max(nP, 1));
+      const rn = allNeg / Math.max(nP + nU, 1) - o.pi * (posAsNeg / Math.max(nP, 1));
       const rp = w * o.pi * bceP;
-      return rn >= 0 ? { objective: rp + rn, reported: rp + rn } : { objective: -rn, reported: rp };
+      const rN = gamma * (1 - o.pi) * bceN;
+      return rn >= 0 ? { objective: rp + rn + rN, reported: rp + rn + rN } : { objective: -rn + rN, reported: rp + rN };
     }
     case 'GE-KL': {
       const pbar = Math.min(Math.max(mu / Math.max(nU, 1), 1e-7), 1 - 1e-7);
       const t = o.pi;
       const kl = (t > 0 ? t * Math.log(t / pbar) : 0) + (t < 1 ? (1 - t) * Math.log((1 - t) / (1 - pbar)) : 0);
-      return { objective: w * bceP + o.slack * kl, reported: w * bceP + o.slack * kl, gePenalty: kl };
+      const l = w * bceP + o.slack * kl + gamma * bceN;
+      return { objective: l, reported: l, gePenalty: kl };
     }
     case 'GE-binomial': {
       const logpmf = binomialLogPmf(nU, o.pi);
@@ -87,7 +105,8 @@ export function referenceLoss(s: ArrayLike<number>, y: ArrayLike<number>, o: Los
       let pen = 0;
       for (let k = 0; k <= nU; k++) pen -= (Math.exp((z[k] as number) - mx) / den) * (logpmf[k] as number);
       const sp = (o.penaltyScale ?? 1) * pen;
-      return { objective: w * bceP + o.slack * sp, reported: w * bceP + o.slack * sp, gePenalty: sp };
+      const l = w * bceP + o.slack * sp + gamma * bceN;
+      return { objective: l, reported: l, gePenalty: sp };
     }
   }
 }

@@ -26,6 +26,10 @@ export const TrainParamsSchema = z.object({
   micrographs: z.array(z.string().min(1)).min(1, 'give at least one micrograph (file or folder)'),
   picks: z.array(z.string().min(1)).min(1, 'give at least one coordinate file with the training picks'),
   picksBinning: pos().default(1),
+  /** Known negatives: coordinate files of background, carbon, ice or junk (same binning as the picks). */
+  negatives: z.array(z.string().min(1)).default([]),
+  /** Micrographs without particles (names, files, or .txt lists): every pixel a known negative. */
+  emptyMicrographs: z.array(z.string().min(1)).default([]),
   testMicrographs: z.array(z.string().min(1)).default([]),
   testFraction: z.number().min(0).max(0.9).default(0.2),
   particleDiameter: pos().optional(),
@@ -57,6 +61,10 @@ export const TrainParamsSchema = z.object({
   coordWeight: nonneg().default(1),
   /** yolo: epochs at the start in which box sizes are not learned. */
   warmupEpochs: int().min(0).default(1),
+  /** yolo: crYOLO's input size: the downsampling factor makes the training micrographs' short side this many pixels (a multiple of 32; replaces --downsample). */
+  inputSize: int().min(32).optional(),
+  /** yolo, with inputSize: crYOLO's patch mode, the micrograph as patches × patches tiles of the input size (short side = patches × inputSize). */
+  patches: int().min(1).default(1),
   // objective
   loss: z.enum(LOSSES).default('GE-binomial'),
   slack: z.number().refine((v) => v === -1 || v >= 0, 'must be -1 (the method default) or >= 0').default(-1),
@@ -65,6 +73,10 @@ export const TrainParamsSchema = z.object({
   /** Required by the topaz family (the PU class prior); the yolo family does not use it. */
   expectedParticles: z.number({ error: () => 'must be a number' }).positive().optional(),
   radius: int().min(0).default(3),
+  /** Radius of a negative pick's disk, downsampled pixels (default: the labelling radius). */
+  negativeRadius: int().min(0).optional(),
+  /** γ: known negatives add γ·(1−π)·BCE(N,0) (PN, PU) or γ·BCE(N,0) (GE) to the objective. */
+  negativeWeight: nonneg().default(1),
   balance: z.number().min(0).lt(1).default(0.0625),
   classWeight: pos().default(1),
   // optimisation
@@ -172,13 +184,25 @@ export function parseTrainParams(input: unknown): TrainParams {
     problems.push({ path: 'expectedParticles', message: 'required: the expected number of particles per micrograph (e.g. --expected-particles 300); it sets the class prior π of the PU objective' });
   }
   if (yolo && raw['particleDiameter'] === undefined) {
-    problems.push({ path: 'particleDiameter', message: 'the yolo family needs the particle diameter (--particle-diameter, original pixels): it is the anchor box size' });
+    problems.push({ path: 'particleDiameter', message: 'the yolo family needs the particle diameter (--particle-diameter-px or -a): it is the anchor box size' });
   }
   if (yolo && typeof raw['cropSize'] === 'number' && raw['cropSize'] % 32 !== 0) {
     problems.push({ path: 'cropSize', message: `the yolo family needs a crop size that is a multiple of 32, got ${raw['cropSize']}` });
   }
+  if (raw['inputSize'] !== undefined && !yolo) {
+    problems.push({ path: 'inputSize', message: 'the input size is the yolo family\'s (crYOLO); the topaz family scales micrographs with --downsample' });
+  }
+  if (typeof raw['inputSize'] === 'number' && raw['inputSize'] % 32 !== 0) {
+    problems.push({ path: 'inputSize', message: `must be a multiple of 32 (the network's total stride), got ${raw['inputSize']}` });
+  }
+  if (raw['inputSize'] !== undefined && raw['downsample'] !== undefined) {
+    problems.push({ path: 'inputSize', message: 'give either --input-size (the factor follows from the micrographs\' short side) or --downsample, not both' });
+  }
+  if (typeof raw['patches'] === 'number' && raw['patches'] > 1 && raw['inputSize'] === undefined) {
+    problems.push({ path: 'patches', message: 'patch mode tiles the micrograph into patches of the input size: give --input-size too' });
+  }
   if (raw['selectMetric'] === 'ap' && raw['particleDiameter'] === undefined && !yolo) {
-    problems.push({ path: 'selectMetric', message: 'ap (particle-level average precision) needs the particle diameter: set particleDiameter (--particle-diameter)' });
+    problems.push({ path: 'selectMetric', message: 'ap (particle-level average precision) needs the particle diameter: set particleDiameter (--particle-diameter-px)' });
   }
   if (problems.length > 0 || !r.success) throw new ParameterError(problems, 'invalid training parameters');
   const p: TrainParams = {

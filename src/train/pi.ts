@@ -5,7 +5,8 @@
 //   π      = A(r) · n · M / Σ_m W_m·H_m                    (n expected particles per micrograph,
 //                                                           M training micrographs, W×H downsampled)
 //   p_obs  = (labelled positive pixels) / Σ_m W_m·H_m       (counted from the actual label masks)
-//   GE prior among the unlabelled pixels = (π − p_obs) / (1 − p_obs)
+//   p_neg  = (known negative pixels) / Σ_m W_m·H_m          (negative picks, empty micrographs)
+//   GE prior among the unlabelled pixels = (π − p_obs) / (1 − p_obs − p_neg)
 // π > 1 (more particle area than micrograph) is refused naming the parameters and what would fit.
 // If n is below the mean number of labelled picks per micrograph (π ≤ p_obs), the picks are
 // (nearly) complete: training switches to PN with π = p_obs and says so.
@@ -44,7 +45,7 @@ export interface PriorDecision {
 /** Decides π, the unlabelled prior and whether to switch to PN (see the header comment). */
 export function decidePrior(
   method: PriorDecision['method'], expectedPerMicrograph: number, radiusPx: number,
-  pixelsPerMicrograph: readonly number[], labelledPixels: number, labelledPicks: number,
+  pixelsPerMicrograph: readonly number[], labelledPixels: number, labelledPicks: number, negativePixels = 0,
 ): PriorDecision {
   const total = pixelsPerMicrograph.reduce((a, b) => a + b, 0);
   const pi = computePi(expectedPerMicrograph, radiusPx, pixelsPerMicrograph);
@@ -68,6 +69,7 @@ export function decidePrior(
         ` with π = ${pObserved.toExponential(3)}. Raise --expected-particles if the picks are sparse.`,
     };
   }
-  const unlabelledPrior = Math.max(0, (pi - pObserved) / (1 - pObserved));
+  const unlabelled = 1 - pObserved - negativePixels / total;
+  const unlabelledPrior = unlabelled > 0 ? Math.min(1, Math.max(0, (pi - pObserved) / unlabelled)) : 0;
   return { method, pi, pObserved, unlabelledPrior };
 }

@@ -1,14 +1,16 @@
 // Topaz-style patch sampler: each example is one receptive-field crop centred on a pixel, with the
 // label of that pixel. A `balance` fraction of each minibatch is drawn from the labelled positive
-// pixels, the rest uniformly (excluding labelled pixels for PN/GE, any pixel for PU). Crops are
+// pixels, the rest uniformly (excluding labelled pixels for PN/GE, any pixel for PU; a known negative
+// drawn keeps its label −1). Crops are
 // rotated by a uniform random angle (bilinear, zero outside the micrograph) and flipped.
 import type { LabelledMicrograph } from './dataset.js';
 import type { Random } from '../random.js';
+import { pixelLabel } from './negatives.js';
 
 export interface PatchBatch {
   /** batch × size × size pixels. */
   readonly x: Float32Array;
-  /** batch labels (1 labelled positive, 0 unlabelled). */
+  /** batch labels (1 labelled positive, −1 known negative, 0 unlabelled). */
   readonly y: Float32Array;
 }
 
@@ -60,7 +62,7 @@ export class PatchSampler {
         for (let tries = 0; this.opts.excludeLabelled && m.mask[pix] && tries < 1000; tries++) pix = this.rng.int(m.mask.length);
       }
       const m = this.mics[mi] as LabelledMicrograph;
-      y[b] = m.mask[pix] as number;
+      y[b] = pixelLabel(m.mask, m.negatives, pix);
       const cx = pix % m.image.width;
       const cy = Math.floor(pix / m.image.width);
       const angle = this.opts.augment ? this.rng.next() * 2 * Math.PI : 0;

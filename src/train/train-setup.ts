@@ -7,6 +7,7 @@ import type { LabelledMicrograph } from './dataset.js';
 import { DenseSampler } from './dense-sampler.js';
 import { countPositive } from './labels.js';
 import { loadLabelledMicrographs, readPicks } from './load-data.js';
+import { countNegative, readEmptyNames } from './negatives.js';
 import type { LossSettings } from './loss-reference.js';
 import { effectiveSlack, type TrainParams } from './params.js';
 import { decidePrior, type PriorDecision } from './pi.js';
@@ -39,8 +40,11 @@ export async function prepareData(p: TrainParams, pre: PreprocessParams, o: Trai
   const say = (t: string): void => o.onMessage?.(t);
   const picks = await readPicks(p.picks, p.picksBinning);
   const load = { picksBinning: p.picksBinning, radius: p.radius, preprocess: preprocessor(pre), onMessage: say, ...(o.signal ? { signal: o.signal } : {}) };
+  const negatives = p.negatives.length > 0 || p.emptyMicrographs.length > 0
+    ? { picks: await readPicks(p.negatives, p.picksBinning), emptyMicrographs: readEmptyNames(p.emptyMicrographs), radius: p.negativeRadius ?? p.radius }
+    : undefined;
   const all = await loadLabelledMicrographs(p.micrographs, picks, {
-    ...load, ...(o.keepEmpty ? { keepUnlabelled: true } : {}),
+    ...load, ...(o.keepEmpty ? { keepUnlabelled: true } : {}), ...(negatives ? { negatives } : {}),
     onLoaded: (done, total) => o.onProgress?.({ phase: 'load', epoch: 0, epochs: p.epochs, step: done, stepsPerEpoch: total }),
   });
   const split = splitMicrographs(all.map((m) => m.name), p.testFraction, p.testMicrographs, p.seed);
@@ -54,9 +58,13 @@ export async function prepareData(p: TrainParams, pre: PreprocessParams, o: Trai
   }
   const labelledPixels = train.reduce((a, m) => a + countPositive(m.mask), 0);
   const labelledPicks = train.reduce((a, m) => a + m.picks.length, 0);
+  // Micrographs marked empty hold no particles: the expected count applies to the others only.
+  const emptyCount = train.filter((m) => countNegative(m.negatives) === m.mask.length).length;
+  const holding = (train.length - emptyCount) / Math.max(1, train.length);
   // The yolo family has no class prior; its pixel metrics take the picks as complete.
-  const expected = p.expectedParticles ?? Math.max(1, labelledPicks / Math.max(1, train.length));
-  const prior = decidePrior(p.loss, expected, p.radius, train.map((m) => m.image.width * m.image.height), labelledPixels, labelledPicks);
+  const expected = p.expectedParticles === undefined ? Math.max(1, labelledPicks / Math.max(1, train.length)) : p.expectedParticles * holding;
+  const negativePixels = train.reduce((a, m) => a + countNegative(m.negatives), 0);
+  const prior = decidePrior(p.loss, expected, p.radius, train.map((m) => m.image.width * m.image.height), labelledPixels, labelledPicks, negativePixels);
   if (prior.notice && p.family !== 'yolo') say(prior.notice);
   const ge = prior.method === 'GE-binomial' || prior.method === 'GE-KL';
   const loss: LossSettings = {
@@ -64,6 +72,8 @@ export async function prepareData(p: TrainParams, pre: PreprocessParams, o: Trai
     pi: ge ? prior.unlabelledPrior : prior.pi,
     slack: effectiveSlack(p.loss === 'GE-KL' ? 'GE-KL' : 'GE-binomial', p.slack),
     classWeight: p.classWeight,
+    // only with known negatives in the training split: otherwise the objective is exactly the plain one
+    ...(negativePixels > 0 ? { negativeWeight: p.negativeWeight } : {}),
   };
   return { train, test, heldOut, prior, loss };
 }

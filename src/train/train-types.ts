@@ -21,6 +21,8 @@ export interface EpochMetrics {
   readonly particleAp?: number;
   /** AUPRC on `TrainOptions.heldOut` (cross-validation / tuning). */
   readonly heldOutAuprc?: number;
+  /** Particle-level AP on `TrainOptions.heldOut` (when the particle diameter is known). */
+  readonly heldOutParticleAp?: number;
   readonly heldOutLoss?: number;
   /** Wall seconds since training started. */
   readonly seconds: number;
@@ -41,7 +43,7 @@ export interface TrainProgress {
 export interface EarlyStopping {
   readonly patience: number;
   readonly restoreBest: boolean;
-  readonly monitor?: 'testLoss' | 'auprc' | 'heldOutAuprc';
+  readonly monitor?: 'testLoss' | 'auprc' | 'heldOutAuprc' | 'heldOutParticleAp';
 }
 
 export interface TrainOptions {

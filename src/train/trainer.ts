@@ -19,6 +19,7 @@ import type { LrScheduler } from './lr-schedule.js';
 import type { PickerNet } from './net.js';
 import type { EpochMetrics, TrainOptions, TrainResult } from './train-types.js';
 import { trainingRandom } from './split.js';
+import { resolveInputSize } from './yolo-input-size.js';
 
 /**
  * Trains a picker. Aborting `options.signal` finishes the current step, exports the best model
@@ -26,7 +27,7 @@ import { trainingRandom } from './split.js';
  * @throws ConfigError for invalid parameters (all problems at once), before any work.
  */
 export async function trainPicker(input: TrainParams | TrainParamsInput, options: TrainOptions): Promise<TrainResult> {
-  const parsed = parseTrainParams(input);
+  const parsed = await resolveInputSize(parseTrainParams(input), (t) => options.onMessage?.(t));
   const toPatch = parsed.family === 'topaz' && parsed.mode === 'dense' && !denseCapable(parsed);
   const p: TrainParams = toPatch ? patchParams(parsed, input) : parsed;
   if (p !== parsed) options.onMessage?.('pooling, dropout and the autoencoder need patch training: using --mode patch');
@@ -89,12 +90,12 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
       if (interrupted && steps < spe) { say(`interrupted in epoch ${epoch} after ${steps} of ${spe} steps`); break; }
       options.onProgress?.({ phase: 'evaluate', epoch, epochs: p.epochs, step: spe, stepsPerEpoch: spe });
       const tm = await evaluateMicrographs(net, data.test, data.prior.pi, data.prior.pObserved, p.particleDiameter);
-      const hm = data.heldOut.length ? await evaluateMicrographs(net, data.heldOut, data.prior.pi, data.prior.pObserved) : undefined;
+      const hm = data.heldOut.length ? await evaluateMicrographs(net, data.heldOut, data.prior.pi, data.prior.pObserved, p.particleDiameter) : undefined;
       const em: EpochMetrics = {
         epoch, lr, trainLoss: lossSum / steps, trainPrecision: precSum / steps,
         ...(data.loss.method.startsWith('GE') ? { gePenalty: penSum / steps } : {}),
         ...(tm ? { testLoss: tm.loss, precision: tm.precision, adjustedPrecision: tm.adjustedPrecision, tpr: tm.tpr, fpr: tm.fpr, auprc: tm.auprc, ...(tm.particleAp === undefined ? {} : { particleAp: tm.particleAp }) } : {}),
-        ...(hm ? { heldOutAuprc: hm.auprc, heldOutLoss: hm.loss } : {}),
+        ...(hm ? { heldOutAuprc: hm.auprc, heldOutLoss: hm.loss, ...(hm.particleAp === undefined ? {} : { heldOutParticleAp: hm.particleAp }) } : {}),
         seconds: secondsBefore + (Date.now() - start) / 1000,
       };
       epochs.push(em);
@@ -167,6 +168,7 @@ function monitorScore(e: EpochMetrics, monitor: string): number | undefined {
     case 'precision': return e.precision;
     case 'testLoss': return e.testLoss === undefined ? undefined : -e.testLoss;
     case 'heldOutAuprc': return e.heldOutAuprc;
+    case 'heldOutParticleAp': return e.heldOutParticleAp;
     case 'ap': return e.particleAp;
     default: return e.auprc;
   }
@@ -178,7 +180,7 @@ export function batchPrecision(probs: Float32Array, labels: Float32Array): { pre
   for (let i = 0; i < probs.length; i++) {
     const v = probs[i] as number;
     sp += v;
-    if (labels[i]) { spp += v; np++; }
+    if ((labels[i] as number) > 0) { spp += v; np++; }
   }
   const nu = probs.length - np;
   return { precision: sp > 0 ? spp / sp : 0, tpr: np ? spp / np : 0, fpr: nu ? (sp - spp) / nu : 0 };

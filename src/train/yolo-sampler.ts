@@ -1,8 +1,9 @@
 // YOLO crop sampler: random square crops of the network input size (a `balance` fraction centred
-// near a pick, so sparse picks are seen often), one of the 8 exact flips/90° rotations moving
+// near a pick or a negative pick, so sparse picks and known junk are seen often; empty micrographs
+// give crops without boxes), one of the 8 exact flips/90° rotations moving
 // pixels and boxes together, crYOLO's pixel augmentations, and the encoded grid targets.
 import type { LabelledMicrograph } from './dataset.js';
-import { fillTransformed } from './dense-sampler.js';
+import { fillTransformed, labelledPoint, labelledPoints } from './dense-sampler.js';
 import { augmentCrop } from './yolo-augment.js';
 import { encodeTargets, TARGET_CHANNELS, type CropBox } from './yolo-targets.js';
 import type { Random } from '../random.js';
@@ -58,8 +59,9 @@ export class YoloSampler {
       const maxY = Math.max(0, h - side);
       let x0 = this.rng.int(maxX + 1);
       let y0 = this.rng.int(maxY + 1);
-      if (m.picks.length > 0 && this.rng.next() < this.opts.balance) {
-        const p = m.picks[this.rng.int(m.picks.length)] as { x: number; y: number };
+      const anchors = labelledPoints(m);
+      if (anchors > 0 && this.rng.next() < this.opts.balance) {
+        const p = labelledPoint(m, this.rng.int(anchors));
         x0 = Math.min(maxX, Math.max(0, Math.round(p.x) - this.rng.int(side)));
         y0 = Math.min(maxY, Math.max(0, Math.round(p.y) - this.rng.int(side)));
       }

@@ -99,7 +99,8 @@ export function parsePipelineConfig(raw: unknown, source = 'config', baseDir = p
   const c = r.data;
   return {
     ...c,
-    data: { ...c.data, micrographs: c.data.micrographs.map(abs), picks: c.data.picks.map(abs) },
+    data: { ...c.data, micrographs: c.data.micrographs.map(abs), picks: c.data.picks.map(abs), negatives: c.data.negatives.map(abs),
+      emptyMicrographs: c.data.emptyMicrographs.map((e) => (/\.txt$/i.test(e) ? abs(e) : e)) },
     shared: { ...c.shared, outputDir: abs(c.shared.outputDir), ...(c.shared.init !== undefined ? { init: abs(c.shared.init) } : {}) },
   };
 }

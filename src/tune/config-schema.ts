@@ -7,7 +7,7 @@ import { lrScheduleSchema } from '../train/lr-schedule.js';
 import { searchSpaceSchema } from './space.js';
 
 /** Train parameters that belong to the data/ETL section (everything else goes to `shared`). */
-export const DATA_KEYS = ['micrographs', 'picks', 'picksBinning', 'testMicrographs', 'testFraction', 'particleDiameter',
+export const DATA_KEYS = ['micrographs', 'picks', 'negatives', 'emptyMicrographs', 'picksBinning', 'testMicrographs', 'testFraction', 'particleDiameter',
   'downsample', 'normalize', 'pixelSampling', 'normIters', 'lowpass', 'invert'] as const;
 /** Train parameters owned by the final-training section. */
 export const FINAL_KEYS = ['epochs'] as const;
@@ -76,5 +76,5 @@ export type PipelineConfig = z.output<typeof pipelineConfigSchema>;
 
 /** Training parameter names a search space may use (all except data paths and init). */
 export function tunableParameters(): string[] {
-  return Object.keys(trainShape).filter((k) => !['micrographs', 'picks', 'testMicrographs', 'init'].includes(k));
+  return Object.keys(trainShape).filter((k) => !['micrographs', 'picks', 'negatives', 'emptyMicrographs', 'testMicrographs', 'init'].includes(k));
 }

@@ -12,6 +12,7 @@ import type { Strategy, TrialRecord } from './trial.js';
 import { labelledFiles, type TrainFn } from './training-data.js';
 import { buildDatasetManifest, type DatasetManifest } from './manifest.js';
 import { summariseCv, writeCvOutputs, type CvSummaryRow } from './crossval-report.js';
+import { heldOutLabel, heldOutMetric, heldOutValue } from './held-out-score.js';
 
 export interface CrossValidateOptions {
   /** Every training parameter (micrographs, picks, expectedParticles, ...). */
@@ -96,6 +97,7 @@ export async function crossValidate(o: CrossValidateOptions): Promise<CrossValid
   folds.forEach((f, i) => { splits[`fold${i + 1}`] = f.map(micrographKey); });
   const manifest = await buildDatasetManifest({ micrographs: data.labelled, picks: base.picks, splits, pickCounts: data.pickCounts });
   say(`cross-validation of ${o.parameter} over ${values.join(', ')}: ${folds.length} folds of ${folds.map((f) => f.length).join('/')} micrographs, ${data.test.length} test micrographs; ${values.length * folds.length} trainings`);
+  const metric = heldOutMetric((base as { family?: unknown }).family);
   const search = await runSearch(async (req, ctx) => {
     const fold = req.params.fold as number;
     const heldOut = folds[fold] as string[];
@@ -106,8 +108,8 @@ export async function crossValidate(o: CrossValidateOptions): Promise<CrossValid
     });
     const last = r.epochs[r.epochs.length - 1];
     const metrics: Record<string, number> = { bestEpoch: r.bestEpoch, epochs: r.epochs.length };
-    r.epochs.forEach((e) => { if (e.heldOutAuprc !== undefined) metrics[`heldOutAuprc@${e.epoch}`] = e.heldOutAuprc; });
-    return { score: last?.heldOutAuprc ?? Number.NaN, artifact: r.modelPath, metrics, interrupted: r.interrupted };
+    r.epochs.forEach((e) => { const v = heldOutValue(e, metric); if (v !== undefined) metrics[`${metric}@${e.epoch}`] = v; });
+    return { score: (last && heldOutValue(last, metric)) ?? Number.NaN, artifact: r.modelPath, metrics, interrupted: r.interrupted };
   }, {
     strategy: gridStrategy(values, folds.length, o.parameter), direction: 'max', stateFile: join(o.outDir, 'cv-state.json'),
     identity: { parameter: o.parameter, values, folds, manifest: manifest.id, params: { ...base, micrographs: undefined, picks: undefined } },
@@ -115,14 +117,14 @@ export async function crossValidate(o: CrossValidateOptions): Promise<CrossValid
     onTrialEnd: (t) => o.onRunEnd?.(t, t.index + 1, values.length * folds.length),
   });
   if (search.resumed > 0) say(`resumed: ${search.resumed} of ${values.length * folds.length} trainings were already done`);
-  const summary = summariseCv(search.trials, o.parameter, values);
+  const summary = summariseCv(search.trials, o.parameter, values, metric);
   const best = summary.filter((s) => s.n > 0).reduce<CvSummaryRow | undefined>((b, s) => (!b || s.mean > b.mean ? s : b), undefined);
-  const files = await writeCvOutputs(o.outDir, o.parameter, search.trials, summary, best, manifest);
+  const files = await writeCvOutputs(o.outDir, o.parameter, search.trials, summary, best, manifest, metric);
   if (!best) {
     say('no cross-validation training finished: no value can be chosen and no final model was trained');
     return { values, runs: search.trials, summary, best, final: undefined, interrupted: search.interrupted, manifest, files };
   }
-  say(`best ${o.parameter} = ${best.value} (mean held-out AUPRC ${best.mean.toFixed(4)} ± ${best.sd.toFixed(4)} over ${best.n} folds)${search.interrupted ? ' — chosen from the runs finished before the interrupt' : ''}`);
+  say(`best ${o.parameter} = ${best.value} (mean ${heldOutLabel(metric)} ${best.mean.toFixed(4)} ± ${best.sd.toFixed(4)} over ${best.n} folds)${search.interrupted ? ' — chosen from the runs finished before the interrupt' : ''}`);
   const finalSignal = o.finalSignal ?? (search.interrupted ? undefined : o.signal);
   const final = await train({ ...base, [o.parameter]: best.value, micrographs: [...data.train, ...data.test], testMicrographs: data.test.map(micrographKey) } as TrainParamsInput, {
     outDir: join(o.outDir, 'final'), overwrite: true, ...(finalSignal ? { signal: finalSignal } : {}), onMessage: say,

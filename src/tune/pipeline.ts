@@ -89,7 +89,7 @@ async function runPipeline(config: PipelineConfig, opts: PipelineOptions): Promi
   const data = await labelledFiles({ ...base, seed: config.data.splitSeed });
   const val = splitMicrographs(data.train, config.training.validationFraction, [], config.data.splitSeed + 1);
   const splits = { train: val.train.map(micrographKey), validation: val.test.map(micrographKey), test: data.test.map(micrographKey) };
-  const manifest = await buildDatasetManifest({ micrographs: data.labelled, picks: base.picks, splits, pickCounts: data.pickCounts });
+  const manifest = await buildDatasetManifest({ micrographs: data.labelled, picks: [...base.picks, ...base.negatives], splits, pickCounts: data.pickCounts });
   await run.writeJson('dataset-manifest.json', manifest);
   say(`dataset ${manifest.id.slice(0, 12)}: ${data.labelled.length} labelled micrographs (${splits.train.length} train, ${splits.validation.length} validation, ${splits.test.length} test)`);
 

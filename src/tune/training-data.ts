@@ -1,6 +1,7 @@
 // The micrographs a tuning or cross-validation run works on: folders expanded, only micrographs
-// with picks kept, and the held-out test split chosen exactly as trainPicker chooses it.
+// with picks or known negatives kept, and the held-out test split chosen exactly as trainPicker chooses it.
 import { readPicks } from '../train/load-data.js';
+import { matchEmptyMicrographs, readEmptyNames } from '../train/negatives.js';
 import { listMicrographs } from '../io/micrograph-inputs.js';
 import { pairByName } from '../io/micrograph-names.js';
 import { splitMicrographs } from '../train/split.js';
@@ -27,11 +28,15 @@ export interface LabelledFiles {
  * Lists the labelled micrographs of a parameter set and splits off the test set.
  * @throws ConfigError when no micrograph has picks (names matched by matchMicrographNames).
  */
-export async function labelledFiles(p: Pick<TrainParams, 'micrographs' | 'picks' | 'picksBinning' | 'testFraction' | 'testMicrographs' | 'seed'>): Promise<LabelledFiles> {
+export async function labelledFiles(p: Pick<TrainParams, 'micrographs' | 'picks' | 'picksBinning' | 'testFraction' | 'testMicrographs' | 'seed'>
+  & Partial<Pick<TrainParams, 'negatives' | 'emptyMicrographs'>>): Promise<LabelledFiles> {
   const files = listMicrographs(p.micrographs);
   const picks = await readPicks(p.picks, p.picksBinning);
   const { byMicrograph } = pairByName(picks, files);
-  const labelled = files.filter((f) => (byMicrograph.get(f)?.length ?? 0) > 0).sort();
+  // known negatives label a micrograph too (negative picks, or marked empty)
+  const negBy = pairByName(await readPicks(p.negatives ?? [], p.picksBinning), files).byMicrograph;
+  const empty = matchEmptyMicrographs(readEmptyNames(p.emptyMicrographs ?? []), files, byMicrograph);
+  const labelled = files.filter((f) => (byMicrograph.get(f)?.length ?? 0) > 0 || (negBy.get(f)?.length ?? 0) > 0 || empty.has(f)).sort();
   if (labelled.length === 0) {
     throw new ConfigError([{ path: 'picks', message: `no micrograph has picks (micrographs: ${files.slice(0, 3).map(micrographKey).join(', ')}…; picks for: ${[...picks.keys()].slice(0, 3).join(', ')}…)` }]);
   }

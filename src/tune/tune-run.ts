@@ -14,6 +14,7 @@ import type { SearchSpace } from './space.js';
 import type { Strategy, TrialRecord, TrialRequest } from './trial.js';
 import type { TrainFn } from './training-data.js';
 import { writeTrialOutputs } from './tune-report.js';
+import { heldOutLabel, heldOutMetric, heldOutValue } from './held-out-score.js';
 
 /** The strategy a tuning section asks for. */
 export function strategyFromConfig(t: PipelineConfig['tuning']): Strategy {
@@ -53,6 +54,7 @@ export async function runTuning(o: TuningOptions): Promise<TuningResult> {
   const fit = split.train;
   const strategy = strategyFromConfig(t);
   o.onMessage?.(`tuning: ${strategy.describe()}; ${fit.length} training and ${validation.length} validation micrographs`);
+  const metric = heldOutMetric((o.base as { family?: unknown }).family);
   const objective = async (req: TrialRequest, ctx: { signal: AbortSignal }) => {
     const params: TrainParamsInput = {
       ...o.base, ...req.params, epochs: req.epochs ?? t.epochsPerTrial, micrographs: [...fit], testMicrographs: [], testFraction: 0,
@@ -61,9 +63,9 @@ export async function runTuning(o: TuningOptions): Promise<TuningResult> {
     const r = await o.trainFn(params, {
       outDir: join(o.dir, 'trials', `trial-${String(req.index + 1).padStart(4, '0')}`), overwrite: true, signal: ctx.signal, plots: false,
       heldOut: { micrographs: [...validation], picks: [...o.base.picks] },
-      ...(t.patience > 0 ? { earlyStopping: { patience: t.patience, restoreBest: true, monitor: 'heldOutAuprc' as const } } : {}),
+      ...(t.patience > 0 ? { earlyStopping: { patience: t.patience, restoreBest: true, monitor: metric } } : {}),
     });
-    const scores = r.epochs.map((e) => e.heldOutAuprc).filter((v): v is number => v !== undefined && Number.isFinite(v));
+    const scores = r.epochs.map((e) => heldOutValue(e, metric)).filter((v): v is number => v !== undefined && Number.isFinite(v));
     const best = scores.length ? Math.max(...scores) : Number.NaN;
     const metrics: Record<string, number> = { epochsRun: r.epochs.length, bestEpoch: r.bestEpoch };
     return { score: best, artifact: r.modelPath, metrics, interrupted: r.interrupted };
@@ -79,6 +81,6 @@ export async function runTuning(o: TuningOptions): Promise<TuningResult> {
     ...(o.onTrialEnd ? { onTrialEnd: o.onTrialEnd } : {}),
   });
   if (result.resumed > 0) o.onMessage?.(`tuning resumed: ${result.resumed} trial(s) loaded from ${join(o.dir, 'state.json')}`);
-  const files = await writeTrialOutputs(o.dir, t.space as SearchSpace, result.trials, 'max');
+  const files = await writeTrialOutputs(o.dir, t.space as SearchSpace, result.trials, 'max', heldOutLabel(metric).replace('held-out', 'validation'));
   return { ...result, validation, files };
 }

@@ -1,10 +1,13 @@
 // Display images and thumbnails for the viewer, rendered on demand from the micrograph files:
-// binned and Fourier-cropped to display size (image module), optional Gaussian lowpass, contrast stretched
-// between percentiles, PNG. Bounded LRU caches keep recent ones; never the whole set in memory.
+// binned while read (one pass, never the whole micrograph in memory) and Fourier-cropped to display
+// size (image module), optional Gaussian lowpass, contrast stretched between percentiles, PNG.
+// Bounded LRU caches keep recent ones; never the whole set in memory.
 import { LRUCache } from 'lru-cache';
 import type { Image2D } from '../image/image.js';
-import { gaussianLowpass, shrinkForDisplay as shrink, stretchToBytes } from '../image/display.js';
+import { BlockBinner } from '../image/downsample.js';
+import { displayBinFactor, finishDisplayShrink, gaussianLowpass, shrinkForDisplay, stretchToBytes, type DisplayShrink } from '../image/display.js';
 import { readMicrograph } from '../io/micrograph.js';
+import { streamMicrographRows } from '../io/micrograph-rows.js';
 import { encodePng } from '../io/raster.js';
 
 export interface DisplaySettings {
@@ -37,7 +40,20 @@ export interface DisplayImagesOptions {
   readonly thumbnailSize?: number;
   /** Memory for cached images, bytes (default 256 MiB). */
   readonly cacheBytes?: number;
+  /** Reads a whole micrograph (tests); by default files are streamed and binned as they are read. */
   readonly readImage?: (path: string) => Promise<Image2D>;
+}
+
+interface Shrunk extends DisplayShrink {
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+  readonly pixelSizeA?: number;
+}
+
+/** True when every value is finite (binned sums are non-finite exactly when an input pixel was). */
+function allFinite(data: Float32Array): boolean {
+  for (let i = 0; i < data.length; i++) if ((data[i] as number) - (data[i] as number) !== 0) return false;
+  return true;
 }
 
 interface Base {
@@ -54,7 +70,7 @@ interface Base {
 export class DisplayImages {
   private readonly displaySize: number;
   private readonly thumbnailSize: number;
-  private readonly read: (path: string) => Promise<Image2D>;
+  private readonly read: ((path: string) => Promise<Image2D>) | undefined;
   private readonly bases: LRUCache<string, Base>;
   private readonly pngs: LRUCache<string, RenderedImage>;
   private readonly pending = new Map<string, Promise<Base>>();
@@ -62,7 +78,7 @@ export class DisplayImages {
   constructor(options: DisplayImagesOptions = {}) {
     this.displaySize = options.displaySize ?? 1024;
     this.thumbnailSize = options.thumbnailSize ?? 160;
-    this.read = options.readImage ?? ((p) => readMicrograph(p));
+    this.read = options.readImage;
     const bytes = options.cacheBytes ?? 256 * 2 ** 20;
     this.bases = new LRUCache<string, Base>({ maxSize: bytes * 0.75, sizeCalculation: (b) => Math.max(1, b.image.data.byteLength) });
     this.pngs = new LRUCache<string, RenderedImage>({ maxSize: bytes * 0.25, sizeCalculation: (r) => Math.max(1, r.png.byteLength) });
@@ -83,7 +99,7 @@ export class DisplayImages {
     }
     const grey = stretchToBytes(shown.data, settings.lowPercentile, settings.highPercentile);
     const rendered: RenderedImage = {
-      png: encodePng(image.width, image.height, grey, 1), width: image.width, height: image.height, scaleX, scaleY, offset: base.offset,
+      png: encodePng(image.width, image.height, grey, 1, { fast: true }), width: image.width, height: image.height, scaleX, scaleY, offset: base.offset,
       originalWidth: base.originalWidth, originalHeight: base.originalHeight,
       ...(base.pixelSizeA === undefined ? {} : { pixelSizeA: base.pixelSizeA }),
     };
@@ -97,17 +113,17 @@ export class DisplayImages {
     const hit = this.pngs.get(key);
     if (hit) return hit;
     const base = this.bases.get(path);
-    const source = base?.image ?? (await this.read(path));
-    const originalWidth = base?.originalWidth ?? source.width;
-    const originalHeight = base?.originalHeight ?? source.height;
-    const small = shrink(source, this.thumbnailSize);
+    let small: Shrunk;
+    if (base === undefined) small = await this.shrunk(path, this.thumbnailSize);
+    else {
+      // made from the cached display image: its mapping composed with the base image's
+      const s = shrinkForDisplay(base.image, this.thumbnailSize);
+      small = { ...base, image: s.image, scaleX: s.scaleX * base.scaleX, scaleY: s.scaleY * base.scaleY, offset: base.offset + s.offset * base.scaleX };
+    }
     const grey = stretchToBytes(small.image.data, DEFAULT_DISPLAY.lowPercentile, DEFAULT_DISPLAY.highPercentile);
-    // composed with the base image's mapping when the thumbnail is made from it
-    const bx = base?.scaleX ?? 1;
-    const by = base?.scaleY ?? 1;
     const rendered: RenderedImage = {
-      png: encodePng(small.image.width, small.image.height, grey, 1), width: small.image.width, height: small.image.height,
-      scaleX: small.scaleX * bx, scaleY: small.scaleY * by, offset: (base?.offset ?? 0) + small.offset * bx, originalWidth, originalHeight,
+      png: encodePng(small.image.width, small.image.height, grey, 1, { fast: true }), width: small.image.width, height: small.image.height,
+      scaleX: small.scaleX, scaleY: small.scaleY, offset: small.offset, originalWidth: small.originalWidth, originalHeight: small.originalHeight,
     };
     this.pngs.set(key, rendered);
     return rendered;
@@ -120,9 +136,7 @@ export class DisplayImages {
     const running = this.pending.get(path);
     if (running) return running;
     const job = (async (): Promise<Base> => {
-      const full = await this.read(path);
-      const { image, offset, scaleX, scaleY } = shrink(full, this.displaySize);
-      const base: Base = { image, offset, scaleX, scaleY, originalWidth: full.width, originalHeight: full.height, ...(full.pixelSizeA === undefined ? {} : { pixelSizeA: full.pixelSizeA }) };
+      const base: Base = await this.shrunk(path, this.displaySize);
       this.bases.set(path, base);
       return base;
     })();
@@ -132,5 +146,29 @@ export class DisplayImages {
     } finally {
       this.pending.delete(path);
     }
+  }
+
+  /**
+   * The micrograph at `path` shrunk to `side`: binned band by band while it is read, then Fourier
+   * cropped. NaN/±Inf pixels are refused with the reader's located message, as when reading it whole.
+   */
+  private async shrunk(path: string, side: number): Promise<Shrunk> {
+    if (this.read !== undefined) {
+      const full = await this.read(path);
+      return { ...shrinkForDisplay(full, side), originalWidth: full.width, originalHeight: full.height, ...(full.pixelSizeA === undefined ? {} : { pixelSizeA: full.pixelSizeA }) };
+    }
+    let binner: BlockBinner | undefined;
+    const shape = await streamMicrographRows(path, ({ width, height }) => {
+      const b = new BlockBinner(width, height, displayBinFactor(width, height, side));
+      binner = b;
+      return (rows, count) => b.addRows(rows, count);
+    });
+    if (binner === undefined) throw new Error('internal: no rows were streamed');
+    const binned = binner.result(shape.pixelSizeA);
+    if (!allFinite(binned.data)) await readMicrograph(path); // throws the strict reader's message (where, how many)
+    return {
+      ...finishDisplayShrink(binned, binner.factor, shape.width, shape.height, side), originalWidth: shape.width, originalHeight: shape.height,
+      ...(shape.pixelSizeA === undefined ? {} : { pixelSizeA: shape.pixelSizeA }),
+    };
   }
 }

@@ -53,7 +53,7 @@ function sessionSummary(c: ApiContext): unknown {
   return {
     title: s.title, hasScores: s.hasScores, hasSizes: s.hasSizes, referenceKind: s.referenceKind ?? null,
     diameterPx: s.diameterPx ?? null, filter: filterJson(s.filter), dirty: s.dirty,
-    outDir: c.save.outDir ?? null, formats: c.save.formats, allFormats: PICK_OUTPUT_FORMATS,
+    outDir: c.save.outDir ?? null, formats: c.save.formats, allFormats: PICK_OUTPUT_FORMATS, display: s.display,
     micrographs: s.micrographs.map((_, i) => micrographSummary(s, i)),
   };
 }
@@ -94,13 +94,16 @@ function queryFilter(q: URLSearchParams, s: ViewSession): PickFilter {
   return parseFilter({ threshold: get('threshold'), minSize: get('minSize'), maxSize: get('maxSize') }, s.hasScores);
 }
 
-function displaySettings(q: URLSearchParams): DisplaySettings {
-  const get = (k: string, d: number): number => (q.get(k) === null ? d : num(Number(q.get(k)), k));
-  const s = { lowpassPx: get('lowpass', DEFAULT_DISPLAY.lowpassPx), lowPercentile: get('lo', DEFAULT_DISPLAY.lowPercentile), highPercentile: get('hi', DEFAULT_DISPLAY.highPercentile) };
+function checkedDisplay(s: DisplaySettings): DisplaySettings {
   if (s.lowpassPx < 0 || !(s.lowPercentile >= 0 && s.lowPercentile < s.highPercentile && s.highPercentile <= 100)) {
     throw new ApiError(400, 'expected lowpass >= 0 and 0 <= lo < hi <= 100');
   }
   return s;
+}
+
+function displaySettings(q: URLSearchParams): DisplaySettings {
+  const get = (k: string, d: number): number => (q.get(k) === null ? d : num(Number(q.get(k)), k));
+  return checkedDisplay({ lowpassPx: get('lowpass', DEFAULT_DISPLAY.lowpassPx), lowPercentile: get('lo', DEFAULT_DISPLAY.lowPercentile), highPercentile: get('hi', DEFAULT_DISPLAY.highPercentile) });
 }
 
 /** Classes of the kept picks against the references: tp/fp per pick, matched per reference. */
@@ -182,6 +185,10 @@ async function save(c: ApiContext, body: unknown): Promise<SaveResult> {
       throw new ApiError(400, `formats: expected a non-empty list of ${PICK_OUTPUT_FORMATS.join(', ')}`);
     }
     formats = asked as PickOutputFormat[];
+  }
+  const display = (body as { display?: Record<string, unknown> } | null)?.display;
+  if (display !== undefined) {
+    c.session.display = checkedDisplay({ lowpassPx: num(display['lowpassPx'], 'display.lowpassPx'), lowPercentile: num(display['lowPercentile'], 'display.lowPercentile'), highPercentile: num(display['highPercentile'], 'display.highPercentile') });
   }
   return saveSession(c.session, { ...c.save, outDir, formats });
 }

@@ -2,6 +2,7 @@
 // edited), reference picks (truth or training labels), per-micrograph marks and the chosen
 // threshold and size range. Every coordinate is in original micrograph pixels, y down.
 import type { Particle } from '../io/coords.js';
+import { DEFAULT_DISPLAY, type DisplaySettings } from './display-images.js';
 
 /** ok, bad (excluded from every output), empty (no particles: a negative training image). */
 export type MicrographMark = 'ok' | 'bad' | 'empty';
@@ -41,11 +42,13 @@ export interface ViewSessionInit {
   readonly title: string;
 }
 
-/** What was saved or restored: the edits, marks and filter of a session. */
+/** What was saved or restored: the edits, marks and filter of a session, and how micrographs were shown. */
 export interface ViewEdits {
   readonly filter: PickFilter;
   readonly marks: ReadonlyMap<string, MicrographMark>;
   readonly edited: ReadonlyMap<string, readonly Particle[]>;
+  /** Lowpass and contrast of the display (absent in files written before they were saved). */
+  readonly display?: DisplaySettings;
 }
 
 export class ViewSession {
@@ -57,6 +60,8 @@ export class ViewSession {
   readonly hasScores: boolean;
   readonly hasSizes: boolean;
   filter: PickFilter;
+  /** Lowpass and contrast last saved with the session (the browser sends them on save). */
+  display: DisplaySettings = DEFAULT_DISPLAY;
   private readonly loaded: ReadonlyMap<string, readonly Particle[]>;
   private readonly edited = new Map<string, readonly Particle[]>();
   private readonly marks = new Map<string, MicrographMark>();
@@ -127,7 +132,7 @@ export class ViewSession {
 
   /** The edits, marks and filter, for saving. */
   edits(): ViewEdits {
-    return { filter: this.filter, marks: new Map(this.marks), edited: new Map(this.edited) };
+    return { filter: this.filter, marks: new Map(this.marks), edited: new Map(this.edited), display: this.display };
   }
 
   /** Restores saved edits (micrographs no longer in the session are ignored). */
@@ -136,6 +141,7 @@ export class ViewSession {
     this.filter = this.hasScores ? edits.filter : { ...edits.filter, threshold: Number.NEGATIVE_INFINITY };
     for (const [k, m] of edits.marks) if (keys.has(k) && m !== 'ok') this.marks.set(k, m);
     for (const [k, ps] of edits.edited) if (keys.has(k)) this.edited.set(k, ps.map(cleanParticle));
+    if (edits.display !== undefined) this.display = edits.display;
     this.dirty = false;
   }
 }

@@ -1,6 +1,6 @@
 // `view-state.json`: the edits of a `cryopick view` session (filter, micrograph marks, edited pick
-// lists in original pixels, with their scores so they can be re-thresholded), written on save and
-// read back when the viewer is started again on the same output folder.
+// lists in original pixels, with their scores so they can be re-thresholded, and the display's
+// lowpass and contrast), written on save and read back when the viewer is started again on the same output folder.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ const schema = z.object({
   maxSize: z.number().optional(),
   marks: z.record(z.string(), z.enum(MICROGRAPH_MARKS as [MicrographMark, ...MicrographMark[]])),
   edited: z.record(z.string(), z.array(particle)),
+  display: z.object({ lowpassPx: z.number().min(0), lowPercentile: z.number().min(0).max(100), highPercentile: z.number().min(0).max(100) })
+    .refine((d) => d.lowPercentile < d.highPercentile, 'lowPercentile must be below highPercentile').optional(),
 });
 
 /** The state file's text for the given edits. */
@@ -33,6 +35,7 @@ export function formatViewState(edits: ViewEdits): string {
     ...(f.maxSize === undefined ? {} : { maxSize: f.maxSize }),
     marks: Object.fromEntries(edits.marks),
     edited: Object.fromEntries(edits.edited),
+    ...(edits.display === undefined ? {} : { display: edits.display }),
   };
   return `${JSON.stringify(state, null, 1)}\n`;
 }
@@ -63,7 +66,7 @@ export function parseViewState(text: string, path: string): ViewEdits {
     x: p.x, y: p.y, ...(p.score === undefined ? {} : { score: p.score }), ...(p.diameter === undefined ? {} : { diameter: p.diameter }),
     ...(p.width === undefined ? {} : { width: p.width }), ...(p.height === undefined ? {} : { height: p.height }),
   }))]));
-  return { filter, marks: new Map(Object.entries(s.marks)), edited };
+  return { filter, marks: new Map(Object.entries(s.marks)), edited, ...(s.display === undefined ? {} : { display: s.display }) };
 }
 
 /** Reads `<outDir>/view-state.json`, or undefined when there is none. */

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { binImage, downsample, planDownsample } from '../../src/image/downsample.js';
+import { BlockBinner, binImage, downsample, planDownsample } from '../../src/image/downsample.js';
 import { makeImage } from '../../src/image/image.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -68,4 +68,27 @@ test('property: binning preserves the mean when the size divides', () => {
       assert.ok(Math.abs(mean(out.data) - mean(img.data)) < 1e-4);
     }),
   );
+});
+
+test('BlockBinner fed bands of any size equals binning the whole image (remainders, factor beyond the height)', () => {
+  const W = 23;
+  const H = 17;
+  const img = makeImage(W, H, Float32Array.from({ length: W * H }, (_, i) => ((i * 31) % 17) - 8.5), 2);
+  for (const factor of [1, 2, 3, 4, 5, 20]) {
+    const whole = binImage(img, factor);
+    for (const band of [1, 2, 3, 7, H]) {
+      const b = new BlockBinner(W, H, factor);
+      for (let y = 0; y < H; y += band) {
+        const n = Math.min(band, H - y);
+        const rows = new Float32Array(band * W); // a reused, larger buffer: only n rows are read
+        rows.set(img.data.subarray(y * W, (y + n) * W));
+        assert.throws(() => b.result(2), /rows added/);
+        b.addRows(rows, n);
+      }
+      const got = b.result(2);
+      assert.deepEqual([got.width, got.height, got.pixelSizeA], [whole.width, whole.height, whole.pixelSizeA], `factor ${factor}`);
+      assert.deepEqual(got.data, whole.data, `factor ${factor}, bands of ${band}`);
+    }
+  }
+  assert.throws(() => new BlockBinner(4, 4, 1.5), /positive integer/);
 });

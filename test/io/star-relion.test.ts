@@ -76,3 +76,17 @@ describe('RELION writers', () => {
     assert.equal(starValue(file.blocks[0]!, 'none'), undefined);
   });
 });
+
+describe('estimated box sizes in STAR', () => {
+  it('writes a box detector\'s sizes as _EstWidth/_EstHeight and reads them back (diameter = their mean); plain picks get no size columns', () => {
+    const boxed = [{ micrograph: 'mic_2', frame: ORIGINAL_FRAME, particles: [{ x: 10, y: 20, score: 0.9, diameter: 45, width: 40, height: 50 }] }];
+    const text = formatRelionCoordinates(boxed, false);
+    assert.match(text, /_EstWidth #6\n_EstHeight #7\n/);
+    const r = meaning(text, 'job/mic_2.star');
+    assert.equal(r.kind, 'picks');
+    if (r.kind !== 'picks') return;
+    assert.deepEqual(r.picks[0]?.particles, [{ x: 10, y: 20, score: 0.9, diameter: 45, width: 40, height: 50 }]);
+    assert.doesNotMatch(formatRelionCoordinates(picks, false), /EstWidth/);
+    assert.throws(() => meaning(text.replace('40.00', 'wide'), 'job/bad.star'), /_EstWidth/);
+  });
+});

@@ -1,8 +1,10 @@
 // Shards and merge: the hash assignment is a partition stable under added micrographs, a shard
-// resumes like a whole run, merge refuses different settings and reports missing or unfinished
-// shards, and the merged run is byte-identical to a single-process run (library and CLI).
+// resumes like a whole run, merge refuses different settings and different model files (SHA-256)
+// and reports missing or unfinished shards, and the merged run is byte-identical to a
+// single-process run (library and CLI).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, unlink, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +72,31 @@ test('shards resume like a whole run and merge into exactly the single-process r
   }
 });
 
+test('merge refuses shards picked with different model files (SHA-256), naming each group, and shards that recorded none', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'cryopick-shard-sha-'));
+  try {
+    const [a, b] = ['a'.repeat(64), 'b'.repeat(64)];
+    const pickShard = (k: number, dir: string, modelSha256?: string): Promise<unknown> =>
+      pickMicrographs(NAMES, fakeModel(2), { ...OPTS, outDir: join(root, dir), shard: { index: k, count: 3 }, ...(modelSha256 === undefined ? {} : { modelSha256 }) });
+    await pickShard(1, 's1', a);
+    await pickShard(2, 's2', b);
+    await pickShard(3, 's3', a);
+    const dirs = ['s1', 's2', 's3'].map((d) => join(root, d));
+    await assert.rejects(mergeShards(dirs, join(root, 'x')), (e: unknown) => e instanceof ConfigError
+      && /the shards were picked with 2 different model files: SHA-256 aaaaaaaaaaaa… \(fake\) in shard 1\/3 \([^)]*s1\), shard 3\/3 \([^)]*s3\); SHA-256 bbbbbbbbbbbb… \(fake\) in shard 2\/3 \([^)]*s2\)/.test(e.message)
+      && /re-pick the odd ones/.test(e.message) && !/another model: the earlier run/.test(e.message));
+    // a shard from a cryopick that did not record the model's SHA-256 cannot be shown to match
+    await pickShard(2, 's2-old');
+    await assert.rejects(mergeShards([dirs[0]!, join(root, 's2-old'), dirs[2]!], join(root, 'x')), /shard 2\/3 \([^)]*s2-old\) recorded no model SHA-256/);
+    assert.equal(existsSync(join(root, 'x')), false, 'nothing written by a refused merge');
+    await pickShard(2, 's2-same', a);
+    const ok = await mergeShards([dirs[0]!, join(root, 's2-same'), dirs[2]!], join(root, 'merged'));
+    assert.equal(ok.manifest.modelSha256, a);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
 test('cryopick pick --shard and cryopick merge give byte-identical formatted outputs', async () => {
   const root = await mkdtemp(join(tmpdir(), 'cryopick-shard-cli-'));
   try {
@@ -84,6 +111,11 @@ test('cryopick pick --shard and cryopick merge give byte-identical formatted out
     assert.ok(Number(/(\d+) particles/.exec(text)?.[1]) > 6, text);
     assert.deepEqual(await snapshotFiles(join(root, 'merged')), await snapshotFiles(join(root, 'single')));
     assert.match(await readFile(join(root, 'merged.html'), 'utf8'), /<html/);
+    // the model re-trained in place (same path, other weights) before shard 2 is picked again: merge refuses
+    await unlink(model);
+    await writeTestModel(model, 4);
+    await runCli(['pick', ...common, '--shard', '2/2', '--out', join(root, 's2-new')]);
+    await assert.rejects(runCli(['merge', join(root, 's1'), join(root, 's2-new'), '--out', join(root, 'mixed')]), /2 different model files: SHA-256 \w{12}… \(\S*model\.onnx\) in shard 1\/2 .*; SHA-256 \w{12}… \(\S*model\.onnx\) in shard 2\/2/);
     await assert.rejects(runCli(['pick', ...common, '--shard', '3/2', '--out', join(root, 'bad')]), UsageError);
   } finally {
     await rm(root, { recursive: true, force: true });

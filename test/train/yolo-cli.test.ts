@@ -36,7 +36,7 @@ test('yolo parameters are checked together: diameter needed, crop a multiple of 
 test('train --family yolo, resume, then pick writes estimated box sizes; --min-size filters them', async () => {
   const set = await makeTinySet({ count: 3, size: 128, particles: 12, sigma: 3, labelled: 1, seed: 3 });
   const out = join(set.dir, 'run');
-  const args = ['train', '--family', 'yolo', '--micrographs', ...set.micrographs, '--picks', set.picks, '--particle-diameter', '16',
+  const args = ['train', '--family', 'yolo', '--micrographs', ...set.micrographs, '--picks', set.picks, '--particle-diameter-px', '16',
     '--downsample', '1', '--normalize', 'standard', '--crop-size', '64', '--epochs', '2', '--epoch-size', '3', '--test-fraction', '0.34',
     '--width-multiplier', '0.125', '--threads', '1', '--out', out];
   const r = await capture(args);
@@ -67,4 +67,25 @@ test('train --family yolo, resume, then pick writes estimated box sizes; --min-s
   assert.equal(f.code, 0, f.err);
   const count = (text: string): number => Number(/(\d+) particles at score/.exec(text)?.[1]);
   assert.ok(count(f.out) < count(p.out), `--min-size keeps fewer boxes (${count(f.out)} of ${count(p.out)})`);
+});
+
+test('yolo --input-size / --patches: crYOLO\'s resize of the short side (and patch mode) becomes the recorded downsampling factor', async () => {
+  const bad = await capture(['train', '--micrographs', 'a.mrc', '--picks', 'p.star', '-n', '5', '--input-size', '100', '--patches', '2', '--downsample', '2']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /yolo family's/);
+  assert.match(bad.err, /inputSize: must be a multiple of 32 .*got 100/);
+  assert.match(bad.err, /either --input-size .* or --downsample/);
+  const lone = await capture(['train', '--family', 'yolo', '--micrographs', 'a.mrc', '--picks', 'p.star', '--particle-diameter-px', '9', '--patches', '2']);
+  assert.match(lone.err, /give --input-size too/);
+
+  const set = await makeTinySet({ count: 2, size: 128, particles: 8, sigma: 3, labelled: 1, seed: 5 });
+  const out = join(set.dir, 'run-input');
+  const r = await capture(['train', '--family', 'yolo', '--micrographs', ...set.micrographs, '--picks', set.picks, '--particle-diameter-px', '16',
+    '--input-size', '32', '--patches', '2', '--normalize', 'standard', '--crop-size', '32', '--epochs', '1', '--epoch-size', '1', '--test-fraction', '0',
+    '--width-multiplier', '0.125', '--threads', '1', '--out', out]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err + r.out, /downsampling by 2\.000 so the short side \(128 px.*becomes 64 px \(2 × 2 patches of 32 px\)/);
+  const md = parseModel(new Uint8Array(await readFile(join(out, 'model.onnx')))).metadata;
+  assert.deepEqual(JSON.parse(md['cryopick.input'] ?? '{}').preprocess.downsample, { kind: 'factor', factor: 2, method: 'fourier' });
+  assert.equal(JSON.parse(md['cryopick.architecture'] ?? '{}').anchor, 8, 'the anchor is the diameter in downsampled pixels');
 });

@@ -13,6 +13,11 @@ export function fakeScore(p: TrainParamsInput, epoch: number): number {
   return Math.exp(-((Math.log10(lr) - Math.log10(2e-4)) ** 2)) * (0.8 + 0.2 * (1 - 1 / (epoch + 1)));
 }
 
+/** A particle AP that peaks elsewhere (learningRate = 1e-4), so tests can tell which metric ranked. */
+export function fakeParticleAp(p: TrainParamsInput, epoch: number): number {
+  return fakeScore({ ...p, learningRate: 2 * (p.learningRate ?? 2e-4) }, epoch);
+}
+
 export function fakeTrainer(hook?: (call: FakeCall) => void): { calls: FakeCall[]; train: (p: TrainParamsInput, o: TrainOptions) => Promise<TrainResult> } {
   const calls: FakeCall[] = [];
   return {
@@ -28,7 +33,7 @@ export function fakeTrainer(hook?: (call: FakeCall) => void): { calls: FakeCall[
       for (let e = 1; e <= n; e++) {
         const s = fakeScore(params, e);
         const lr = options.lrScheduler ? options.lrScheduler(10).lrAt((e - 1) * 10) : (params.learningRate ?? 2e-4);
-        epochs.push({ epoch: e, lr, trainLoss: 1 - s, trainPrecision: s, testLoss: 1 - s, auprc: s, ...(options.heldOut ? { heldOutAuprc: s, heldOutLoss: 1 - s } : {}), seconds: e });
+        epochs.push({ epoch: e, lr, trainLoss: 1 - s, trainPrecision: s, testLoss: 1 - s, auprc: s, ...(options.heldOut ? { heldOutAuprc: s, heldOutLoss: 1 - s, heldOutParticleAp: fakeParticleAp(params, e) } : {}), seconds: e });
         if (options.signal?.aborted) break;
       }
       return { modelPath, outDir: options.outDir, bestEpoch: epochs.length, epochs, diagnostics: [], interrupted: options.signal?.aborted ?? false,

@@ -103,3 +103,22 @@ test('cross-validation settings: every problem at once', () => {
   assert.throws(() => validateCv({ params: { micrographs: ['x'], picks: ['y'], expectedParticles: 10 }, parameter: 'epochs', folds: 2, initial: 0.5, increment: 1, count: 2 }), /value 0.5/);
   assert.doesNotThrow(() => validateCv({ params: { micrographs: ['x'], picks: ['y'], expectedParticles: 10 }, parameter: 'expectedParticles', folds: 5, initial: 250, increment: 50, count: 6 }));
 });
+
+test('the yolo family is ranked by the held-out particle AP of its boxes, and the tables say so', async () => {
+  const d = dataset(5);
+  try {
+    const fake = fakeTrainer();
+    const r = await crossValidate({
+      params: { family: 'yolo', micrographs: [d.mics], picks: [d.picks], particleDiameter: 20, epochs: 2 },
+      parameter: 'learningRate', folds: 2, initial: 0.0001, increment: 0.0001, count: 2, outDir: join(d.dir, 'cv'), train: fake.train,
+    });
+    assert.equal(r.best?.value, 0.0001, 'the AP peaks at 1e-4 while the pixel AUPRC peaks at 2e-4');
+    assert.match(readFileSync(r.files.table, 'utf8'), /^run\tlearningRate\tfold\tstatus\theldout_particle_ap\t/);
+    assert.match(readFileSync(r.files.summary, 'utf8'), /^learningRate\tmean_heldout_particle_ap\t/);
+    const topaz = await crossValidate({
+      params: { micrographs: [d.mics], picks: [d.picks], expectedParticles: 50, epochs: 2 },
+      parameter: 'learningRate', folds: 2, initial: 0.0001, increment: 0.0001, count: 2, outDir: join(d.dir, 'cv-topaz'), train: fakeTrainer().train,
+    });
+    assert.equal(topaz.best?.value, 0.0002);
+  } finally { rmSync(d.dir, { recursive: true, force: true }); }
+});

@@ -1,6 +1,6 @@
 // The real-browser harness of the viewer tests: Debian's Chromium driven headless by
 // playwright-core (which never downloads a browser). Without a Chromium, tests are skipped with
-// the reason; `.ci/run` installs one.
+// the reason; `.ci/run` installs one. Also the waits the tests share (page ready, data-count changes).
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -39,3 +39,26 @@ export async function openBrowser(viewport = { width: 1400, height: 860 }): Prom
     close: () => browser.close(),
   };
 }
+
+/** Opens the viewer page and waits until it has loaded its session and first micrograph. */
+export async function ready(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
+}
+
+/** The number an element shows in its data-count attribute. */
+export const count = async (page: Page, sel: string): Promise<number> => Number(await page.getAttribute(sel, 'data-count'));
+
+/** Polls `read` until `ok` holds (10 s at most); returns the last value. */
+export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(v)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until the element's data-count differs from `before`, and returns it. */
+export const countChange = (page: Page, sel: string, before: number): Promise<number> => until(() => count(page, sel), (n) => n !== before, `${sel} to change from ${before}`);

@@ -14,32 +14,11 @@ import { readCoordinates } from '../../src/io/coordinate-formats.js';
 import { micrographKey, type Particle } from '../../src/io/coords.js';
 import { detectionsPath, readDetections } from '../../src/pick/detections.js';
 import { readSavedThreshold } from '../../src/pick/saved-threshold.js';
-import { browserSkipReason, openBrowser } from './_browser.js';
+import { browserSkipReason, count, countChange, openBrowser, ready, until } from './_browser.js';
 import { CLI, startCliViewer } from './_cli-viewer.js';
 import { makeViewFixture, MARKER } from './_view-fixture.js';
 
 const skip = browserSkipReason();
-
-async function ready(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready=true]', { timeout: 30_000 });
-}
-
-const count = async (page: Page, sel: string): Promise<number> => Number(await page.getAttribute(sel, 'data-count'));
-
-/** Polls `read` until `ok` holds (10 s at most); returns the last value. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(v)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Waits until the element's data-count differs from `before`, and returns it. */
-const countChange = (page: Page, sel: string, before: number): Promise<number> => until(() => count(page, sel), (n) => n !== before, `${sel} to change from ${before}`);
 
 /** The centre of the darkest spot of a screenshot of the canvas (the marker), in canvas pixels. */
 function darkestSpot(png: Buffer): { x: number; y: number } {

@@ -1,11 +1,13 @@
 // `cryopick cross-validate`: the Topaz Cross Validation job. One numeric training parameter is
-// tried at initial + j·increment; folds × values trainings; best by mean held-out AUPRC; final model.
+// tried at initial + j·increment; folds × values trainings; best by mean held-out AUPRC (particle AP
+// for the yolo family); final model.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { installInterrupt } from './_interrupt.js';
 import { parseNumberFlag } from './_options.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { crossValidate } from '../../tune/crossval.js';
+import { heldOutLabel, heldOutMetric } from '../../tune/held-out-score.js';
 import { registerTrainFlags, trainFlagsToParams } from './_train-flags.js';
 import { acquireRunLock } from '../../io/run-lock.js';
 
@@ -16,7 +18,7 @@ const num = (flags: Record<string, unknown>, key: string, flag: string): number 
 export function register(program: Command): void {
   const cmd = program
     .command('cross-validate')
-    .description('cross-validate one training parameter (Topaz Cross Validation): folds × values trainings on micrograph folds, best value by mean held-out AUPRC, then the final model')
+    .description('cross-validate one training parameter (Topaz Cross Validation): folds × values trainings on micrograph folds, best value by mean held-out AUPRC (yolo: particle AP), then the final model')
     .requiredOption('--parameter <name>', 'training parameter to optimise, e.g. learning-rate, expected-particles, epochs, units, dropout, l2, autoencoder-weight')
     .requiredOption('--initial <value>', 'first value of the parameter')
     .requiredOption('--increment <value>', 'added to the value for each further value')
@@ -39,6 +41,8 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
     const params = (await trainFlagsToParams(flags)) as TrainParamsInput;
     const count = num(flags, flags['increments'] !== undefined ? 'increments' : 'numValues', flags['increments'] !== undefined ? 'increments' : 'num-values');
     const quiet = flags['quiet'] === true;
+    const metric = heldOutMetric(params.family);
+    const short = metric === 'heldOutAuprc' ? 'AUPRC' : 'particle AP';
     const stop = installInterrupt([
       'interrupt: stopping the running training; the final model is trained with the best value so far (Ctrl+C again to stop that too)',
       'interrupt: finishing the final training with the best epoch so far (Ctrl+C again to quit at once)',
@@ -51,11 +55,11 @@ train the final model with the best value so far (Ctrl+C again stops that gracef
         signal: stop.signal(0), finalSignal: stop.signal(1),
         onMessage: (m) => { if (!quiet || m.startsWith('best') || m.startsWith('no ')) process.stderr.write(`${m}\n`); if (m.startsWith('best')) stop.advance(); },
         onRunEnd: (run, done, total) => {
-          if (!quiet) process.stderr.write(`run ${done}/${total}: ${flags['parameter']} = ${String(Object.values(run.params)[0])}, fold ${(run.params['fold'] as number) + 1}: held-out AUPRC ${run.score?.toFixed(4) ?? run.status} (${run.seconds.toFixed(1)} s)\n`);
+          if (!quiet) process.stderr.write(`run ${done}/${total}: ${flags['parameter']} = ${String(Object.values(run.params)[0])}, fold ${(run.params['fold'] as number) + 1}: ${heldOutLabel(metric)} ${run.score?.toFixed(4) ?? run.status} (${run.seconds.toFixed(1)} s)\n`);
         },
       });
       const out = process.stdout;
-      for (const s of r.summary) out.write(`${flags['parameter']} ${s.value}: AUPRC ${Number.isFinite(s.mean) ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}` : '-'} (${s.n} folds)${s.bestEpoch !== undefined ? `, best epoch by mean ${s.bestEpoch}` : ''}${r.best && s.value === r.best.value ? '  ← best' : ''}\n`);
+      for (const s of r.summary) out.write(`${flags['parameter']} ${s.value}: ${short} ${Number.isFinite(s.mean) ? `${s.mean.toFixed(4)} ± ${s.sd.toFixed(4)}` : '-'} (${s.n} folds)${s.bestEpoch !== undefined ? `, best epoch by mean ${s.bestEpoch}` : ''}${r.best && s.value === r.best.value ? '  ← best' : ''}\n`);
       out.write(`table: ${r.files.table}\nplot: ${r.files.plot}\n`);
       if (r.final) out.write(`final model: ${r.final.modelPath}\n`);
     } finally {

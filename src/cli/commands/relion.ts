@@ -51,6 +51,7 @@ function trainJobParams(words: readonly string[]): { params: Record<string, unkn
     if (!f) continue;
     const camel = f.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (f.kind === 'boolean') flags[camel] = f.negate ? false : true;
+    else if (f.variadic) flags[camel] = String(words[++i] ?? '').split(/\s+/).filter((v) => v !== '');
     else flags[camel] = words[++i];
   }
   return { params: flagsToParams(flags) };

@@ -51,7 +51,7 @@ export const api = {
     if (f.maxSize !== null) q.set('maxSize', String(f.maxSize));
     return call('GET', `micrographs/${i}/classes?${q.toString()}`);
   },
-  save: (formats: string[]): Promise<SaveReply> => call('POST', 'save', { formats }),
+  save: (formats: string[], display: SessionSummary['display']): Promise<SaveReply> => call('POST', 'save', { formats, display }),
   thumbUrl: (i: number): string => `/api/micrographs/${i}/thumb`,
   async image(i: number, lowpassPx: number, lo: number, hi: number): Promise<DisplayImage> {
     const res = await fetch(`/api/micrographs/${i}/image?lowpass=${lowpassPx}&lo=${lo}&hi=${hi}`);

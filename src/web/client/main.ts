@@ -21,7 +21,7 @@ let scoreRange = { min: 0, max: 1 };
 const status = byId<HTMLElement>('status');
 const canvas = new PickCanvas(byId<HTMLCanvasElement>('view'), {
   add: (x, y) => editPicks((ps) => ps.push({ x, y })),
-  move: (k, x, y) => editPicks((ps) => { const p = ps[k]; if (p) { p.x = x; p.y = y; } }, true),
+  move: (k, x, y) => editPicks((ps) => { const p = ps[k]; if (p) { p.x = x; p.y = y; } }),
   remove: (k) => editPicks((ps) => { ps.splice(k, 1); }),
   select: () => undefined,
 });
@@ -40,10 +40,15 @@ function clonePicks(ps: readonly Pick[]): Pick[] {
   return ps.map((p) => ({ ...p }));
 }
 
-function displayKey(i: number): string {
-  const lowpass = Number(byId<HTMLInputElement>('lowpass').value);
+/** The lowpass and contrast chosen in the side panel. */
+function displayChoice(): SessionSummary['display'] {
   const [lo, hi] = byId<HTMLSelectElement>('contrast').value.split(',').map(Number) as [number, number];
-  return `${i}|${lowpass}|${lo}|${hi}`;
+  return { lowpassPx: Number(byId<HTMLInputElement>('lowpass').value), lowPercentile: lo, highPercentile: hi };
+}
+
+function displayKey(i: number): string {
+  const d = displayChoice();
+  return `${i}|${d.lowpassPx}|${d.lowPercentile}|${d.highPercentile}`;
 }
 
 function loadImage(i: number): Promise<DisplayImage> {
@@ -132,10 +137,10 @@ async function open(i: number): Promise<void> {
 }
 
 /** Applies an edit to the current micrograph's picks (undoable) and sends the new list. */
-function editPicks(change: (ps: Pick[]) => void, alreadyApplied = false): void {
+function editPicks(change: (ps: Pick[]) => void): void {
   if (!detail) return;
   const i = current;
-  const before = clonePicks(alreadyApplied ? canvas.overlay?.picks ?? detail.picks : detail.picks);
+  const before = clonePicks(detail.picks);
   change(detail.picks);
   undoStack.push({ i, picks: before });
   void sendPicks(i, detail.picks);
@@ -182,7 +187,7 @@ async function undo(): Promise<void> {
 async function save(): Promise<void> {
   try {
     say('saving…');
-    const r = await api.save([byId<HTMLSelectElement>('formats').value]);
+    const r = await api.save([byId<HTMLSelectElement>('formats').value], displayChoice());
     session.dirty = false;
     refresh();
     say(`saved ${r.particles} picks of ${r.micrographs} micrographs to ${r.outDir}`);
@@ -228,12 +233,18 @@ function setupControls(): void {
     hi.addEventListener('input', () => { show(); setFilter({ ...filter, maxSize: Number(hi.value) }); });
   }
   const lowpass = byId<HTMLInputElement>('lowpass');
+  // the saved lowpass and contrast come back with the session
+  lowpass.value = String(session.display.lowpassPx);
+  const contrast = byId<HTMLSelectElement>('contrast');
+  const saved = `${session.display.lowPercentile},${session.display.highPercentile}`;
+  if (![...contrast.options].some((o) => o.value === saved)) contrast.add(new Option(`${session.display.lowPercentile}–${session.display.highPercentile} %`, saved));
+  contrast.value = saved;
   const showLowpass = (): void => { byId('lowpass-value').textContent = lowpass.value === '0' ? 'off' : `${lowpass.value} px`; };
   showLowpass();
   const redisplay = (): void => { showLowpass(); loadImage(current).then((im) => { canvas.image = im; canvas.draw(); }).catch(fail); };
   lowpass.addEventListener('change', redisplay);
   lowpass.addEventListener('input', showLowpass);
-  byId('contrast').addEventListener('change', redisplay);
+  contrast.addEventListener('change', redisplay);
   const formats = byId<HTMLSelectElement>('formats');
   formats.replaceChildren(...session.allFormats.map((f) => new Option(f, f, false, f === (session.formats[0] ?? 'star'))));
   byId('save').addEventListener('click', () => void save());

@@ -50,6 +50,8 @@ export interface SessionSummary {
   outDir: string | null;
   formats: string[];
   allFormats: string[];
+  /** Lowpass (original px, 0 = off) and contrast percentiles saved with the session. */
+  display: { lowpassPx: number; lowPercentile: number; highPercentile: number };
   micrographs: MicrographSummary[];
 }
 

@@ -36,7 +36,8 @@ export class PickCanvas {
   zoom = 1;
   offsetX = 0;
   offsetY = 0;
-  private drag: { kind: 'pan' | 'move'; x0: number; y0: number; ox: number; oy: number; index: number; moved: boolean } | null = null;
+  /** The gesture under way; `from` is the dragged pick's place before the drag. */
+  private drag: { kind: 'pan' | 'move'; x0: number; y0: number; ox: number; oy: number; index: number; moved: boolean; from: { x: number; y: number } } | null = null;
   private readonly ctx: CanvasRenderingContext2D;
 
   constructor(readonly canvas: HTMLCanvasElement, private readonly on: CanvasCallbacks) {
@@ -44,6 +45,7 @@ export class PickCanvas {
     canvas.addEventListener('pointerdown', (e) => this.down(e));
     canvas.addEventListener('pointermove', (e) => this.moveTo(e));
     canvas.addEventListener('pointerup', (e) => this.up(e));
+    canvas.addEventListener('pointercancel', () => this.cancel());
     canvas.addEventListener('contextmenu', (e) => this.context(e));
     canvas.addEventListener('wheel', (e) => { e.preventDefault(); this.zoomAt(e.offsetX, e.offsetY, e.deltaY < 0 ? 1.25 : 0.8); }, { passive: false });
   }
@@ -121,7 +123,8 @@ export class PickCanvas {
       this.selected = k;
       this.on.select(k);
     }
-    this.drag = { kind: k === null ? 'pan' : 'move', x0: e.offsetX, y0: e.offsetY, ox: this.offsetX, oy: this.offsetY, index: k ?? -1, moved: false };
+    const p = k === null ? undefined : this.overlay?.picks[k];
+    this.drag = { kind: k === null ? 'pan' : 'move', x0: e.offsetX, y0: e.offsetY, ox: this.offsetX, oy: this.offsetY, index: k ?? -1, moved: false, from: { x: p?.x ?? 0, y: p?.y ?? 0 } };
     this.draw();
   }
 
@@ -150,6 +153,7 @@ export class PickCanvas {
     if (!d) return;
     if (d.kind === 'move' && d.moved) {
       const [x, y] = this.toOriginal(e.offsetX, e.offsetY);
+      this.putBack(d); // the move is one edit from the old place (undo restores it)
       this.on.move(d.index, x, y);
     } else if (d.kind === 'pan' && !d.moved && this.showPicks && this.overlay && !this.overlay.hidden) {
       const [x, y] = this.toOriginal(e.offsetX, e.offsetY);
@@ -159,6 +163,19 @@ export class PickCanvas {
       this.on.select(null);
     }
     this.draw();
+  }
+
+  /** A drag cut short (pointer lost): the pick goes back where it was. */
+  private cancel(): void {
+    const d = this.drag;
+    this.drag = null;
+    if (d?.kind === 'move') this.putBack(d);
+    this.draw();
+  }
+
+  private putBack(d: { index: number; from: { x: number; y: number } }): void {
+    const p = this.overlay?.picks[d.index];
+    if (p) { p.x = d.from.x; p.y = d.from.y; }
   }
 
   private context(e: MouseEvent): void {
