@@ -1,6 +1,7 @@
 // Saving a viewer session: the curated picks (kept by the threshold and size range, with the
 // edits, bad micrographs left out) in the chosen formats, training labels that `cryopick train`
-// reads, the session state, and the threshold saved with the pick run. All or nothing: the output
+// reads (micrographs marked empty listed for its --empty-micrographs: negative training images),
+// the session state, and the threshold saved with the pick run. All or nothing: the output
 // folder is built beside the old one and swapped in by rename.
 import { existsSync, readdirSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -15,6 +16,8 @@ import type { ViewSession } from './view-session.js';
 import { formatViewState, VIEW_STATE_NAME } from './view-state.js';
 
 export const LABELS_DIR = 'labels';
+/** The micrographs marked empty, one name a line: `cryopick train --empty-micrographs` reads it. */
+export const EMPTY_LIST_NAME = 'empty-micrographs.txt';
 
 export interface SaveOptions {
   readonly outDir: string;
@@ -80,6 +83,7 @@ async function saveUnlocked(session: ViewSession, options: SaveOptions): Promise
   const outDir = options.outDir;
   checkReplaceable(outDir);
   const picks = curatedPicks(session);
+  const empty = session.micrographs.filter((_, i) => session.markOf(i) === 'empty');
   const staging = join(dirname(outDir), `.${basename(outDir)}.${process.pid}.${Date.now().toString(36)}.saving`);
   const files: string[] = [];
   try {
@@ -89,6 +93,11 @@ async function saveUnlocked(session: ViewSession, options: SaveOptions): Promise
     files.push(...written.files);
     // training labels: one RELION coordinate file per usable micrograph (empty ones with no rows)
     files.push(...(await writeCoordinates(join(staging, LABELS_DIR) + '/', picks, 'star', { perMicrograph: true })));
+    if (empty.length > 0) {
+      const list = `# micrographs marked empty in cryopick view (no particles): cryopick train --empty-micrographs trains every pixel as non-particle\n${empty.map((m) => `${m.name}\n`).join('')}`;
+      await writeFileAtomic(join(staging, EMPTY_LIST_NAME), list);
+      files.push(join(staging, EMPTY_LIST_NAME));
+    }
     await writeFileAtomic(join(staging, VIEW_STATE_NAME), formatViewState(session.edits()));
     const old = `${staging}.old`;
     if (existsSync(outDir)) await rename(outDir, old);
@@ -106,12 +115,14 @@ async function saveUnlocked(session: ViewSession, options: SaveOptions): Promise
   session.dirty = false;
   const usable = session.micrographs.filter((m, i) => session.markOf(i) !== 'bad' && m.path !== undefined);
   const particles = picks.reduce((n, m) => n + m.particles.length, 0);
-  const perMicrograph = Math.max(1, Math.round(particles / Math.max(1, picks.length)));
+  // expected particles per micrograph that has particles (empty ones are negatives, not part of the mixture)
+  const perMicrograph = Math.max(1, Math.round(particles / Math.max(1, picks.length - empty.length)));
   const diameter = session.diameterPx === undefined ? '' : ` --particle-diameter-px ${Math.round(session.diameterPx)}`;
-  const trainCommand = `cryopick train --micrographs ${usable.map((m) => quote(m.path as string)).join(' ')} --picks ${quote(join(outDir, LABELS_DIR))} -n ${perMicrograph}${diameter} -o train-run`;
+  const negatives = empty.length === 0 ? '' : ` --empty-micrographs ${quote(join(outDir, EMPTY_LIST_NAME))}`;
+  const trainCommand = `cryopick train --micrographs ${usable.map((m) => quote(m.path as string)).join(' ')} --picks ${quote(join(outDir, LABELS_DIR))}${negatives} -n ${perMicrograph}${diameter} -o train-run`;
   return {
     outDir, files: files.map((f) => join(outDir, f.slice(staging.length + 1))), particles, micrographs: picks.length,
-    excluded: session.micrographs.length - picks.length, empty: session.micrographs.filter((_, i) => session.markOf(i) === 'empty').length,
+    excluded: session.micrographs.length - picks.length, empty: empty.length,
     trainCommand, ...(thresholdFile === undefined ? {} : { thresholdFile }),
   };
 }
