@@ -11,12 +11,17 @@ import type { Particle } from '../io/coords.js';
 import { yoloFromFile } from '../models/yolo/load-yolo.js';
 import { boxNms } from '../models/yolo/decode.js';
 import { YOLO_NMS_IOU } from '../models/yolo/spec.js';
+import { trainedParticleCount } from './pick-count-check.js';
 
 export interface ScoreModel {
   /** Preprocessing recorded at training time; picking replays it exactly. */
   readonly preprocess: PreprocessParams;
   /** Particle diameter in original pixels recorded by training, if any. */
   readonly particleDiameterPx?: number;
+  /** Particles per micrograph the model was trained with (its training record), when known. */
+  readonly trainedParticleCount?: number;
+  /** Pixel size in Å of the training micrographs, when recorded. */
+  readonly trainedPixelSizeA?: number;
   /** The network's receptive field in pixels of the preprocessed image, when known. */
   readonly receptiveFieldPx?: number;
   /** Dense logits, one per pixel of the preprocessed image. */
@@ -52,6 +57,7 @@ export async function loadScoreModel(path: string, runtime: RuntimeOptions = {})
   return {
     preprocess,
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
+    ...trainedCounts(picker.metadata.training, picker.metadata.input.pixelSizeA),
     receptiveFieldPx: picker.model.receptiveField,
     scoreMap: (image) => picker.scoreMap(image),
     scoreMapStrided: (image) => picker.scoreMapStrided(image),
@@ -69,6 +75,7 @@ function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo
     preprocess,
     family: 'yolo',
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
+    ...trainedCounts(file.training, input.pixelSizeA),
     async scoreMap(image) {
       const { head, gw, gh } = await model.head(image, runtime);
       const s = model.stride;
@@ -82,4 +89,9 @@ function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo
     },
     release: () => model.release(),
   };
+}
+
+function trainedCounts(training: Readonly<Record<string, unknown>> | undefined, pixelSizeA: number | undefined): Pick<ScoreModel, 'trainedParticleCount' | 'trainedPixelSizeA'> {
+  const n = trainedParticleCount(training);
+  return { ...(n === undefined ? {} : { trainedParticleCount: n }), ...(pixelSizeA === undefined ? {} : { trainedPixelSizeA: pixelSizeA }) };
 }

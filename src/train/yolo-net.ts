@@ -74,7 +74,7 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
     },
     snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
     restore: (w) => store.load(w),
-    saveCheckpoint: (path, rngState) => checkpoints.save(path, step?.ts, rngState),
+    saveCheckpoint: (path, rngState, runId) => checkpoints.save(path, step?.ts, rngState, runId),
     loadCheckpoint: (path) => checkpoints.load(path),
     async exportOnnx(path, w, metadata) {
       store.load(w);
