@@ -1,6 +1,6 @@
 // Coordinate conversion pipeline behind `cryopick convert`: read any format, match names to
-// micrographs, threshold, flip y, scale, and write any format. Order: threshold → flip y (in
-// the input frame, using the input images' height) → scale → write. Reports via callbacks.
+// micrographs, threshold, count (and drop) picks off their micrograph, flip y, scale, and write any
+// format. Order: threshold → off-image → flip y (input frame, input images' height) → scale → write.
 import { ConfigError, ParameterError } from '../errors.js';
 import { fileFrame, toFrame, type MicrographPicks } from './coords.js';
 import { readCoordinates, writeCoordinates, type CoordinateFormat, type CoordinateWarning } from './coordinate-formats.js';
@@ -9,6 +9,7 @@ import { micrographKind, readMicrograph } from './micrograph.js';
 import { listMicrographs } from './micrograph-inputs.js';
 import { openMrc } from './mrc-reader.js';
 import type { RelionOptics } from './star-relion.js';
+import { countOutside, describeOutside, fittingFrame, isInside, type OutsideCount, type PicksOnImage } from './picks-on-image.js';
 
 export interface ConvertOptions {
   readonly from?: CoordinateFormat;
@@ -30,10 +31,14 @@ export interface ConvertOptions {
   readonly overwrite?: boolean;
   readonly permissive?: boolean;
   readonly perMicrograph?: boolean;
+  /** Drop picks outside their micrograph in `micrographs` (they are counted and reported either way). */
+  readonly dropOutside?: boolean;
   readonly optics?: RelionOptics;
   readonly onWarning?: (w: CoordinateWarning) => void;
   /** Called with a readable report when names of coordinates and micrographs do not all match. */
   readonly onNameMismatch?: (report: string, match: NameMatch) => void;
+  /** Called when picks lie outside their micrograph in `micrographs`: counts and a hint in one line. */
+  readonly onOutside?: (report: string, counts: readonly OutsideCount[]) => void;
 }
 
 export interface ConvertResult {
@@ -41,6 +46,8 @@ export interface ConvertResult {
   readonly micrographs: number;
   readonly particles: number;
   readonly droppedByThreshold: number;
+  /** Picks outside their micrograph in `micrographs` (dropped with `dropOutside`, else written). */
+  readonly outside: number;
 }
 
 /** Merges picks of the same micrograph name (several input files), keeping first-seen order. */
@@ -76,6 +83,7 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
     throw new ParameterError([{ path: 'flip-y', message: '--flip-y needs the image height: give --image-height H or --micrographs DIR' }]);
   }
   if (options.scale !== undefined && !(options.scale > 0)) throw new ParameterError([{ path: 'scale', message: `must be > 0, got ${options.scale}` }]);
+  if (options.dropOutside && options.micrographs === undefined) throw new ParameterError([{ path: 'drop-outside', message: '--drop-outside needs the micrographs\' sizes: give --micrographs DIR' }]);
   const read: MicrographPicks[] = [];
   for (const input of inputs) {
     read.push(...(await readCoordinates(input, {
@@ -96,6 +104,15 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
       dropped += particles.length - kept.length;
       particles = kept;
     }
+    return { ...m, particles };
+  });
+  const outside = options.micrographs === undefined ? 0 : checkOutside(picks, options);
+  if (options.dropOutside && outside > 0) {
+    picks = picks.map((m) => (m.width === undefined || m.height === undefined ? m
+      : { ...m, particles: m.particles.filter((p) => isInside(p, m.width as number, m.height as number)) }));
+  }
+  picks = picks.map((m) => {
+    const particles = m.particles;
     const height = options.flipY ? options.imageHeight ?? m.height : m.height;
     if (options.flipY && height === undefined) throw new ParameterError([{ path: 'flip-y', message: `height of ${m.micrograph} unknown: no matching micrograph in --micrographs` }]);
     // the input is read as a frame binned by --scale, y flipped with --flip-y; the output is that frame's original
@@ -108,7 +125,20 @@ export async function convertCoordinates(inputs: readonly string[], options: Con
     ...(options.perMicrograph ? { perMicrograph: true } : {}),
     ...(options.optics ? { optics: options.optics } : {}),
   });
-  return { written, micrographs: picks.length, particles: picks.reduce((n, m) => n + m.particles.length, 0), droppedByThreshold: dropped };
+  return { written, micrographs: picks.length, particles: picks.reduce((n, m) => n + m.particles.length, 0), droppedByThreshold: dropped, outside };
+}
+
+/** Counts picks outside their micrograph (input frame: the micrographs the coordinates refer to) and reports them. */
+function checkOutside(picks: readonly MicrographPicks[], options: ConvertOptions): number {
+  const onImage: PicksOnImage[] = picks.flatMap((m) => (m.width === undefined || m.height === undefined ? []
+    : [{ micrograph: m.micrograph, particles: m.particles, width: m.width, height: m.height }]));
+  const counts = countOutside(onImage);
+  const outside = counts.reduce((a, c) => a + c.outside, 0);
+  if (outside === 0) return 0;
+  const fit = fittingFrame(onImage);
+  const hint = fit === undefined ? '' : `; ${fit.flipY ? 'mirrored in y (--flip-y)' : ''}${fit.flipY && fit.scale !== 1 ? ' and ' : ''}${fit.scale !== 1 ? `multiplied by ${fit.scale}` : ''} every pick would lie inside: were they picked on differently binned or y-flipped micrographs? (--scale, --flip-y)`;
+  options.onOutside?.(`${describeOutside(counts)}${hint}`, counts);
+  return outside;
 }
 
 async function attachMicrographs(picks: MicrographPicks[], options: ConvertOptions): Promise<MicrographPicks[]> {
@@ -116,12 +146,12 @@ async function attachMicrographs(picks: MicrographPicks[], options: ConvertOptio
   const match = matchMicrographNames(picks.map((m) => m.micrograph), files);
   const report = describeNameMismatch(match);
   if (report !== '') options.onNameMismatch?.(report, match);
-  const needSize = options.to === 'cs' || options.flipY === true;
+  // sizes also count the picks outside their micrograph (MRC: header only)
   const out: MicrographPicks[] = [];
   for (const m of picks) {
     const file = match.matched.get(m.micrograph);
     const named = file !== undefined && options.useMicrographNames ? { ...m, micrograph: file } : m;
-    if (file === undefined || !needSize || (m.width !== undefined && m.height !== undefined)) { out.push(named); continue; }
+    if (file === undefined || (m.width !== undefined && m.height !== undefined)) { out.push(named); continue; }
     const size = await micrographSize(file);
     out.push({ ...named, width: size.width, height: size.height });
   }

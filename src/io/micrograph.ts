@@ -110,3 +110,16 @@ export async function readMicrograph(path: string, options: MicrographReadOption
     }
   }
 }
+
+/**
+ * The micrograph reader of pick, train and preprocess: strict, or with `permissive` reading MRC files
+ * that depart from the standard (recoverable header problems and NaN/±Inf pixels become warnings,
+ * each naming the file; preprocessing then replaces such pixels by the mean of the others).
+ */
+export function micrographReader(permissive: boolean, warn: (message: string) => void): (path: string) => Promise<Image2D> {
+  if (!permissive) return (path) => readMicrograph(path);
+  return (path) => readMicrograph(path, {
+    permissive: true,
+    onWarning: (w) => warn(`${path}${w.byteOffset === undefined ? '' : ` byte ${w.byteOffset}`}: ${w.message}${/non-finite/.test(w.message) ? '; replaced by the mean of the other pixels' : ''} (--permissive)`),
+  });
+}

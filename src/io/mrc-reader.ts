@@ -60,7 +60,9 @@ export async function openMrc(path: string, options: MrcReadOptions = {}): Promi
     if (first !== undefined || layout === undefined) {
       const p = first ?? problems[0];
       const more = problems.length > 1 ? ` (${problems.length - 1} more problem(s); \`cryopick mrc-info\` lists all)` : '';
-      throw new FormatError({ path, byteOffset: p?.byteOffset ?? 0 }, `${p?.message ?? 'unreadable MRC header'}${more}`);
+      const readable = layout !== undefined && !problems.some((q) => q.fatal);
+      const hint = readable ? '; the data can be read anyway: pass --permissive (pick, train, preprocess) to go on with a warning' : '';
+      throw new FormatError({ path, byteOffset: p?.byteOffset ?? 0 }, `${p?.message ?? 'unreadable MRC header'}${more}${hint}`);
     }
     const warnings: Problem[] = problems.map((p) => ({ message: p.message, byteOffset: p.byteOffset }));
     return { source, layout, warnings };
@@ -103,7 +105,7 @@ export function checkFinite(data: Float32Array, opened: OpenedMrc, firstSection:
   if (count === 0) return 0;
   const byteOffset = layout.dataOffset + (firstSection * layout.sectionSamples + firstIndex) * layout.sampleBytes;
   const message = `${count} non-finite pixel value(s) (NaN or ±Inf), the first at byte ${byteOffset}`;
-  if (!permissive) throw new FormatError({ path: opened.source.path, byteOffset }, `${message}; pick, train and preprocess do not accept such pixels: repair the file or leave this micrograph out (\`cryopick mrc-info\` lists every problem)`);
+  if (!permissive) throw new FormatError({ path: opened.source.path, byteOffset }, `${message}; repair the file, leave this micrograph out, or pass --permissive (pick, train and preprocess then replace them by the mean of the other pixels; \`cryopick mrc-info\` lists every problem)`);
   opened.warnings.push({ message, byteOffset });
   return count;
 }

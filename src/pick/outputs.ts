@@ -1,5 +1,6 @@
 // Formatted pick outputs at a threshold, built from the detection store: RELION autopick.star
 // with per-micrograph STAR files, cryoSPARC .cs, EMAN .box, crYOLO .cbox, Topaz table; always with scores.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MicrographPicks } from '../io/coords.js';
 import { writeCoordinates, type CoordinateFormat } from '../io/coordinate-formats.js';
@@ -55,6 +56,18 @@ export async function writeFormattedPicks(picks: readonly MicrographPicks[], for
     files.push(...written);
   }
   return { files, particles: picks.reduce((n, m) => n + m.particles.length, 0), micrographs: picks.length };
+}
+
+/** Removes the formatted outputs of an earlier run in `outDir` (--overwrite): each format's file, and its per-micrograph files. */
+export function clearPickOutputs(outDir: string): void {
+  for (const l of Object.values(LAYOUT)) {
+    if (!l.perMicrograph) rmSync(join(outDir, l.path), { force: true });
+  }
+  const perMicrograph: [string, RegExp][] = [['box', /\.box$/], ['cbox', /\.cbox$/], ['relion', /\.star$/]];
+  for (const [dir, files] of perMicrograph) {
+    const d = join(outDir, dir);
+    if (existsSync(d)) for (const f of readdirSync(d)) if (files.test(f)) rmSync(join(d, f), { force: true });
+  }
 }
 
 /** Path of each format's output inside an output folder (for messages). */

@@ -1,7 +1,7 @@
 // Picking a whole dataset: a bounded pool streams micrographs (read, preprocess, score, extract,
 // write), so memory does not grow with the dataset; each micrograph's detections are written
 // atomically and a run manifest lets --resume skip finished micrographs with identical results.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Image2D } from '../image/image.js';
@@ -14,6 +14,9 @@ import type { ScoreModel } from './score-model.js';
 import { pickImage, type PickImageOptions } from './pick-image.js';
 import { detectionsPath, readDetections, writeDetections, type MicrographDetections } from './detections.js';
 import { shardPositions, type ShardSpec } from './shard.js';
+import { clearPickOutputs } from './outputs.js';
+import { FAILED_LIST_NAME } from './run-records.js';
+import { SAVED_THRESHOLD_NAME } from './saved-threshold.js';
 
 export interface PickProgress {
   /** Micrographs finished so far, including those skipped by --resume. */
@@ -148,9 +151,25 @@ async function prepareManifest(manifest: PickManifest, o: PickRunOptions): Promi
   } else if (existsSync(path) && !o.overwrite) {
     throw new UserError('EEXIST', `${o.outDir} already holds a pick run; pass --resume to continue it or --overwrite to replace it`);
   }
+  if (o.overwrite && !o.resume) await clearOldRun(o.outDir);
   const fresh = !existsSync(path) && !existsSync(join(o.outDir, 'detections'));
   await writeFileAtomic(path, `${JSON.stringify(manifest, null, 2)}\n`, { overwrite: true });
   return fresh;
+}
+
+/**
+ * --overwrite: the earlier run's state goes before anything new is written (manifest, detections,
+ * the skipped list, the saved threshold, formatted outputs), so a killed overwrite never resumes
+ * with the old run's detections.
+ */
+async function clearOldRun(outDir: string): Promise<void> {
+  const dir = join(outDir, 'detections');
+  if (existsSync(dir)) {
+    for (const f of readdirSync(dir)) if (/\.tsv$|\.tmp$/.test(f)) await rm(join(dir, f), { force: true });
+    await rmdir(dir).catch(() => undefined);
+  }
+  for (const f of [MANIFEST_NAME, FAILED_LIST_NAME, SAVED_THRESHOLD_NAME]) await rm(join(outDir, f), { force: true });
+  clearPickOutputs(outDir);
 }
 
 /** Whether a micrograph's detection file is complete; a cut or damaged one is reported and picked again. */

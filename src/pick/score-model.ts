@@ -11,6 +11,7 @@ import type { Particle } from '../io/coords.js';
 import { yoloFromFile } from '../models/yolo/load-yolo.js';
 import { boxNms } from '../models/yolo/decode.js';
 import { YOLO_NMS_IOU } from '../models/yolo/spec.js';
+import { trainedParticleCount } from './pick-count-check.js';
 
 export interface ScoreModel {
   /** Preprocessing recorded at training time; picking replays it exactly. */
@@ -22,6 +23,10 @@ export interface ScoreModel {
    * caller sets the dataset's diameter with atParticleScale (general-model.ts) before picking.
    */
   readonly canonicalDiameterGridPx?: number;
+  /** Particles per micrograph the model was trained with (its training record), when known. */
+  readonly trainedParticleCount?: number;
+  /** Pixel size in Å of the training micrographs, when recorded. */
+  readonly trainedPixelSizeA?: number;
   /** The network's receptive field in pixels of the preprocessed image, when known. */
   readonly receptiveFieldPx?: number;
   /** Dense logits, one per pixel of the preprocessed image. */
@@ -59,6 +64,7 @@ export async function loadScoreModel(path: string, runtime: RuntimeOptions = {})
     preprocess,
     ...(canonical === undefined ? {} : { canonicalDiameterGridPx: canonical }),
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
+    ...trainedCounts(picker.metadata.training, picker.metadata.input.pixelSizeA),
     receptiveFieldPx: picker.model.receptiveField,
     scoreMap: (image) => picker.scoreMap(image),
     scoreMapStrided: (image) => picker.scoreMapStrided(image),
@@ -76,6 +82,7 @@ function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo
     preprocess,
     family: 'yolo',
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
+    ...trainedCounts(file.training, input.pixelSizeA),
     async scoreMap(image) {
       const { head, gw, gh } = await model.head(image, runtime);
       const s = model.stride;
@@ -89,4 +96,9 @@ function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo
     },
     release: () => model.release(),
   };
+}
+
+function trainedCounts(training: Readonly<Record<string, unknown>> | undefined, pixelSizeA: number | undefined): Pick<ScoreModel, 'trainedParticleCount' | 'trainedPixelSizeA'> {
+  const n = trainedParticleCount(training);
+  return { ...(n === undefined ? {} : { trainedParticleCount: n }), ...(pixelSizeA === undefined ? {} : { trainedPixelSizeA: pixelSizeA }) };
 }

@@ -8,7 +8,7 @@ import type { Image2D } from '../image/image.js';
 import type { PreprocessParams } from '../image/preprocess-params.js';
 import { preprocessImageDetailed } from '../image/preprocess.js';
 import type { PreprocessResult } from '../image/preprocess.js';
-import { readMicrograph } from '../io/micrograph.js';
+import { micrographReader, readMicrograph } from '../io/micrograph.js';
 import { writeMrc } from '../io/mrc.js';
 import { FileExistsError } from '../io/atomic-write.js';
 import { cacheEntryPaths, preprocessCacheKey, readCacheEntry, writeCacheInfo } from './preprocess-cache.js';
@@ -23,6 +23,8 @@ export interface PreprocessFileTask {
   readonly cacheDir?: string;
   readonly keyBy: CacheKeyBy;
   readonly overwrite: boolean;
+  /** Read MRC files that depart from the standard, with warnings (NaN/±Inf pixels are replaced). */
+  readonly permissive?: boolean;
 }
 
 export interface PreprocessFileResult extends PreprocessedInfo {
@@ -31,6 +33,8 @@ export interface PreprocessFileResult extends PreprocessedInfo {
   readonly output: string;
   /** True when the result came from the cache instead of being computed. */
   readonly cached: boolean;
+  /** What a permissive read went past (each naming the file). */
+  readonly warnings?: readonly string[];
 }
 
 function infoOf(result: PreprocessResult): PreprocessedInfo {
@@ -69,24 +73,27 @@ export async function preprocessFile(task: PreprocessFileTask): Promise<Preproce
   const { input, output, params, mode, cacheDir, keyBy, overwrite } = task;
   if (output === undefined && cacheDir === undefined) throw new TypeError('preprocessFile needs an output path or a cache folder');
   if (output !== undefined && !overwrite && existsSync(output)) throw new FileExistsError(output);
+  const warnings: string[] = [];
+  const read = micrographReader(task.permissive ?? false, (m) => warnings.push(m));
+  const noted = <T extends object>(r: T): T => (warnings.length > 0 ? { ...r, warnings } : r);
   if (cacheDir === undefined) {
-    const result = preprocessImageDetailed(await readMicrograph(input), params);
+    const result = preprocessImageDetailed(await read(input), params);
     await writeImage(output!, result.image, mode, overwrite);
-    return { ...infoOf(result), input, output: output!, cached: false };
+    return noted({ ...infoOf(result), input, output: output!, cached: false });
   }
-  const key = await preprocessCacheKey(input, params, mode, keyBy);
+  const key = await preprocessCacheKey(input, params, mode, keyBy, task.permissive ?? false);
   const entry = cacheEntryPaths(cacheDir, key);
   let info = await readCacheEntry(cacheDir, key);
   const cached = info !== undefined;
   if (info === undefined) {
-    const result = preprocessImageDetailed(await readMicrograph(input), params);
+    const result = preprocessImageDetailed(await read(input), params);
     info = infoOf(result);
     await writeImage(entry.mrc, result.image, mode, true);
     await writeCacheInfo(cacheDir, key, info);
   }
-  if (output === undefined) return { ...info, input, output: entry.mrc, cached };
+  if (output === undefined) return noted({ ...info, input, output: entry.mrc, cached });
   await copyAtomic(entry.mrc, output, overwrite);
-  return { ...info, input, output, cached };
+  return noted({ ...info, input, output, cached });
 }
 
 export interface LoadPreprocessedOptions {

@@ -25,6 +25,8 @@ export interface PreprocessFilesOptions {
   readonly mode?: StorageMode;
   /** Replace existing outputs; default false (existing outputs are an error before any work). */
   readonly overwrite?: boolean;
+  /** Read MRC files that depart from the standard with warnings (see micrographReader). */
+  readonly permissive?: boolean;
 }
 
 /** A failure of one file, re-thrown in the calling thread with the original code and message. */
@@ -81,7 +83,7 @@ export async function preprocessFiles(
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), inputs.length));
   const outputs = plannedOutputs(inputs, outDir, overwrite);
   const tasks: PreprocessFileTask[] = inputs.map((input, i) => {
-    const base = { input, params, mode, keyBy: cacheKeyBy, overwrite };
+    const base = { input, params, mode, keyBy: cacheKeyBy, overwrite, ...(options.permissive ? { permissive: true } : {}) };
     const out = outputs[i];
     const withOut = out === undefined ? base : { ...base, output: out };
     return cacheDir === undefined ? withOut : { ...withOut, cacheDir };

@@ -7,6 +7,7 @@ import { readMicrograph } from '../io/micrograph.js';
 import { readManifest } from '../pick/pick-run.js';
 import { defaultThreshold } from '../pick/threshold.js';
 import { readSavedThreshold } from '../pick/saved-threshold.js';
+import { FAILED_LIST_NAME, readFailedList } from '../pick/run-records.js';
 import { detectionsPath, readDetections, selectByScore } from '../pick/detections.js';
 import { evaluatePicks } from '../eval/evaluate.js';
 import type { MatchMethod } from '../eval/match.js';
@@ -99,12 +100,16 @@ export async function buildPickReport(runDir: string, options: PickReportOptions
   const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
   const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
   const previewCount = options.previews ?? Number.POSITIVE_INFINITY;
+  // micrographs --skip-bad went past have no detections: listed in their own section
+  const failed = await readFailedList(runDir);
+  const failedSet = new Set(failed.map((f) => f.micrograph));
+  const picked = manifest.micrographs.filter((m) => !failedSet.has(m));
   // only labelled and previewed micrographs stay in memory, so big runs report in bounded memory
   const all: MicrographPicks[] = [];
   const histogram = new Map<number, number>();
   let kept = 0;
   let detections = 0;
-  for (const [index, m] of manifest.micrographs.entries()) {
+  for (const m of picked) {
     const d = await readDetections(detectionsPath(runDir, m));
     detections += d.particles.length;
     for (const p of d.particles) {
@@ -115,7 +120,7 @@ export async function buildPickReport(runDir: string, options: PickReportOptions
     kept += picks.particles.filter((p) => (p.score ?? 0) >= threshold).length;
     if (refByKey.has(micrographKey(m))) all.push(picks);
   }
-  const n = Math.max(1, manifest.micrographs.length);
+  const n = Math.max(1, picked.length);
   const bins = [...histogram.keys()].sort((a, b) => a - b);
   const histSvg = await renderBarChart({
     title: 'detections by score', xLabel: 'score (logit), bin start', yLabel: 'detections',
@@ -125,6 +130,7 @@ export async function buildPickReport(runDir: string, options: PickReportOptions
     title: 'Picks',
     metrics: [
       { name: 'micrographs', value: manifest.micrographs.length },
+      ...(failed.length > 0 ? [{ name: 'skipped (could not be picked)', value: failed.length }] : []),
       { name: `particles (score ≥ ${threshold})`, value: kept },
       { name: 'per micrograph', value: Number((kept / n).toFixed(1)) },
       { name: `detections ≥ floor ${manifest.floor}`, value: detections },
@@ -132,18 +138,26 @@ export async function buildPickReport(runDir: string, options: PickReportOptions
     images: [await plotImage('score histogram', histSvg, `picks at score ≥ ${threshold} are kept; re-threshold with cryopick threshold`)],
   }];
   const warnings: string[] = [];
+  if (failed.length > 0) {
+    warnings.push(`${failed.length} of ${manifest.micrographs.length} micrograph(s) could not be picked and were skipped (--skip-bad); see "Skipped micrographs"`);
+    sections.push({
+      title: `Skipped micrographs (${failed.length})`,
+      text: [`These could not be read or picked; the run went past them (--skip-bad). Fix them and rerun the same pick command with --resume to pick only those. The list is also in ${FAILED_LIST_NAME}.`],
+      tables: [{ title: 'skipped', columns: ['micrograph', 'reason'], rows: failed.map((f) => [f.micrograph, f.reason]) }],
+    });
+  }
   if (options.references && diameterPx !== undefined) {
     const { section, warnings: w } = await evaluationSection(all, options.references, diameterPx, threshold, options);
     sections.push(section);
     warnings.push(...w);
   }
-  const gallery = await gallerySection(runDir, manifest.micrographs.slice(0, previewCount), refByKey, threshold, diameterPx, options, warnings);
+  const gallery = await gallerySection(runDir, picked.slice(0, previewCount), refByKey, threshold, diameterPx, options, warnings);
   if (gallery) sections.push(gallery);
   const { micrographs: _list, kind: _kind, ...settings } = manifest;
   return {
     title: 'cryopick pick report',
     subtitle: runDir,
-    parameters: { ...settings, threshold, micrographs: manifest.micrographs.length },
+    parameters: { ...settings, threshold, micrographs: manifest.micrographs.length, ...(failed.length > 0 ? { skipped: failed.length } : {}) },
     warnings,
     sections,
   };

@@ -23,13 +23,15 @@ export interface FinishInput {
   readonly diagnostics: readonly string[];
   readonly interrupted: boolean;
   readonly startMs: number;
+  /** The run folder's id (train-run.json), carried by the tables, the summary and the model. */
+  readonly runId?: string | undefined;
 }
 
 /**
  * The metadata stored in the exported model (engine format: `cryopick.input` and
  * `cryopick.training` JSON). `input.preprocess` is what `pick` replays before scoring.
  */
-export function modelMetadata(f: Pick<FinishInput, 'params' | 'pre' | 'data' | 'bestEpoch' | 'epochs'>): ModelMetadata {
+export function modelMetadata(f: Pick<FinishInput, 'params' | 'pre' | 'data' | 'bestEpoch' | 'epochs' | 'runId'>): ModelMetadata {
   const p = f.params;
   const best = f.epochs.find((e) => e.epoch === f.bestEpoch);
   return {
@@ -38,10 +40,10 @@ export function modelMetadata(f: Pick<FinishInput, 'params' | 'pre' | 'data' | '
       ...(p.particleDiameter !== undefined ? { particleDiameter: p.particleDiameter } : {}),
     },
     training: {
-      method: f.data.loss.method, pi: f.data.prior.pi, unlabelledPrior: f.data.prior.unlabelledPrior, slack: f.data.loss.slack,
+      method: f.data.loss.method, pi: f.data.prior.pi, ...(f.data.expectedParticles === undefined ? {} : { expectedParticles: f.data.expectedParticles }), unlabelledPrior: f.data.prior.unlabelledPrior, slack: f.data.loss.slack,
       bestEpoch: f.bestEpoch, bestMetrics: best ?? null, selectMetric: p.selectMetric,
       trainMicrographs: f.data.train.map((m) => m.name), testMicrographs: f.data.test.map((m) => m.name),
-      params: p,
+      params: p, ...(f.runId === undefined ? {} : { runId: f.runId }),
     },
   };
 }
@@ -50,9 +52,9 @@ export async function finishTraining(f: FinishInput): Promise<void> {
   const out = f.options.outDir;
   f.options.onProgress?.({ phase: 'export', epoch: f.bestEpoch, epochs: f.params.epochs, step: 0, stepsPerEpoch: f.params.epochSize });
   await f.net.exportOnnx(f.modelPath, f.weights, modelMetadata(f));
-  await writeFileAtomic(join(out, 'epochs.jsonl'), renderJsonLines(f.epochs), { overwrite: true });
+  await writeFileAtomic(join(out, 'epochs.jsonl'), renderJsonLines(f.epochs, f.runId), { overwrite: true });
   const summary = {
-    model: f.modelPath, bestEpoch: f.bestEpoch, selectMetric: f.params.selectMetric, interrupted: f.interrupted,
+    model: f.modelPath, ...(f.runId === undefined ? {} : { runId: f.runId }), bestEpoch: f.bestEpoch, selectMetric: f.params.selectMetric, interrupted: f.interrupted,
     method: f.data.loss.method, pi: f.data.prior.pi, pObserved: f.data.prior.pObserved, unlabelledPrior: f.data.prior.unlabelledPrior,
     trainMicrographs: f.data.train.map((m) => m.name), testMicrographs: f.data.test.map((m) => m.name),
     epochs: f.epochs, diagnostics: f.diagnostics, seconds: (Date.now() - f.startMs) / 1000, params: f.params,

@@ -4,7 +4,8 @@
 import { basename } from 'node:path';
 import { ConfigError, UserError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
-import { fileFrame, micrographKey, toFrame, type Frame, type MicrographPicks, type Particle } from '../io/coords.js';
+import { fileFrame, micrographKey, ORIGINAL_FRAME, toFrame, type Frame, type MicrographPicks, type Particle } from '../io/coords.js';
+import { countOutside, describeOutside, fittingFrame, type FittingFrame, type PicksOnImage } from '../io/picks-on-image.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
 import { readMicrograph } from '../io/micrograph.js';
 import { listMicrographs } from '../io/micrograph-inputs.js';
@@ -29,6 +30,8 @@ export interface LoadOptions {
   readonly onLoaded?: (done: number, total: number) => void;
   /** Keep micrographs without picks (as unlabelled data); default false. */
   readonly keepUnlabelled?: boolean;
+  /** Micrograph reader (default readMicrograph, strict). */
+  readonly readImage?: (path: string) => Promise<Image2D>;
   /** Known negatives: negative picks by micrograph key, micrographs marked empty (names), disk radius. */
   readonly negatives?: NegativeLabels;
   /** Aborting stops loading with an InterruptedError (nothing has been trained yet). */
@@ -96,11 +99,13 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
     o.onMessage?.(`known negatives: ${[...negBy.values()].reduce((a, l) => a + l.length, 0)} negative pick(s) on ${negBy.size} micrograph(s), ${empty.size} empty micrograph(s)`);
   }
   const out: LabelledMicrograph[] = [];
+  const onImage: PicksOnImage[] = [];
   for (const [i, path] of selected.entries()) {
     if (o.signal?.aborted) throw new InterruptedError('loading micrographs');
-    const raw = await readMicrograph(path);
+    const raw = await (o.readImage ?? readMicrograph)(path);
     const { image, frame } = await o.preprocess(raw, path);
     const inFile = { micrograph: path, particles: (byMicrograph.get(path) ?? []).map(({ x, y }) => ({ x, y })), frame: fileFrame(o.picksBinning) };
+    onImage.push({ micrograph: basename(path), particles: toFrame(inFile, ORIGINAL_FRAME).particles, width: raw.width, height: raw.height });
     const inside = (l: readonly Particle[]): Particle<'grid'>[] => toFrame({ ...inFile, particles: l.map(({ x, y }) => ({ x, y })) }, frame).particles
       .filter((p) => p.x >= -0.5 && p.y >= -0.5 && p.x < image.width - 0.5 && p.y < image.height - 0.5);
     const scaled = inside(inFile.particles);
@@ -113,5 +118,29 @@ export async function loadLabelledMicrographs(micrographs: readonly string[], pi
     });
     o.onLoaded?.(i + 1, selected.length);
   }
+  checkPicksInside(onImage, o);
   return out;
+}
+
+/**
+ * Picks outside their micrograph are not used: refused when none is inside, else a warning with
+ * the counts; both suggest the binning or y flip that would fit.
+ * @throws UserError EOUTSIDE when no pick lies inside its micrograph.
+ */
+function checkPicksInside(onImage: readonly PicksOnImage[], o: LoadOptions): void {
+  const counts = countOutside(onImage).filter((c) => c.inside + c.outside > 0); // micrographs with picks
+  if (counts.every((c) => c.outside === 0)) return;
+  const fit = fittingFrame(onImage);
+  const hint = fit ? `; ${fitHint(fit, o.picksBinning)}` : '; check the coordinates\' binning (--picks-binning) and y direction';
+  if (counts.every((c) => c.inside === 0)) {
+    throw new UserError('EOUTSIDE', `no training pick lies inside its micrograph: ${describeOutside(counts)}${hint}`);
+  }
+  o.onMessage?.(`warning: ${describeOutside(counts)}; they are not used for training${hint}`);
+}
+
+function fitHint(fit: FittingFrame, binning: number): string {
+  const parts: string[] = [];
+  if (fit.scale !== 1) parts.push(`--picks-binning ${binning * fit.scale}`);
+  if (fit.flipY) parts.push('y mirrored (y\' = height − 1 − y; `cryopick convert PICKS --flip-y --micrographs DIR --to FORMAT -o OUT` writes mirrored picks)');
+  return `with ${parts.join(' and ')} every pick would lie inside`;
 }

@@ -12,18 +12,19 @@ export class NetCheckpoints {
 
   constructor(private readonly store: ParamStore) {}
 
-  /** Writes weights, the step's optimizer state (if compiled) and the sampler's random state. */
-  async save(path: string, step: TrainStep | undefined, rngState?: number): Promise<void> {
-    const extras = { ...(rngState === undefined ? {} : { rngState }), ...(step ? { optimizer: step.optimizer } : {}) };
+  /** Writes weights, the step's optimizer state (if compiled), the sampler's random state and the run id. */
+  async save(path: string, step: TrainStep | undefined, rngState?: number, runId?: string): Promise<void> {
+    const extras = { ...(rngState === undefined ? {} : { rngState }), ...(step ? { optimizer: step.optimizer } : {}), ...(runId === undefined ? {} : { meta: { runId } }) };
     await writeFileAtomic(path, encodeCheckpoint(this.store, step?.state, extras), { overwrite: true });
   }
 
   /** Loads the weights now; the optimizer state goes into the next train step given to `applyTo`. @throws FormatError */
-  async load(path: string): Promise<{ rngState?: number }> {
+  async load(path: string): Promise<{ rngState?: number; runId?: string }> {
     const c = decodeCheckpoint(new Uint8Array(await readFile(path)), path);
+    const runId = typeof c.meta['runId'] === 'string' ? c.meta['runId'] : undefined;
     restoreParams(this.store, c.params, path);
     this.pending = { step: c.step, slots: c.slots, path };
-    return c.rngState === undefined ? {} : { rngState: c.rngState };
+    return { ...(c.rngState === undefined ? {} : { rngState: c.rngState }), ...(runId === undefined ? {} : { runId }) };
   }
 
   /** Restores a loaded optimizer state into a freshly compiled train step (once). */

@@ -35,10 +35,10 @@ export interface PickerNet {
   /** A copy of every weight and state tensor. */
   snapshot(): Map<string, Float32Array>;
   restore(weights: ReadonlyMap<string, Float32Array>): void;
-  /** Writes a resumable checkpoint (weights + optimizer state + step + the sampler's random state). */
-  saveCheckpoint(path: string, rngState?: number): Promise<void>;
+  /** Writes a resumable checkpoint (weights + optimizer state + step + the sampler's random state + the run id). */
+  saveCheckpoint(path: string, rngState?: number, runId?: string): Promise<void>;
   /** Loads a checkpoint's weights now and its optimizer state into the next compiled train step. */
-  loadCheckpoint(path: string): Promise<{ rngState?: number }>;
+  loadCheckpoint(path: string): Promise<{ rngState?: number; runId?: string }>;
   /** Loads `weights` and writes the inference model as a standard .onnx file (engine format). */
   exportOnnx(path: string, weights: ReadonlyMap<string, Float32Array>, metadata: ModelMetadata): Promise<void>;
   release(): Promise<void>;

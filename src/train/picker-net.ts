@@ -102,7 +102,7 @@ export async function createPickerNet(p: TrainParams, loss: LossSettings, _outDi
     },
     snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
     restore: (w) => store.load(w),
-    saveCheckpoint: (path, rngState) => checkpoints.save(path, step?.ts, rngState),
+    saveCheckpoint: (path, rngState, runId) => checkpoints.save(path, step?.ts, rngState, runId),
     loadCheckpoint: (path) => checkpoints.load(path),
     async exportOnnx(path, weights, metadata) {
       store.load(weights);

@@ -38,13 +38,13 @@ export function renderResultsTsv(rows: readonly ResultRow[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** One JSON object per line. */
-export function renderJsonLines(rows: readonly object[]): string {
-  return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+/** One JSON object per line; with `runId`, every line carries it (a run folder's tables). */
+export function renderJsonLines(rows: readonly object[], runId?: string): string {
+  return rows.map((r) => JSON.stringify(runId === undefined ? r : { ...r, runId })).join('\n') + (rows.length ? '\n' : '');
 }
 
-/** Writes results.tsv and results.jsonl into `outDir` atomically (replacing earlier versions). */
-export async function writeResults(outDir: string, rows: readonly ResultRow[]): Promise<void> {
+/** Writes results.tsv and results.jsonl (each line with the run id) into `outDir` atomically (replacing earlier versions). */
+export async function writeResults(outDir: string, rows: readonly ResultRow[], runId?: string): Promise<void> {
   await writeFileAtomic(join(outDir, 'results.tsv'), renderResultsTsv(rows), { overwrite: true });
-  await writeFileAtomic(join(outDir, 'results.jsonl'), renderJsonLines(rows), { overwrite: true });
+  await writeFileAtomic(join(outDir, 'results.jsonl'), renderJsonLines(rows, runId), { overwrite: true });
 }

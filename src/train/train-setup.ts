@@ -26,6 +26,8 @@ export interface TrainData {
   readonly heldOut: readonly LabelledMicrograph[];
   readonly prior: PriorDecision;
   readonly loss: LossSettings;
+  /** Particles per micrograph the prior assumes (--expected-particles, else labelled picks per micrograph). */
+  readonly expectedParticles?: number;
 }
 
 function preprocessor(pre: PreprocessParams) {
@@ -39,7 +41,7 @@ function preprocessor(pre: PreprocessParams) {
 export async function prepareData(p: TrainParams, pre: PreprocessParams, o: TrainOptions): Promise<TrainData> {
   const say = (t: string): void => o.onMessage?.(t);
   const picks = await readPicks(p.picks, p.picksBinning);
-  const load = { picksBinning: p.picksBinning, radius: p.radius, preprocess: preprocessor(pre), onMessage: say, ...(o.signal ? { signal: o.signal } : {}) };
+  const load = { picksBinning: p.picksBinning, radius: p.radius, preprocess: preprocessor(pre), onMessage: say, ...(o.signal ? { signal: o.signal } : {}), ...(o.readImage ? { readImage: o.readImage } : {}) };
   const negatives = p.negatives.length > 0 || p.emptyMicrographs.length > 0
     ? { picks: await readPicks(p.negatives, p.picksBinning), emptyMicrographs: readEmptyNames(p.emptyMicrographs), radius: p.negativeRadius ?? p.radius }
     : undefined;
@@ -75,7 +77,7 @@ export async function prepareData(p: TrainParams, pre: PreprocessParams, o: Trai
     // only with known negatives in the training split: otherwise the objective is exactly the plain one
     ...(negativePixels > 0 ? { negativeWeight: p.negativeWeight } : {}),
   };
-  return { train, test, heldOut, prior, loss };
+  return { train, test, heldOut, prior, loss, expectedParticles: expected };
 }
 
 /** The per-step learning rate: a tune scheduler, else linear initial → final, else constant. */

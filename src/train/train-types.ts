@@ -1,5 +1,6 @@
 // Public types of trainPicker: options (hooks for progress, cancellation, schedules, early
 // stopping, held-out evaluation) and results.
+import type { Image2D } from '../image/image.js';
 import type { LrScheduler } from './lr-schedule.js';
 
 /** Metrics of one finished epoch (test values only with a test split). */
@@ -72,6 +73,8 @@ export interface TrainOptions {
    * negative: the particle-free fields the general model learns to pick nothing in). Default false.
    */
   readonly keepEmpty?: boolean;
+  /** Micrograph reader (default strict readMicrograph; `cryopick train --permissive` passes micrographReader(true, …)). */
+  readonly readImage?: (path: string) => Promise<Image2D>;
 }
 
 export interface TrainResult {

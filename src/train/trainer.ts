@@ -1,10 +1,10 @@
 // trainPicker: the Topaz Train job (and more). Loads the data once, trains with Adam on dense
 // crops or Topaz patches, evaluates every epoch on held-out micrographs, checkpoints every epoch,
 // exports the best epoch as an .onnx model, and writes results, plots and diagnostics.
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileExistsError, writeFileAtomic } from '../io/atomic-write.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { UserError } from '../errors.js';
 import { chanceLevel, evaluateMicrographs } from './evaluate.js';
 import { diagnoseTraining } from './diagnostics.js';
 import { finishTraining } from './finish.js';
@@ -13,7 +13,8 @@ import { createPickerNet, denseCapable } from './picker-net.js';
 import { createYoloNet } from './yolo-net.js';
 import { trainPreprocessParams } from './preprocess-config.js';
 import { renderJsonLines, writeResults, type ResultRow } from './results.js';
-import { checkpointPath, epochWeights, resumeTraining, writeRunRecord } from './resume.js';
+import { checkpointPath, epochWeights, resumeTraining } from './resume.js';
+import { clearRunState, refuseOtherRun, writeRunRecord } from './run-folder.js';
 import { makeBatchSource, makeScheduler, prepareData, type BatchSource } from './train-setup.js';
 import type { LrScheduler } from './lr-schedule.js';
 import type { PickerNet } from './net.js';
@@ -33,11 +34,13 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   if (p !== parsed) options.onMessage?.('pooling, dropout and the autoencoder need patch training: using --mode patch');
   const start = Date.now();
   const modelPath = join(options.outDir, 'model.onnx');
-  if (!options.overwrite && !options.resume && existsSync(modelPath)) throw new FileExistsError(modelPath);
+  refuseOtherRun(options.outDir, options);
   const pre = trainPreprocessParams(p);
   const data = await prepareData(p, pre, options);
   const net = p.family === 'yolo' ? await createYoloNet(p) : await createPickerNet(p, data.loss, options.outDir);
-  // only now (data read, prior possible, model built): a failure before this leaves no folder behind
+  // only now (data read, prior possible, model built): a failure before this leaves no folder behind,
+  // and --overwrite clears the old run's state before anything new is written
+  if (options.overwrite && !options.resume) clearRunState(options.outDir);
   await mkdir(join(options.outDir, 'checkpoints'), { recursive: true });
   const say = (t: string): void => options.onMessage?.(t);
   if (data.test.length === 0) say('no test split: the last epoch will be exported (use --test-fraction or --test-micrographs to choose the best epoch on held-out data)');
@@ -54,6 +57,8 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
   let sinceBest = 0;
   let globalStep = 0;
   let secondsBefore = 0; // wall time of the epochs finished before a resume
+  let runId: string | undefined; // this folder's run (undefined only when resuming a run of version 1)
+  let onDisk = 0; // epochs whose checkpoint and epochs.jsonl line are on disk
   const monitor = options.earlyStopping?.monitor ?? p.selectMetric;
   /** Best-epoch tracking and the scheduler's end of epoch, for a new epoch or one replayed on resume. */
   const closeEpoch = (em: EpochMetrics, weights: () => Map<string, Float32Array> | undefined): void => {
@@ -67,19 +72,22 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
     scheduler.endEpoch(em.epoch - 1, em.testLoss ?? em.heldOutLoss ?? em.trainLoss);
   };
   try {
-    const resumed = options.resume ? await resumeTraining(options.outDir, p, net) : undefined;
+    const run = options.resume ? await resumeTraining(options.outDir, p, net) : undefined;
+    const resumed = run?.point;
+    if (run) runId = run.runId;
     if (resumed) {
       rng.setState(resumed.rngState);
       epochs.push(...resumed.epochs);
       rows.push(...resumed.rows);
       for (const e of resumed.epochs) closeEpoch(e, () => undefined);
-      if (best) best.weights = await epochWeights(options.outDir, best.epoch);
+      if (best) best.weights = await epochWeights(options.outDir, best.epoch, runId);
       globalStep = epochs.length * spe;
+      onDisk = epochs.length;
       secondsBefore = epochs.at(-1)?.seconds ?? 0;
       say(epochs.length < p.epochs ? `resuming after epoch ${epochs.length} of ${p.epochs}` : `all ${p.epochs} epochs were done; exporting the best again`);
     } else {
       if (options.resume) say('no finished epoch to resume from: starting from the beginning');
-      await writeRunRecord(options.outDir, p);
+      else runId = await writeRunRecord(options.outDir, p);
     }
     for (let epoch = epochs.length + 1; epoch <= p.epochs && !interrupted; epoch++) {
       const ran = await runSteps({ net, source, scheduler, options, rows, epoch, epochs: p.epochs, spe, firstStep: globalStep });
@@ -104,10 +112,11 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
           ...(tm.particleAp === undefined ? {} : { particleAp: tm.particleAp }), lr });
       }
       if (hm) rows.push({ epoch, iter: globalStep, split: 'heldout', loss: hm.loss, precision: hm.precision, adjustedPrecision: hm.adjustedPrecision, tpr: hm.tpr, fpr: hm.fpr, auprc: hm.auprc, lr });
-      await net.saveCheckpoint(checkpointPath(options.outDir, epoch), rng.getState());
+      await net.saveCheckpoint(checkpointPath(options.outDir, epoch), rng.getState(), runId);
       closeEpoch(em, () => net.snapshot());
-      await writeResults(options.outDir, rows);
-      await writeFileAtomic(join(options.outDir, 'epochs.jsonl'), renderJsonLines(epochs), { overwrite: true });
+      await writeResults(options.outDir, rows, runId);
+      await writeFileAtomic(join(options.outDir, 'epochs.jsonl'), renderJsonLines(epochs, runId), { overwrite: true });
+      onDisk = epochs.length;
       if (options.earlyStopping && sinceBest >= options.earlyStopping.patience && epoch < p.epochs) {
         say(`early stopping after epoch ${epoch}: ${monitor} did not improve for ${sinceBest} epochs`);
         stoppedEarly = true;
@@ -120,15 +129,24 @@ export async function trainPicker(input: TrainParams | TrainParamsInput, options
     const diagnostics = diagnoseTraining({
       epochs, chanceAuprc: chanceLevel(data.test), hasTestSplit: data.test.length > 0, learningRate: p.learningRate, epochCount: p.epochs,
     });
-    await writeResults(options.outDir, rows);
-    await finishTraining({ net, params: p, pre, data, epochs, bestEpoch: chosen.epoch, weights: chosen.weights, modelPath, options, diagnostics, interrupted, startMs: start });
+    await writeResults(options.outDir, rows, runId);
+    await finishTraining({ net, params: p, pre, data, epochs, bestEpoch: chosen.epoch, weights: chosen.weights, modelPath, options, diagnostics, interrupted, startMs: start, runId });
     return {
       modelPath, outDir: options.outDir, bestEpoch: chosen.epoch, epochs, diagnostics, interrupted, stoppedEarly,
       method: data.loss.method, pi: data.prior.pi, seconds: (Date.now() - start) / 1000,
     };
+  } catch (err) {
+    throw diskFull(err, onDisk, p.epochs, runId !== undefined || options.resume === true);
   } finally {
     await net.release();
   }
+}
+
+/** A full disk says what is kept and how to continue (finished epochs are checkpointed, files are atomic). */
+function diskFull(err: unknown, done: number, total: number, resumable: boolean): unknown {
+  if (!(err instanceof UserError) || (err.code !== 'ENOSPC' && err.code !== 'EDQUOT')) return err;
+  const next = resumable ? `free some space and rerun the same command with --resume to continue${done < total ? '' : ' (it exports the model again)'}` : 'free some space and rerun';
+  return new UserError(err.code, `${err.message}; ${done} of ${total} epochs are done and kept: ${next}`);
 }
 
 interface StepsInput {

@@ -1,5 +1,6 @@
 // What a pick run does when things go wrong: another model at the same path, a detection file cut
-// at a line boundary, a micrograph that fails before or after others finished, --skip-bad.
+// at a line boundary, a micrograph that fails before or after others finished, --skip-bad (and its
+// listing in the HTML report).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -8,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pickMicrographs } from '../../src/pick/pick-run.js';
 import { detectionsPath } from '../../src/pick/detections.js';
+import { FAILED_LIST_NAME, writeFailedList } from '../../src/pick/run-records.js';
+import { buildPickReport } from '../../src/report/pick-report.js';
+import { renderHtmlReport } from '../../src/report/html.js';
 import { FormatError } from '../../src/errors.js';
 import type { Image2D } from '../../src/image/image.js';
 import { blobImage, fakeModel, type Blob } from './_fake-model.js';
@@ -91,5 +95,45 @@ test('--skip-bad goes past an unreadable micrograph and lists it with its reason
     const again = await pickMicrographs(NAMES, fakeModel(2), { ...OPTS, outDir: out, resume: true, skipBad: true });
     assert.equal(again.picked, 1, 'a resume picks only the skipped micrograph');
     assert.deepEqual(again.failed, []);
+  });
+});
+
+test('the HTML report of a --skip-bad run lists the skipped micrographs with their reasons', async () => {
+  await withDir(async (dir) => {
+    const out = join(dir, 'run');
+    const r = await pickMicrographs(NAMES, fakeModel(2), { ...OPTS, outDir: out, skipBad: true, readImage: badAt('mic_3.mrc') });
+    await writeFailedList(out, r.failed); // as `cryopick pick` does
+    const report = await buildPickReport(out, { previews: 5, readImage: good });
+    const html = renderHtmlReport(report);
+    const skipped = report.sections.find((s) => s.title === 'Skipped micrographs (1)');
+    assert.ok(skipped, report.sections.map((s) => s.title).join(', '));
+    assert.deepEqual(skipped.tables?.[0]?.rows, [['mic_3.mrc', 'mic_3.mrc byte 0: expected a 1024-byte MRC header, file has only 0 bytes']]);
+    assert.match(html, /<td>mic_3\.mrc<\/td><td>mic_3\.mrc byte 0: expected a 1024-byte MRC header/);
+    assert.match(html, /1 of 5 micrograph\(s\) could not be picked and were skipped/);
+    assert.ok(report.sections[0]?.metrics?.some((m) => m.name === 'skipped (could not be picked)' && m.value === 1));
+    assert.equal((html.match(/<figure/g) ?? []).length >= 4, true, 'the four picked micrographs are previewed');
+    // a resume that picks it removes the list (the CLI deletes failed-micrographs.tsv): the section goes
+    await pickMicrographs(NAMES, fakeModel(2), { ...OPTS, outDir: out, resume: true });
+    await rm(join(out, FAILED_LIST_NAME));
+    const after = await buildPickReport(out, { previews: 0, readImage: good });
+    assert.equal(after.sections.some((s) => s.title.startsWith('Skipped')), false);
+  });
+});
+
+test('--overwrite clears the earlier run first: a killed overwrite resumes without any of the old detections', async () => {
+  await withDir(async (dir) => {
+    const out = join(dir, 'run');
+    await pickMicrographs(NAMES, fakeModel(2), { ...OPTS, outDir: out, modelId: 'old.onnx' });
+    await writeFile(join(out, 'threshold.json'), '{"threshold": 1}'); // saved by `cryopick view` for the old run
+    // the overwrite dies after its first micrograph (a crash, not a user error)
+    const crash = new Error('killed');
+    let reads = 0;
+    const dies = async (n: string): Promise<Image2D> => { if (reads++ >= 1) throw crash; return good(n); };
+    await assert.rejects(pickMicrographs(NAMES, fakeModel(2), { ...OPTS, outDir: out, modelId: 'new.onnx', overwrite: true, readImage: dies }), (e: unknown) => e === crash);
+    assert.deepEqual(readdirSync(join(out, 'detections')), ['mic_0.tsv'], 'only the new run\'s detections');
+    assert.equal(existsSync(join(out, 'threshold.json')), false, 'the old run\'s saved threshold is gone');
+    const r = await pickMicrographs(NAMES, fakeModel(2), { ...OPTS, outDir: out, modelId: 'new.onnx', resume: true });
+    assert.equal(r.skipped, 1);
+    assert.equal(r.picked, 4);
   });
 });

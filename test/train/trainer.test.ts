@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { parseModel } from '../../src/engine/onnx-serialize.js';
 import { loadPickerModel } from '../../src/models/load-picker.js';
 import { makeImage } from '../../src/image/image.js';
-import { FileExistsError } from '../../src/io/atomic-write.js';
-import { ConfigError } from '../../src/errors.js';
+import { ConfigError, UserError } from '../../src/errors.js';
 import { trainPicker } from '../../src/train/trainer.js';
 import type { TrainParamsInput } from '../../src/train/params.js';
 import { makeTinySet } from './_tiny-data.js';
@@ -47,7 +46,7 @@ test('short dense training beats chance and exports the best epoch', async () =>
   assert.equal(map.length, 50 * 70);
   assert.ok(map.every(Number.isFinite));
   await picker.release();
-  await assert.rejects(trainPicker(base(set.micrographs, set.picks), { outDir: out }), FileExistsError);
+  await assert.rejects(trainPicker(base(set.micrographs, set.picks), { outDir: out }), (e: unknown) => e instanceof UserError && e.code === 'EEXIST' && /already holds a training run/.test(e.message));
 });
 
 test('abort (Ctrl+C) finishes the step, exports the best epoch so far and writes results', async () => {

@@ -49,6 +49,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('coordWeight', 'coord-weight', 'yolo loss: weight of the centre and size terms (default 1)'),
   n('warmupEpochs', 'warmup-epochs', 'yolo: epochs at the start in which box sizes are not learned (default 1)'),
   n('inputSize', 'input-size', 'yolo: crYOLO\'s input size: downsample so the micrographs\' short side is this many pixels (a multiple of 32, e.g. 1024), instead of --downsample'),
+  { key: 'rescore', flag: 'rescore', kind: 'boolean', help: 'yolo: YOLOv2/crYOLO rescore, object cells learn the IoU of predicted and true box as their confidence target (default: target 1)' },
   n('patches', 'patches', 'yolo, with --input-size: crYOLO\'s patch mode, the micrograph as N × N patches of the input size (default 1)'),
   n('units', 'units', 'units in the base layer (default 32)'),
   n('dropout', 'dropout', 'dropout rate (resnets; default 0)'),

@@ -22,6 +22,7 @@ interface ConvertFlags {
   readonly overwrite?: boolean;
   readonly permissive?: boolean;
   readonly perMicrograph?: boolean;
+  readonly dropOutside?: boolean;
   readonly requireMatch?: boolean;
   readonly useMicrographNames?: boolean;
 }
@@ -44,6 +45,7 @@ export function register(program: Command): void {
     .option('--voltage <kV>', 'voltage in kV (star-particles output, default 300)')
     .option('--per-micrograph', 'write one file per micrograph into --out')
     .option('--use-micrograph-names', 'name matched micrographs by their file in --micrographs (for autopick.star, .cs, particles output)')
+    .option('--drop-outside', 'drop picks that lie outside their micrograph in --micrographs (they are counted and warned about either way)')
     .option('--require-match', 'fail when a coordinate micrograph name matches no file in --micrographs')
     .option('--permissive', 'skip malformed rows and empty files with a warning instead of failing')
     .option('--overwrite', 'replace existing output files')
@@ -71,16 +73,24 @@ export function register(program: Command): void {
         ...opt('overwrite', flags.overwrite),
         ...opt('permissive', flags.permissive),
         ...opt('perMicrograph', flags.perMicrograph),
+        ...opt('dropOutside', flags.dropOutside),
         ...opt('useMicrographNames', flags.useMicrographNames),
         ...(pixelSizeA === undefined ? {} : { optics: { pixelSizeA, ...opt('voltageKv', voltageKv) } }),
         onWarning: (w) => process.stderr.write(`cryopick: warning: ${w.path}${w.line === undefined ? '' : ` line ${w.line}`}: ${w.message}\n`),
+        onOutside: (report) => {
+          process.stderr.write(`cryopick: warning: ${report}; ${flags.dropOutside ? 'dropped (--drop-outside)' : 'written anyway (--drop-outside drops them)'}\n`);
+        },
         onNameMismatch: (report) => {
           mismatch = report;
           if (flags.requireMatch) throw new ConfigError([{ path: 'micrographs', message: report }], 'micrograph names do not match');
           process.stderr.write(`cryopick: warning: micrograph names do not match:\n${report.replace(/^/gm, '  ')}\n`);
         },
       });
-      const dropped = result.droppedByThreshold > 0 ? ` (${result.droppedByThreshold} below the threshold dropped)` : '';
+      const drops = [
+        ...(result.droppedByThreshold > 0 ? [`${result.droppedByThreshold} below the threshold`] : []),
+        ...(flags.dropOutside && result.outside > 0 ? [`${result.outside} outside their micrograph`] : []),
+      ];
+      const dropped = drops.length > 0 ? ` (${drops.join(', ')} dropped)` : '';
       process.stdout.write(`wrote ${result.particles} particles of ${result.micrographs} micrograph(s) to ${result.written.length} file(s)${dropped}\n`);
       if (mismatch !== '') process.stdout.write('some micrograph names did not match (see the warning above)\n');
     });

@@ -11,6 +11,8 @@ import { loadScoreModel } from '../../pick/score-model.js';
 import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
+import { pickCountWarning } from '../../pick/pick-count-check.js';
+import { micrographReader } from '../../io/micrograph.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, YOLO_DEFAULT_THRESHOLD, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { installInterrupt } from './_interrupt.js';
@@ -27,6 +29,7 @@ import { pickWatched } from './_pick-watch.js';
 interface PickFlags {
   readonly classifier?: string;
   readonly keep?: string;
+  readonly permissive?: boolean;
   readonly model: string;
   readonly out: string;
   readonly format: string;
@@ -89,6 +92,7 @@ export function addPickOptions(command: Command): Command {
     .option('--resume', 'continue an interrupted run in --out, skipping finished micrographs')
     .option('--overwrite', 'replace an earlier run in --out')
     .option('--skip-bad', 'go past micrographs that cannot be read or picked: they are listed in failed-micrographs.tsv and the summary, and the exit code is 3')
+    .option('--permissive', 'read MRC files that depart from the standard (recoverable header problems, NaN/±Inf pixels) with a warning each; NaN/±Inf pixels are replaced by the mean of the others (default: refuse such files)')
     .option('--shard <K/N>', 'pick only shard K of N (micrographs chosen by a hash of their name, stable when micrographs are added) into --out; combine the N shard folders with cryopick merge')
     .option('--watch <dir>', 'on-the-fly: pick micrographs as they appear in this folder (once their size is stable), until Ctrl+C or --idle-timeout')
     .option('--idle-timeout <s>', 'with --watch: stop after this many seconds without a new micrograph')
@@ -154,12 +158,13 @@ export function register(program: Command): void {
         const borderPx = borderGivenPx ?? DEFAULT_BORDER_FRACTION * diameterPx;
         const minDistancePx = parseNumberFlag(flags.minDistancePx, '--min-distance-px', positive, 'a positive number') ?? 0.5 * diameterPx;
         if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
+        const readImage = micrographReader(flags.permissive ?? false, (m) => process.stderr.write(`cryopick: warning: ${m}\n`));
         const crops = flags.classifier !== undefined ? await createPickFilter(flags.classifier, flags.keep as string, threads ?? 0) : undefined;
         if (flags.watch !== undefined) {
           await pickWatched(model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, readImage,
           }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold: fixed as number, formats, boxSizePx: boxSizePx ?? diameterPx });
           return;
         }
@@ -176,7 +181,7 @@ export function register(program: Command): void {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, readImage, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
@@ -207,6 +212,9 @@ export function register(program: Command): void {
         const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
         process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);
         process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, files.length)).toFixed(1)} per micrograph); detections >= ${floor} kept in ${flags.out}/detections for cryopick threshold\n`);
+        const tooMany = pickCountWarning({ perMicrograph: written.particles / Math.max(1, files.length - bad.size), trained: model.trainedParticleCount, threshold,
+          ...(model.trainedPixelSizeA === undefined ? {} : { trainedPixelSizeA: model.trainedPixelSizeA }) });
+        if (tooMany !== undefined) process.stderr.write(`cryopick: warning: ${tooMany}\n`);
         if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) as "${flags.keep}"\n`);
         process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
         await crops?.release();

@@ -145,6 +145,7 @@ export function register(program: Command): void {
     .option('--cache-dir <dir>', 'reuse results for inputs already preprocessed with the same parameters')
     .option('--cache-key <how>', 'how the cache recognises inputs: content (hash bytes, default) or stat (path, size, time)')
     .option('--overwrite', 'replace existing output files')
+    .option('--permissive', 'read MRC files that depart from the standard (recoverable header problems, NaN/±Inf pixels) with a warning each; NaN/±Inf pixels are replaced by the mean of the others (default: refuse such files)')
     .option('--shard <K/N>', 'preprocess only shard K of N (by a hash of the micrograph name, as pick --shard); all shards may write into the same --out')
     .option('-q, --quiet', 'no progress bar or summary')
     .action(async (inputs: string[], flags: Flags) => {
@@ -172,6 +173,7 @@ export function register(program: Command): void {
           ...(cacheKey === undefined ? {} : { cacheKeyBy: cacheKey }),
           mode: flags['float16'] === true ? 'float16' : 'float32',
           overwrite,
+          ...(flags['permissive'] === true ? { permissive: true } : {}),
           onProgress: (done) => bar?.update(done),
         });
         await writeParamsFile(join(outDir, 'preprocess-params.json'), params, overwrite);
@@ -180,7 +182,8 @@ export function register(program: Command): void {
         lock?.release();
       }
       for (const r of results) {
-        if (r.nonFiniteReplaced > 0) process.stderr.write(`warning: ${r.input}: ${r.nonFiniteReplaced} NaN/infinite pixel(s) replaced by the mean of the others\n`);
+        for (const w of r.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+        if (r.nonFiniteReplaced > 0 && !(r.warnings ?? []).some((w) => /non-finite/.test(w))) process.stderr.write(`warning: ${r.input}: ${r.nonFiniteReplaced} NaN/infinite pixel(s) replaced by the mean of the others\n`);
       }
       if (!quiet) {
         const fromCache = results.filter((r) => r.cached).length;

@@ -6,6 +6,7 @@ import cliProgress from 'cli-progress';
 import { acquireRunLock, type RunLock } from '../../io/run-lock.js';
 import { UsageError } from '../../errors.js';
 import { trainPicker } from '../../train/trainer.js';
+import { micrographReader } from '../../io/micrograph.js';
 import { runTrainPipeline } from '../../tune/pipeline.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { registerTrainFlags, trainFlagsToParams } from './_train-flags.js';
@@ -18,9 +19,10 @@ export function register(program: Command): void {
     .description('Train a particle picker (PU learning, Topaz-style) from micrographs and sparse picks; writes model.onnx, results and plots')
     .option('--config <file>', 'run the config-driven pipeline (preprocess → optional tuning → final training) from a JSON config')
     .option('-o, --out <dir>', 'output folder (model.onnx, results.tsv/.jsonl, plots, checkpoints)', 'cryopick-train')
-    .option('--overwrite', 'replace an existing model in --out')
+    .option('--overwrite', 'replace the training run in --out (its model, checkpoints, results and plots are deleted first)')
     .option('--resume', 'continue an interrupted training in --out from its last finished epoch (same parameters)')
-    .option('--quiet', 'no progress bar');
+    .option('--quiet', 'no progress bar')
+    .option('--permissive', 'read MRC files that depart from the standard (recoverable header problems, NaN/±Inf pixels) with a warning each; NaN/±Inf pixels are replaced by the mean of the others (default: refuse such files)');
   registerTrainFlags(cmd);
   cmd.addHelpText('after', `
 Notes:
@@ -60,6 +62,7 @@ Notes:
       let lastEpoch = 0;
       const result = await trainPicker(params, {
         outDir: String(flags['out']), overwrite: flags['overwrite'] === true, resume: flags['resume'] === true, signal: stop.signal(0),
+        readImage: micrographReader(flags['permissive'] === true, (m) => { bar?.stop(); started = false; process.stderr.write(`cryopick: warning: ${m}\n`); }),
         onMessage: (s) => { bar?.stop(); started = false; process.stderr.write(`${s}\n`); },
         onProgress: (p) => {
           if (!bar) {
