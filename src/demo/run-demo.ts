@@ -16,6 +16,7 @@ import { evaluatePicks } from '../eval/evaluate.js';
 import { FileExistsError } from '../io/atomic-write.js';
 import { randomBaseline } from './random-baseline.js';
 import { writeDemoReport, type DemoReportSummary } from './demo-report.js';
+import { zeroLabelPick, ZERO_LABEL_FOLDER, type ZeroLabelResult } from './zero-label.js';
 
 export interface DemoOptions {
   readonly outDir: string;
@@ -42,6 +43,8 @@ export interface DemoSummary extends DemoReportSummary {
   readonly reportPath: string;
   readonly modelPath: string;
   readonly seconds: Readonly<Record<'simulate' | 'train' | 'pick' | 'evaluate' | 'report' | 'total', number>>;
+  /** The same held-out micrographs picked with zero labels by the general model. */
+  readonly zeroLabel: ZeroLabelResult;
 }
 
 /** Simulation overrides of the demo (on top of the quick preset). */
@@ -141,6 +144,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const references = await readPicksOf(dataDir, test.map((m) => m.truth));
   const evaluation = evaluatePicks(predictions, references, { diameterPx, threshold });
   const chanceAp = randomBaseline(predictions, references, { diameterPx, width: manifest.width, height: manifest.height, seed });
+  stage('picking the held-out micrographs with the general model (zero labels)');
+  const zeroLabel = await zeroLabelPick(testPaths, references, diameterPx, join(outDir, ZERO_LABEL_FOLDER), options.threads);
   const tEval = now();
 
   stage('writing the report');
@@ -159,7 +164,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   await writeDemoReport(reportPath, { ...summaryCore, training, evaluation }, dataOf);
   const tEnd = now();
   return {
-    ...summaryCore, training, evaluation,
+    ...summaryCore, training, evaluation, zeroLabel,
     seconds: { simulate: tSim - t0, train: tTrain - tSim, pick: tPick - tTrain, evaluate: tEval - tPick, report: tEnd - tEval, total: tEnd - t0 },
   };
 }

@@ -28,6 +28,12 @@ const inputSchema = z.looseObject({
   particleDiameter: z.number().positive().finite().optional(),
   /** Pixel size of the training micrographs in Å (when known). */
   pixelSizeA: z.number().positive().finite().optional(),
+  /**
+   * Scale-free (general) models: the particle diameter in working-grid pixels they were trained at.
+   * `pick` then Fourier-crops each micrograph by (the user's diameter) / this instead of replaying
+   * `preprocess.downsample`.
+   */
+  canonicalDiameterGridPx: z.number().positive().finite().optional(),
 });
 
 export type ModelInput = z.output<typeof inputSchema>;

@@ -18,6 +18,11 @@ export interface ScoreModel {
   readonly preprocess: PreprocessParams;
   /** Particle diameter in original pixels recorded by training, if any. */
   readonly particleDiameterPx?: number;
+  /**
+   * Scale-free (general) models: the particle diameter in working-grid pixels they work at; the
+   * caller sets the dataset's diameter with atParticleScale (general-model.ts) before picking.
+   */
+  readonly canonicalDiameterGridPx?: number;
   /** Particles per micrograph the model was trained with (its training record), when known. */
   readonly trainedParticleCount?: number;
   /** Pixel size in Å of the training micrographs, when recorded. */
@@ -54,8 +59,10 @@ export async function loadScoreModel(path: string, runtime: RuntimeOptions = {})
     throw err;
   }
   const diameter = picker.metadata.input.particleDiameter;
+  const canonical = picker.metadata.input.canonicalDiameterGridPx;
   return {
     preprocess,
+    ...(canonical === undefined ? {} : { canonicalDiameterGridPx: canonical }),
     ...(diameter === undefined ? {} : { particleDiameterPx: diameter }),
     ...trainedCounts(picker.metadata.training, picker.metadata.input.pixelSizeA),
     receptiveFieldPx: picker.model.receptiveField,

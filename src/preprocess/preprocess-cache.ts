@@ -29,12 +29,16 @@ export interface PreprocessedInfo {
 
 const CACHE_FORMAT = 'cryopick-preprocess-cache-2';
 
-/** The cache key (hex SHA-256) of one input file under the given parameters and storage mode. */
+/**
+ * The cache key (hex SHA-256) of one input file under the given parameters and storage mode. A
+ * permissive read (NaN pixels replaced, header departures passed) gets keys of its own, so a strict
+ * run is never served what a permissive run repaired.
+ */
 export async function preprocessCacheKey(
-  inputPath: string, params: PreprocessParams, mode: StorageMode, keyBy: CacheKeyBy = 'content',
+  inputPath: string, params: PreprocessParams, mode: StorageMode, keyBy: CacheKeyBy = 'content', permissive = false,
 ): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(`${CACHE_FORMAT}\n${preprocessParamsKey(params)}\n${mode}\n${keyBy}\n`);
+  hash.update(`${CACHE_FORMAT}\n${preprocessParamsKey(params)}\n${mode}\n${keyBy}\n${permissive ? 'permissive\n' : ''}`);
   if (keyBy === 'stat') {
     const s = await stat(inputPath);
     hash.update(`${await realpath(inputPath)}\n${s.size}\n${s.mtimeMs}\n`);

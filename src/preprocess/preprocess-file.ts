@@ -81,7 +81,7 @@ export async function preprocessFile(task: PreprocessFileTask): Promise<Preproce
     await writeImage(output!, result.image, mode, overwrite);
     return noted({ ...infoOf(result), input, output: output!, cached: false });
   }
-  const key = await preprocessCacheKey(input, params, mode, keyBy);
+  const key = await preprocessCacheKey(input, params, mode, keyBy, task.permissive ?? false);
   const entry = cacheEntryPaths(cacheDir, key);
   let info = await readCacheEntry(cacheDir, key);
   const cached = info !== undefined;

@@ -65,6 +65,8 @@ export const TrainParamsSchema = z.object({
   inputSize: int().min(32).optional(),
   /** yolo, with inputSize: crYOLO's patch mode, the micrograph as patches × patches tiles of the input size (short side = patches × inputSize). */
   patches: int().min(1).default(1),
+  /** yolo: YOLOv2's rescore, object cells learn the IoU of their predicted box as confidence (off: 1, the measured default). */
+  rescore: z.boolean().default(false),
   // objective
   loss: z.enum(LOSSES).default('GE-binomial'),
   slack: z.number().refine((v) => v === -1 || v >= 0, 'must be -1 (the method default) or >= 0').default(-1),
@@ -197,6 +199,9 @@ export function parseTrainParams(input: unknown): TrainParams {
   }
   if (raw['inputSize'] !== undefined && raw['downsample'] !== undefined) {
     problems.push({ path: 'inputSize', message: 'give either --input-size (the factor follows from the micrographs\' short side) or --downsample, not both' });
+  }
+  if (raw['rescore'] === true && !yolo) {
+    problems.push({ path: 'rescore', message: 'rescore is the yolo family\'s confidence target; the topaz family has no boxes' });
   }
   if (typeof raw['patches'] === 'number' && raw['patches'] > 1 && raw['inputSize'] === undefined) {
     problems.push({ path: 'patches', message: 'patch mode tiles the micrograph into patches of the input size: give --input-size too' });

@@ -45,7 +45,7 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
         const g = side / stride;
         const t = b.input('targets', [batch, TARGET_CHANNELS, g, g]);
         const sizeWeight = b.input('sizeWeight', [1]);
-        const lg = buildYoloLoss(head, t, sizeWeight, weights);
+        const lg = buildYoloLoss(head, t, sizeWeight, weights, p.rescore ? { cellInAnchors: stride / cfg.anchor } : undefined);
         const ts = await compileTrainStep(lg.loss, store, {
           optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) }, outputs: { probs: lg.probs }, runtime,
         });

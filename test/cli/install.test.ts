@@ -68,6 +68,14 @@ test('npm ci && npx cryopick --help in a clean copy; npm pack + the README insta
     assert.match(userHelp.stdout, /Usage: cryopick/);
     assert.ok(existsSync(join(user, 'node_modules', 'cryopick', 'dist', 'src', 'cli', 'bin.js')));
     assert.equal(existsSync(join(user, 'node_modules', 'cryopick', 'dist', 'test')), false, 'tests are not packed');
+    // the general model ships in the package: pick with zero labels, nothing downloaded
+    assert.ok(existsSync(join(user, 'node_modules', 'cryopick', 'models', 'general.onnx')), 'the general model is packed');
+    const sim = sh('npx cryopick simulate --preset quick --count 1 --out sim', user, env);
+    assert.equal(sim.status, 0, sim.stderr);
+    const pick = sh('npx cryopick pick sim/micrographs -o picks --diameter-a 160 --threads 1', user, env);
+    assert.equal(pick.status, 0, pick.stderr);
+    assert.match(pick.stdout, /threshold .* from the score distribution|using the fixed threshold/);
+    assert.match(pick.stdout, /[1-9]\d* particles at score >=/);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -17,7 +17,7 @@ test('runDemo writes a model, picks, and a self-contained report with consistent
       outDir: out, seed: 3, trainCount: 3, testCount: 1, epochs: 1, training: { epochSize: 2 }, threads: 2,
       onStage: (t) => stages.push(t),
     });
-    assert.equal(stages.length, 5);
+    assert.equal(stages.length, 6);
     assert.equal(s.trainMicrographs, 3);
     assert.equal(s.testMicrographs, 1);
     assert.ok(existsSync(s.modelPath));
@@ -25,6 +25,10 @@ test('runDemo writes a model, picks, and a self-contained report with consistent
     assert.ok(s.userPicks > 0 && s.userPicks < s.truthParticles * 3);
     for (const v of [s.ap, s.chanceAp, s.precision, s.recall]) assert.ok(v >= 0 && v <= 1, `metric in [0, 1]: ${v}`);
     assert.ok(Number.isFinite(s.threshold));
+    // the zero-label step: the same held-out micrographs picked by the shipped general model
+    for (const v of [s.zeroLabel.ap, s.zeroLabel.bestF1, s.zeroLabel.f1]) assert.ok(v >= 0 && v <= 1, `zero-label metric in [0, 1]: ${v}`);
+    assert.ok(Number.isFinite(s.zeroLabel.threshold));
+    assert.ok(existsSync(join(out, 'pick-general', 'pick-run.json')));
     assert.equal(s.evaluation.perMicrograph.length, 1);
     const picksDir = join(out, 'picks', 'relion');
     assert.ok(readdirSync(picksDir).some((f) => f.endsWith('.star')), 'RELION picks written');

@@ -108,6 +108,20 @@ test('stat keys: a touched file misses, an untouched one hits', async () => {
   }
 });
 
+test('a permissive run has cache entries of its own: a strict run is never served a repaired micrograph', async () => {
+  const { dir, inputs } = await fixture(1);
+  const cacheDir = join(dir, 'cache');
+  try {
+    await preprocessFiles(inputs, undefined, params, { cacheDir, threads: 1, permissive: true });
+    const strict = await preprocessFiles(inputs, undefined, params, { cacheDir, threads: 1 });
+    assert.equal(strict[0]!.cached, false, 'the strict run does not reuse the permissive entry');
+    const again = await preprocessFiles(inputs, undefined, params, { cacheDir, threads: 1, permissive: true });
+    assert.equal(again[0]!.cached, true);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('existing or colliding outputs are refused before any work; a bad input names the file', async () => {
   const { dir, inputs } = await fixture(2);
   try {

@@ -116,13 +116,28 @@ test('relion pick: outputs, node file, exit file, and continue picks only new mi
   }
 });
 
+test('relion pick without --model picks with the general model shipped with cryopick', async () => {
+  const { dir } = await project(2);
+  try {
+    const r = await relion(dir, ['pick', '--o', 'External/job006/', '--in_mics', 'CtfFind/job003/micrographs_ctf.star', '--particle_diameter', String(32 * PIXEL), '--j', '1', '--pipeline_control', 'External/job006/']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /picked 2 new micrograph\(s\); \d+ particles/);
+    assert.ok(existsSync(join(dir, 'External', 'job006', 'RELION_JOB_EXIT_SUCCESS')));
+    const manifest = JSON.parse(await readFile(join(dir, 'External', 'job006', 'cryopick', 'pick-run.json'), 'utf8')) as { modelId: string; diameterPx: number; borderPx: number };
+    assert.equal(manifest.modelId, 'general');
+    assert.equal(manifest.diameterPx, 32);
+    assert.equal(manifest.borderPx, 16, 'default border: half the diameter');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('relion pick: broken inputs end in RELION_JOB_EXIT_FAILURE with one clear message', async () => {
   const { dir, names } = await project(2);
   try {
     await writeFile(join(dir, 'CtfFind', 'job003', 'broken.star'), micrographsStar(names, 3));
     const cases: [string, string[], RegExp][] = [
       ['job005', ['--in_mics', 'CtfFind/job003/broken.star', '--model', 'model.onnx'], /optics group 3 is not in the optics block/],
-      ['job006', ['--in_mics', 'CtfFind/job003/micrographs_ctf.star'], /--model is required/],
       ['job007', ['--in_mics', 'CtfFind/job003/micrographs_ctf.star', '--model', 'model.onnx', '--particle_diameter', 'big'], /--particle_diameter: expected a positive number of Å/],
     ];
     for (const [job, args, message] of cases) {

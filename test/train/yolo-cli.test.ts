@@ -70,11 +70,12 @@ test('train --family yolo, resume, then pick writes estimated box sizes; --min-s
 });
 
 test('yolo --input-size / --patches: crYOLO\'s resize of the short side (and patch mode) becomes the recorded downsampling factor', async () => {
-  const bad = await capture(['train', '--micrographs', 'a.mrc', '--picks', 'p.star', '-n', '5', '--input-size', '100', '--patches', '2', '--downsample', '2']);
+  const bad = await capture(['train', '--micrographs', 'a.mrc', '--picks', 'p.star', '-n', '5', '--input-size', '100', '--patches', '2', '--downsample', '2', '--rescore']);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /yolo family's/);
   assert.match(bad.err, /inputSize: must be a multiple of 32 .*got 100/);
   assert.match(bad.err, /either --input-size .* or --downsample/);
+  assert.match(bad.err, /rescore is the yolo family's confidence target/);
   const lone = await capture(['train', '--family', 'yolo', '--micrographs', 'a.mrc', '--picks', 'p.star', '--particle-diameter-px', '9', '--patches', '2']);
   assert.match(lone.err, /give --input-size too/);
 

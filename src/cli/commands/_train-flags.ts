@@ -3,6 +3,9 @@
 import type { Command } from 'commander';
 import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { parseNumberFlag } from './_options.js';
+import { UsageError } from '../../errors.js';
+import { GENERAL_MODEL, resolveModelPath } from '../../pick/general-model.js';
+import { canonicalFactor } from '../../pick/canonical-scale.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
 import { diameterPxFromA } from './_units.js';
 import type { TrainParamsInput } from '../../train/params.js';
@@ -46,6 +49,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('coordWeight', 'coord-weight', 'yolo loss: weight of the centre and size terms (default 1)'),
   n('warmupEpochs', 'warmup-epochs', 'yolo: epochs at the start in which box sizes are not learned (default 1)'),
   n('inputSize', 'input-size', 'yolo: crYOLO\'s input size: downsample so the micrographs\' short side is this many pixels (a multiple of 32, e.g. 1024), instead of --downsample'),
+  { key: 'rescore', flag: 'rescore', kind: 'boolean', help: 'yolo: YOLOv2/crYOLO rescore, object cells learn the IoU of predicted and true box as their confidence target (default: target 1)' },
   n('patches', 'patches', 'yolo, with --input-size: crYOLO\'s patch mode, the micrograph as N × N patches of the input size (default 1)'),
   n('units', 'units', 'units in the base layer (default 32)'),
   n('dropout', 'dropout', 'dropout rate (resnets; default 0)'),
@@ -53,7 +57,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   s('pooling', 'pooling', 'pooling: none, max (resnets), average (conv models) (default none)'),
   n('unitScaling', 'unit-scaling', 'conv models: channel multiplier per layer (default 2)'),
   n('encoderUnits', 'encoder-units', 'autoencoder: decoder base units (encoder network unit scaling; default 32)'),
-  s('init', 'init', 'fine-tune from an existing cryopick model (.onnx)'),
+  s('init', 'init', 'fine-tune from an existing cryopick model (.onnx), or general: the general model shipped with cryopick (needs the particle diameter; downsampling defaults to the general model\'s canonical scale, diameter / 18)'),
   s('loss', 'loss', 'objective: GE-binomial (default), GE-KL, PU (non-negative risk), PN'),
   n('slack', 'slack', 'GE penalty weight; -1 = method default (GE-binomial 1, GE-KL 10)'),
   n('autoencoderWeight', 'autoencoder-weight', 'autoencoder loss weight (0 = off; ~10/N for N <= 250 labels)'),
@@ -119,5 +123,13 @@ export async function trainFlagsToParams(flags: Record<string, unknown>): Promis
   const micrographs = (): string[] => (Array.isArray(flags['micrographs']) ? listMicrographs(flags['micrographs'] as string[]) : []);
   const diameterPx = await diameterPxFromA(flags, { px: 'particle-diameter-px', a: 'particle-diameter-a' }, micrographs);
   const params = flagsToParams(flags);
-  return diameterPx === undefined ? params : { ...params, particleDiameter: diameterPx };
+  const withDiameter = diameterPx === undefined ? params : { ...params, particleDiameter: diameterPx };
+  return params['init'] === GENERAL_MODEL ? initFromGeneral(withDiameter) : withDiameter;
+}
+
+/** `--init general`: the shipped model's file, and (unless given) the downsampling that brings the particle to its canonical size. */
+function initFromGeneral(params: Record<string, unknown>): Record<string, unknown> {
+  const d = params['particleDiameter'];
+  if (typeof d !== 'number') throw new UsageError('--init general needs the particle diameter (--particle-diameter-px or --particle-diameter-a): the general model works at a canonical particle size');
+  return { ...params, init: resolveModelPath(GENERAL_MODEL), ...(params['downsample'] === undefined ? { downsample: canonicalFactor(d) } : {}) };
 }

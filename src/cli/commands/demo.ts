@@ -55,6 +55,7 @@ async function runDemoCommand(opts: { out: string; seed: number; epochs: number 
         `  held-out: ${s.testMicrographs} micrographs, ${s.truthParticles} true particles, ${s.picked} picked (score >= ${f(s.threshold)}, keeping the expected ${s.expectedParticles} per micrograph)`,
         `  AP ${f(s.ap)} (random picks: ${f(s.chanceAp)}), best F1 ${f(s.bestF1)} at score ${f(s.bestF1Threshold)}`,
         `  at that threshold: precision ${f(s.precision)}, recall ${f(s.recall)}, F1 ${f(s.f1)}`,
+        `  zero labels (the general model shipped with cryopick, no training): AP ${f(s.zeroLabel.ap)}, best F1 ${f(s.zeroLabel.bestF1)}, F1 ${f(s.zeroLabel.f1)} at its own threshold ${f(s.zeroLabel.threshold)} (${s.zeroLabel.seconds.toFixed(0)} s)`,
         `  time: ${s.seconds.total.toFixed(0)} s (simulate ${s.seconds.simulate.toFixed(0)}, train ${s.seconds.train.toFixed(0)}, pick ${s.seconds.pick.toFixed(0)}, evaluate+report ${(s.seconds.evaluate + s.seconds.report).toFixed(0)})`,
         `  report: ${s.reportPath}`,
         `  model:  ${s.modelPath}`,

@@ -1,6 +1,6 @@
 // `cryopick pick MICROGRAPHS... --model M --out DIR`: picks every micrograph with a trained
 // model (streamed, resumable), keeps all detections above a floor, writes picks at a threshold.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { createPickFilter } from '../../classifier/pick-filter.js';
 import { InterruptedError, PartialFailureError, UsageError } from '../../errors.js';
@@ -17,7 +17,9 @@ import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOL
 import { parseNumberFlag } from './_options.js';
 import { installInterrupt } from './_interrupt.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
-import { diameterPxFromA } from './_units.js';
+import { applyDiameterSynonyms, pickDiameterPx } from './_pick-diameter.js';
+import { autoThreshold } from '../../pick/auto-threshold.js';
+import { DEFAULT_BORDER_FRACTION, GENERAL_FIXED_THRESHOLD, GENERAL_MODEL, atParticleScale, isScaleFree, resolveModelPath } from '../../pick/general-model.js';
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
 import { acquireRunLock } from '../../io/run-lock.js';
@@ -70,16 +72,16 @@ export const PICK_RENAMED: readonly RenamedFlag[] = [
 export function addPickOptions(command: Command): Command {
   command
     .argument('[micrographs...]', 'micrograph files or folders (.mrc, .tif, .png, ...)')
-    .requiredOption('--model <file>', 'trained model (.onnx written by cryopick train)')
+    .option('--model <file>', `trained model (.onnx written by cryopick train), or ${GENERAL_MODEL}: the general model shipped with cryopick (zero labels; give the particle diameter or it is estimated)`, GENERAL_MODEL)
     .requiredOption('-o, --out <dir>', 'output folder (detections/, pick-run.json and the formatted picks)')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <score>', `keep picks with score >= this log-likelihood ratio (default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided}); yolo models: confidence in [0, 1] (default ${YOLO_DEFAULT_THRESHOLD})`)
+    .option('--threshold <score>', `keep picks with score >= this log-likelihood ratio, or auto: from the score distribution of the micrographs picked (the default of the general model; with --watch it uses ${GENERAL_FIXED_THRESHOLD}); other models' default ${DEFAULT_THRESHOLDS.dense} dense, ${DEFAULT_THRESHOLDS.strided} strided; with --smooth ${SMOOTHING_OPTION}, ${SMOOTHED_THRESHOLDS.dense} / ${SMOOTHED_THRESHOLDS.strided}); yolo models: confidence in [0, 1] (default ${YOLO_DEFAULT_THRESHOLD})`)
     .option('--floor <logit>', 'also store every detection above this score, for `cryopick threshold`', String(DEFAULT_FLOOR))
-    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: recorded in the model)')
-    .option('--diameter-a <A>', 'particle diameter in Å instead (converted with --pixel-size-a or the micrographs\' MRC header)')
+    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: recorded in the model; the general model estimates it from the micrographs); synonym --particle-diameter-px')
+    .option('--diameter-a <A>', 'particle diameter in Å instead (converted with --pixel-size-a or the micrographs\' MRC header); synonym --particle-diameter-a')
     .option('--pixel-size-a <A>', 'pixel size of the micrographs in Å (default: from their MRC header), for --diameter-a')
     .option('--min-distance-px <px>', 'minimum distance between picked centres in original pixels (default 0.5 × diameter)')
-    .option('--border-px <px>', 'drop picks whose centre is closer than this to the micrograph edge, in original pixels (default 0)')
+    .option('--border-px <px>', 'drop picks whose centre is closer than this to the micrograph edge, in original pixels (default: half the particle diameter, so every box fits inside the micrograph)')
     .option('--inference <mode>', 'strided (network stride + sub-pixel peaks, several times faster) or dense (one score per pixel)', DEFAULT_INFERENCE)
     .option('--tta <mode>', 'test-time augmentation: none, flips (average the scores of 4 flipped copies) or dihedral (8 flips and rotations); costs that many passes', 'none')
     .option('--smooth <fraction>', `before finding peaks, average each score over a Gaussian of σ = this × the particle diameter (0 = off; ${SMOOTHING_OPTION} was the best σ where it helped)`, String(DEFAULT_SMOOTHING))
@@ -100,6 +102,7 @@ export function addPickOptions(command: Command): Command {
     .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): keep only detections it assigns to --keep')
     .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); other detections (junk, carbon, aggregates) are dropped');
   addRenamedFlags(command, PICK_RENAMED);
+  command.addOption(new Option('--particle-diameter-px <px>').hideHelp()).addOption(new Option('--particle-diameter-a <A>').hideHelp());
   return command;
 }
 
@@ -109,6 +112,7 @@ export function register(program: Command): void {
     .description('Pick particles in micrographs with a trained model (resumable; all formats, always with scores)'))
     .action(async (inputs: string[], flags: PickFlags) => {
       applyRenamedFlags(flags as unknown as Record<string, unknown>, PICK_RENAMED);
+      applyDiameterSynonyms(flags as unknown as Record<string, unknown>);
       const { formats, unknown } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
       if (flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
@@ -119,7 +123,7 @@ export function register(program: Command): void {
       const minSizePx = parseNumberFlag(flags.minSize, '--min-size', positive, 'a positive number');
       const maxSizePx = parseNumberFlag(flags.maxSize, '--max-size', positive, 'a positive number');
       if (minSizePx !== undefined && maxSizePx !== undefined && minSizePx > maxSizePx) throw new UsageError(`--min-size (${minSizePx}) must not be above --max-size (${maxSizePx})`);
-      const borderPx = parseNumberFlag(flags.borderPx, '--border-px', (v) => v >= 0, 'a number >= 0') ?? 0;
+      const borderGivenPx = parseNumberFlag(flags.borderPx, '--border-px', (v) => v >= 0, 'a number >= 0');
       const workers = parseNumberFlag(flags.workers, '--workers', (v) => Number.isInteger(v) && v >= 1, 'a positive integer') as number;
       const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number');
       if (inputs.length === 0 && flags.watch === undefined) throw new UsageError('give the micrograph files or folders to pick (or --watch DIR)');
@@ -130,10 +134,11 @@ export function register(program: Command): void {
       const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
       if (flags.device !== 'cpu' && flags.device !== 'webgpu' && flags.device !== 'cuda') throw new UsageError(`--device: expected cpu, webgpu or cuda, got '${flags.device}'`);
       const threads = parseNumberFlag(flags.threads, '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+      const modelPath = resolveModelPath(flags.model);
       const lock = acquireRunLock(flags.out, 'pick');
       let model;
       try {
-        model = await loadScoreModel(flags.model, { provider: flags.device, ...(threads === undefined ? {} : { threads }) });
+        model = await loadScoreModel(modelPath, { provider: flags.device, ...(threads === undefined ? {} : { threads }) });
       } catch (err) {
         lock.release();
         throw err;
@@ -141,12 +146,16 @@ export function register(program: Command): void {
       try {
         const yolo = model.family === 'yolo';
         if (!yolo && (minSizePx !== undefined || maxSizePx !== undefined)) throw new UsageError('--min-size and --max-size filter estimated box sizes: they need a yolo model (cryopick train --family yolo)');
-        const threshold = parseNumberFlag(flags.threshold, '--threshold', any, 'a number') ?? defaultThreshold(flags.inference as 'dense' | 'strided', smoothing > 0, model.family ?? 'topaz');
+        const scaleFree = isScaleFree(model);
+        // scale-free (general) models: by default the threshold comes from the run's score distribution
+        const auto = flags.threshold === 'auto' || (flags.threshold === undefined && scaleFree && flags.watch === undefined);
+        const fixed = auto ? undefined : (parseNumberFlag(flags.threshold, '--threshold', any, 'a number or auto')
+          ?? (scaleFree ? GENERAL_FIXED_THRESHOLD : defaultThreshold(flags.inference as 'dense' | 'strided', smoothing > 0, model.family ?? 'topaz')));
         const floor = parseNumberFlag(flags.floor, '--floor', any, 'a number') as number;
-        if (floor > threshold) throw new UsageError(`--floor (${floor}) must not be above --threshold (${threshold})`);
-        const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number')
-          ?? (await diameterPxFromA(flags as unknown as Record<string, unknown>, { px: 'diameter-px', a: 'diameter-a' }, () => files)) ?? model.particleDiameterPx;
-        if (diameterPx === undefined) throw new UsageError('--diameter-px (or --diameter-a) is needed: the model does not record the particle diameter');
+        if (fixed !== undefined && floor > fixed) throw new UsageError(`--floor (${floor}) must not be above --threshold (${fixed})`);
+        const diameterPx = await pickDiameterPx(model, flags as unknown as Record<string, unknown>, () => files, (line) => void process.stdout.write(line));
+        model = atParticleScale(model, diameterPx);
+        const borderPx = borderGivenPx ?? DEFAULT_BORDER_FRACTION * diameterPx;
         const minDistancePx = parseNumberFlag(flags.minDistancePx, '--min-distance-px', positive, 'a positive number') ?? 0.5 * diameterPx;
         if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
         const readImage = micrographReader(flags.permissive ?? false, (m) => process.stderr.write(`cryopick: warning: ${m}\n`));
@@ -156,11 +165,11 @@ export function register(program: Command): void {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, readImage,
-          }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold, formats, boxSizePx: boxSizePx ?? diameterPx });
+          }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold: fixed as number, formats, boxSizePx: boxSizePx ?? diameterPx });
           return;
         }
         const stop = installInterrupt(['interrupt: finishing the micrographs in flight, then stopping; the run stays resumable (Ctrl+C again to quit at once)']);
-        const modelSha256 = await sha256File(flags.model);
+        const modelSha256 = await sha256File(modelPath);
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: 'pick [{bar}] {value}/{total} | {rate} micrographs/s | ETA {eta_formatted} | {detections} detections', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
           : undefined;
@@ -198,6 +207,7 @@ export function register(program: Command): void {
           return;
         }
         const rewrite = (flags.resume ?? false) || (flags.overwrite ?? false);
+        const threshold = fixed ?? (await autoThreshold(flags.out, files.filter((f) => !bad.has(f)), (line) => void process.stdout.write(line)));
         const written = await writePickOutputs(flags.out, files.filter((f) => !bad.has(f)), threshold, formats, flags.out, { overwrite: rewrite, ...(boxSizePx !== undefined ? { boxSizePx } : yolo ? {} : { boxSizePx: diameterPx }) });
         const rate = result.seconds > 0 ? result.picked / result.seconds : 0;
         process.stdout.write(`picked ${result.picked} micrograph(s)${result.skipped ? ` (${result.skipped} already done)` : ''} in ${result.seconds.toFixed(1)} s (${rate.toFixed(2)} micrographs/s)\n`);

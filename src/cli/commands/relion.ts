@@ -72,19 +72,18 @@ const positive = (v: number): boolean => v > 0;
 export function register(program: Command): void {
   const relion = program.command('relion').description('RELION External jobs: set the External job\'s executable to `cryopick relion pick` or `cryopick relion train`');
   external(relion.command('pick'), 'Pick micrographs_ctf.star with a cryopick model (job parameters --model, --particle_diameter, --threshold); "continue" picks only new micrographs')
-    .option('--model <onnx>', 'cryopick model (.onnx); required until a general model ships')
-    .option('--threshold <logit>', 'score threshold (default: that of the inference mode)')
+    .option('--model <onnx>', 'cryopick model (.onnx); default: the general model shipped with cryopick (zero labels; give --particle_diameter or it is estimated)')
+    .option('--threshold <logit>', 'score threshold (default: the general model sets it from the score distribution; other models: that of the inference mode)')
     .option('--inference <mode>', 'strided (default) or dense')
     .action(async (unknown: string[], flags: ExternalFlags) => {
       await asJob(flags, unknown, async () => {
         if (flags.in_mics === undefined) throw new UsageError('--in_mics is required: the micrographs STAR file to pick (e.g. CtfFind/job003/micrographs_ctf.star)');
-        if (flags.model === undefined) throw new UsageError('--model is required: add a job parameter "model" with the path of a cryopick model (.onnx); there is no general model to fall back on yet');
         if (flags.inference !== undefined && flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
         const threads = parseNumberFlag(flags.j, '--j', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
         const particleDiameterA = parseNumberFlag(flags.particle_diameter, '--particle_diameter', positive, 'a positive number of Å');
         const threshold = parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number');
         const r = await runRelionPick({
-          jobDir: flags.o, inMics: flags.in_mics, model: flags.model,
+          jobDir: flags.o, inMics: flags.in_mics, ...(flags.model === undefined ? {} : { model: flags.model }),
           ...(threads === undefined ? {} : { threads }), ...(particleDiameterA === undefined ? {} : { particleDiameterA }),
           ...(threshold === undefined ? {} : { threshold }), ...(flags.inference === undefined ? {} : { inference: flags.inference as 'dense' | 'strided' }),
         });

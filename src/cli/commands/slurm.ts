@@ -11,6 +11,7 @@ import { DEFAULT_SLURM_TEMPLATE, SLURM_PLACEHOLDERS } from '../../cluster/slurm-
 import { planSlurmPick } from '../../cluster/slurm-plan.js';
 import { submissionCommands, submitSlurmPick } from '../../cluster/slurm-submit.js';
 import { addPickOptions } from './pick.js';
+import { GENERAL_MODEL, resolveModelPath } from '../../pick/general-model.js';
 import { parseNumberFlag } from './_options.js';
 
 const SLURM_OPTIONS = ['array', 'partition', 'time', 'cpusPerTask', 'mem', 'template', 'submit', 'dryRun'];
@@ -68,7 +69,13 @@ export function register(program: Command): void {
       const cpusPerTask = parseNumberFlag(flags.cpusPerTask, '--cpus-per-task', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
       const { unknown, formats } = parseOutputFormats(flags.format);
       if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
-      if (!existsSync(flags.model)) throw new UsageError(`--model: ${flags.model} does not exist`);
+      if (flags.model === GENERAL_MODEL) {
+        resolveModelPath(flags.model);
+        const f = flags as unknown as Record<string, unknown>;
+        if (['diameterPx', 'diameterA', 'particleDiameterPx', 'particleDiameterA', 'diameter'].every((k) => f[k] === undefined)) {
+          throw new UsageError('with the general model, give the particle diameter (--diameter-px or --diameter-a): every shard must pick at the same size (cryopick pick estimates it on a few micrographs and prints it)');
+        }
+      } else if (!existsSync(flags.model)) throw new UsageError(`--model: ${flags.model} does not exist`);
       if (inputs.length === 0) throw new UsageError('give the micrograph files or folders to pick');
       const micrographs = listMicrographs(inputs);
       if (flags.template !== undefined && !existsSync(flags.template)) throw new UsageError(`--template: ${flags.template} does not exist`);
