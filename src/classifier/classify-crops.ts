@@ -2,8 +2,7 @@
 // (crop-predict.ts, the path `pick --classifier` uses), one CSV row per pick in original pixels,
 // and a summary; with the picks' true classes (a STAR class column) also accuracy, per-class
 // precision / recall and the confusion matrix.
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { streamFileAtomic } from '../io/atomic-write.js';
 import { basename } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { ORIGINAL_FRAME, micrographKey, toFrame, type MicrographPicks } from '../io/coords.js';
@@ -58,40 +57,32 @@ export async function classifyCrops(modelPath: string, input: CropClassifyInput,
   const counts: Record<string, number> = Object.fromEntries(classes.map((c) => [c, 0]));
   const confusion: Record<string, Record<string, number>> = {};
   let items = 0;
-  const tmp = `${out}.tmp-${process.pid}`;
-  const w = createWriteStream(tmp);
-  const write = async (s: string): Promise<void> => { if (!w.write(s)) await once(w, 'drain'); };
   try {
-    await write(`micrograph,x,y,${input.truth ? 'true_class,' : ''}predicted_class,${classes.map((c) => `p_${c}`).join(',')}\n`);
-    for (const path of paths) {
-      const set = byMicrograph.get(path);
-      if (!set || set.particles.length === 0) continue;
-      const image = await readMicrograph(path);
-      const picks = toFrame({ ...set, height: set.height ?? Math.round(image.height / set.frame.binning) }, ORIGINAL_FRAME).particles;
-      const prob = await model.classify(image, picks);
-      const truth = input.truth?.get(micrographKey(set.micrograph));
-      let text = '';
-      picks.forEach((p, i) => {
-        const cls = classes[argmaxRow(prob, i, K)] as string;
-        counts[cls] = (counts[cls] ?? 0) + 1;
-        const t = truth?.[i];
-        if (t !== undefined) {
-          const row = confusion[t] ?? (confusion[t] = {});
-          row[cls] = (row[cls] ?? 0) + 1;
-        }
-        const ps = Array.from(prob.subarray(i * K, (i + 1) * K), (v) => v.toFixed(5)).join(',');
-        text += `${micrographKey(path)},${p.x.toFixed(1)},${p.y.toFixed(1)},${input.truth ? `${t ?? ''},` : ''}${cls},${ps}\n`;
-      });
-      items += picks.length;
-      await write(text);
-    }
-    w.end();
-    await once(w, 'close');
-    renameSync(tmp, out);
-  } catch (err) {
-    w.destroy();
-    rmSync(tmp, { force: true });
-    throw err;
+    await streamFileAtomic(out, async (write) => {
+      await write(`micrograph,x,y,${input.truth ? 'true_class,' : ''}predicted_class,${classes.map((c) => `p_${c}`).join(',')}\n`);
+      for (const path of paths) {
+        const set = byMicrograph.get(path);
+        if (!set || set.particles.length === 0) continue;
+        const image = await readMicrograph(path);
+        const picks = toFrame({ ...set, height: set.height ?? Math.round(image.height / set.frame.binning) }, ORIGINAL_FRAME).particles;
+        const prob = await model.classify(image, picks);
+        const truth = input.truth?.get(micrographKey(set.micrograph));
+        let text = '';
+        picks.forEach((p, i) => {
+          const cls = classes[argmaxRow(prob, i, K)] as string;
+          counts[cls] = (counts[cls] ?? 0) + 1;
+          const t = truth?.[i];
+          if (t !== undefined) {
+            const row = confusion[t] ?? (confusion[t] = {});
+            row[cls] = (row[cls] ?? 0) + 1;
+          }
+          const ps = Array.from(prob.subarray(i * K, (i + 1) * K), (v) => v.toFixed(5)).join(',');
+          text += `${micrographKey(path)},${p.x.toFixed(1)},${p.y.toFixed(1)},${input.truth ? `${t ?? ''},` : ''}${cls},${ps}\n`;
+        });
+        items += picks.length;
+        await write(text);
+      }
+    }, { overwrite: true });
   } finally {
     await model.release();
   }

@@ -1,9 +1,9 @@
 // `cryopick classify` for signals: streams CSV files (read_id, optional cap_class, timeseries)
 // through a saved classifier and writes one row per read (predicted class and per-class
 // probabilities) plus a summary; with a cap_class column the summary also scores the predictions.
-import { createWriteStream, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
+import { streamFileAtomic } from '../io/atomic-write.js';
 import { FormatError } from '../errors.js';
 import { loadClassifierModel } from './model-file.js';
 import { fitLength, parseSeries, streamSignalRows } from './signal-csv.js';
@@ -32,14 +32,11 @@ export async function classifySignals(modelPath: string, input: string, out: str
   const files = inputFiles(input);
   const T = meta.itemShape[0] as number;
   const K = meta.classes.length;
-  const tmp = `${out}.tmp-${process.pid}`;
-  const w = createWriteStream(tmp);
-  const write = async (s: string): Promise<void> => { if (!w.write(s)) await once(w, 'drain'); };
   const counts = Object.fromEntries(meta.classes.map((k) => [k, 0]));
   let items = 0, labelled = 0, correct = 0;
   const batch = new Float32Array(meta.batch * T);
   let pending: { id: string; truth: string }[] = [];
-  const flush = async (): Promise<void> => {
+  const flush = async (write: (text: string) => Promise<void>): Promise<void> => {
     if (pending.length === 0) return;
     const p = await model.predict(batch, pending.length);
     let text = '';
@@ -57,22 +54,17 @@ export async function classifySignals(modelPath: string, input: string, out: str
     await write(text);
   };
   try {
-    await write(`read_id,predicted_class,${meta.classes.map((k) => `p_${k}`).join(',')}\n`);
-    for (const f of files) {
-      await streamSignalRows(f, async (r) => {
-        batch.set(fitLength(parseSeries(r.series, f, r.line), T), pending.length * T);
-        pending.push({ id: r.readId, truth: r.capClass });
-        if (pending.length === meta.batch) await flush();
-      }, undefined, true);
-    }
-    await flush();
-    w.end();
-    await once(w, 'close');
-    renameSync(tmp, out);
-  } catch (err) {
-    w.destroy();
-    rmSync(tmp, { force: true });
-    throw err;
+    await streamFileAtomic(out, async (write) => {
+      await write(`read_id,predicted_class,${meta.classes.map((k) => `p_${k}`).join(',')}\n`);
+      for (const f of files) {
+        await streamSignalRows(f, async (r) => {
+          batch.set(fitLength(parseSeries(r.series, f, r.line), T), pending.length * T);
+          pending.push({ id: r.readId, truth: r.capClass });
+          if (pending.length === meta.batch) await flush(write);
+        }, undefined, true);
+      }
+      await flush(write);
+    }, { overwrite: true });
   } finally {
     await model.release();
   }

@@ -1,6 +1,7 @@
 // Atomic, non-overwriting file output: data goes to a temp file beside the target, then a
 // rename, so a crash or Ctrl+C never leaves a half-written file under the final name.
-import { existsSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { once } from 'node:events';
 import { rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
@@ -52,5 +53,32 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
   } catch (err) {
     rmSync(tmp, { force: true });
     throw describeFsError(err, path, `cannot write ${size(data)} to`);
+  }
+}
+
+/**
+ * Streams text to `path` atomically: `fill` writes chunks through `write` (which waits when the
+ * stream is full), then the temp file is closed and renamed; on any error it is removed.
+ */
+export async function streamFileAtomic(path: string, fill: (write: (text: string) => Promise<void>) => Promise<void>, options: WriteOptions = {}): Promise<void> {
+  if (!options.overwrite && existsSync(path)) throw new FileExistsError(path);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (err) {
+    throw describeFsError(err, path, 'cannot write');
+  }
+  const tmp = tempName(path);
+  const w = createWriteStream(tmp);
+  const failed = once(w, 'error').then(([err]) => { throw err; });
+  failed.catch(() => {});
+  try {
+    await Promise.race([fill(async (text) => { if (!w.write(text)) await Promise.race([once(w, 'drain'), failed]); }), failed]);
+    w.end();
+    await Promise.race([once(w, 'close'), failed]);
+    await rename(tmp, path);
+  } catch (err) {
+    w.destroy();
+    await rm(tmp, { force: true });
+    throw describeFsError(err, path, 'cannot write');
   }
 }
