@@ -4,17 +4,16 @@
 // and split per class by a seeded permutation, stored like the signal dataset (kind "crops");
 // optionally with DeepPicker's sampled background windows as one more class (crop-negatives.ts).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ConfigError, FormatError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
 import { readCoordinates } from '../io/coordinate-formats.js';
 import { micrographKey } from '../io/coords.js';
 import { micrographKind, readMicrograph } from '../io/micrograph.js';
 import { readStar } from '../io/star.js';
 import { downsample } from '../image/downsample.js';
 import type { ClassifierConfig } from './config-schema.js';
-import { readDatasetManifest, SplitWriter, type DatasetManifest, type SplitName } from './dataset-store.js';
+import { publishDataset, readDatasetManifest, SplitWriter, type DatasetManifest } from './dataset-store.js';
 import { etlParams, loadDatasetVersion, sortClasses, splitCodes, type EtlResult } from './etl.js';
 import { micrographNegatives, type NegativeSamplingParams } from './crop-negatives.js';
 import { micrographSize } from '../io/micrograph-inputs.js';
@@ -121,15 +120,9 @@ export async function prepareCropDataset(c: ClassifierConfig, log: (m: string) =
   const perClass = Math.min(e.examples_per_class ?? smallest, smallest);
   const plan = byClass.map((l, k) => splitCodes(l.length, perClass, c.shared_params.train_test_fraction, c.shared_params.train_val_fraction, e.seed * 1009 + k));
   if ((plan[0]?.sizes ?? [0]).some((n) => n === 0)) throw new ConfigError([{ path: 'etl_params.examples_per_class', message: `${perClass} crops per class leave a split empty` }], 'cannot split');
-  mkdirSync(root, { recursive: true });
-  const tmp = join(root, `.tmp-${version}-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
   const B = p.box_size;
-  const names: SplitName[] = ['train', 'val', 'test'];
-  const writers = names.map((s) => new SplitWriter(tmp, s, c.shared_params.dtype, B * B));
   const crop = new Float32Array(B * B);
-  try {
+  const done = await publishDataset({ root, version, dtype: c.shared_params.dtype, itemSize: B * B, classes, sizes: plan.map((q) => q.sizes) }, async (writers) => {
     for (const [key, file] of mics) {
       const chosen = byClass.flatMap((l, k) => l.map((q, i) => ({ q, k, code: (plan[k] as { codes: Uint8Array }).codes[i] as number })).filter((t) => t.q.micrograph === key && t.code > 0));
       if (chosen.length === 0) continue;
@@ -141,20 +134,7 @@ export async function prepareCropDataset(c: ClassifierConfig, log: (m: string) =
         (writers[t.code - 1] as SplitWriter).add(crop, t.k, `${key}:${t.q.x.toFixed(1)}:${t.q.y.toFixed(1)}`);
       }
     }
-  } catch (err) {
-    for (const w of writers) w.close();
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
-  for (const w of writers) w.close();
-  const counts = Object.fromEntries(names.map((s, i) => [s, classes.map((_, k) => (plan[k] as { sizes: number[] }).sizes[i] as number)])) as Record<SplitName, number[]>;
-  const manifest: DatasetManifest = {
-    format: 'cryopick-classifier-dataset', formatVersion: 1, version, kind: 'crops', itemShape: [B, B], dtype: c.shared_params.dtype, classes, params, inputs, counts,
-    preprocessing: { downsample: p.downsample, method: 'fourier', normalize: 'per-micrograph standardisation', box_size: B }, created: new Date().toISOString(),
-  };
-  await writeFileAtomic(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
-  if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-  renameSync(tmp, out);
+  }, { kind: 'crops', itemShape: [B, B], params, inputs, preprocessing: { downsample: p.downsample, method: 'fourier', normalize: 'per-micrograph standardisation', box_size: B } });
   log(`dataset ${version}: ${classes.length} classes × ${perClass} crops of ${B}² → ${out}`);
-  return { dir: out, manifest, reused: false };
+  return { ...done, reused: false };
 }

@@ -1,10 +1,11 @@
 // The prepared dataset on disk: per split a compact binary file of fixed-size items in the
 // configured dtype, a label byte per item and the item ids, plus manifest.json (version, params,
 // input hashes, classes, counts). Written through bounded buffers; read back item by item.
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormatError } from '../errors.js';
 import { floatToHalf, halfToFloat } from '../io/mrc-float16.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
 
 export type StorageDType = 'float16' | 'float32' | 'float64';
 export const SPLITS = ['train', 'val', 'test'] as const;
@@ -73,6 +74,49 @@ export class SplitWriter {
     writeFileSync(join(this.dir, `${this.split}.labels`), Uint8Array.from(this.labels));
     writeFileSync(join(this.dir, `${this.split}_ids.txt`), this.ids.map((i) => `${i}\n`).join(''));
   }
+}
+
+/** What a dataset writer decided: its folder, the items' size and the per-class split sizes. */
+export interface DatasetPlan {
+  readonly root: string;
+  readonly version: string;
+  readonly dtype: StorageDType;
+  readonly itemSize: number;
+  readonly classes: readonly string[];
+  /** Per class: items in train, val and test. */
+  readonly sizes: readonly (readonly number[])[];
+}
+
+/**
+ * Writes a dataset all or nothing: `fill` adds the items to the three split writers in a temp
+ * folder under `root`; then manifest.json (counts from the plan) is written and the folder is
+ * renamed to `root/version`. On any error the temp folder is removed.
+ */
+export async function publishDataset(plan: DatasetPlan, fill: (writers: readonly SplitWriter[]) => Promise<void>,
+  describe: Omit<DatasetManifest, 'version' | 'dtype' | 'classes' | 'counts' | 'format' | 'formatVersion' | 'created'>): Promise<{ dir: string; manifest: DatasetManifest }> {
+  mkdirSync(plan.root, { recursive: true });
+  const tmp = join(plan.root, `.tmp-${plan.version}-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  const writers = SPLITS.map((s) => new SplitWriter(tmp, s, plan.dtype, plan.itemSize));
+  try {
+    await fill(writers);
+  } catch (err) {
+    for (const w of writers) w.close();
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  for (const w of writers) w.close();
+  const counts = Object.fromEntries(SPLITS.map((s, i) => [s, plan.sizes.map((k) => k[i] as number)])) as Record<SplitName, number[]>;
+  const manifest: DatasetManifest = {
+    format: 'cryopick-classifier-dataset', formatVersion: 1, version: plan.version, dtype: plan.dtype, classes: plan.classes, counts, ...describe,
+    created: new Date().toISOString(),
+  };
+  await writeFileAtomic(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  const out = join(plan.root, plan.version);
+  if (existsSync(out)) rmSync(out, { recursive: true, force: true });
+  renameSync(tmp, out);
+  return { dir: out, manifest };
 }
 
 /** One split of a stored dataset: labels and ids in memory, items decoded on demand. */

@@ -2,13 +2,12 @@
 // per class picks examples_per_class rows and splits them train / validation / test; pass 2
 // streams again and writes only the chosen rows, centre-fitted, into the binary dataset.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ConfigError, FormatError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
 import { Random, shuffled } from '../random.js';
 import type { ClassifierConfig } from './config-schema.js';
-import { readDatasetManifest, SplitWriter, type DatasetManifest, type SplitName } from './dataset-store.js';
+import { publishDataset, readDatasetManifest, SplitWriter, type DatasetManifest } from './dataset-store.js';
 import { fitLength, parseSeries, streamSignalRows } from './signal-csv.js';
 
 export interface EtlResult {
@@ -104,17 +103,11 @@ export async function prepareSignalDataset(c: ClassifierConfig, log: Log = () =>
   if (zero.length > 0) throw new ConfigError([{ path: 'etl_params.examples_per_class', message: `${perClass} examples per class leave the ${zero.join(' and ')} split empty; use more examples or other fractions` }], 'cannot split');
 
   // Pass 2: write the chosen rows.
-  mkdirSync(root, { recursive: true });
-  const tmp = join(root, `.tmp-${version}-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp);
   const T = c.shared_params.target_length;
-  const names: SplitName[] = ['train', 'val', 'test'];
-  const writers = names.map((s) => new SplitWriter(tmp, s, c.shared_params.dtype, T));
   const seen = new Map<string, string>();
   const counters = classes.map(() => 0);
   const buf = new Float32Array(T);
-  try {
+  const { manifest } = await publishDataset({ root, version, dtype: c.shared_params.dtype, itemSize: T, classes, sizes: plan.map((q) => q.sizes) }, async (writers) => {
     for (let fi = 0; fi < files.length; fi++) {
       const path = join(dir, files[fi] as string);
       const rc = rowClasses[fi] as Uint16Array;
@@ -130,21 +123,8 @@ export async function prepareSignalDataset(c: ClassifierConfig, log: Log = () =>
         (writers[code - 1] as SplitWriter).add(fitLength(parseSeries(row.series, path, row.line), T, buf), k, row.readId);
       });
     }
-  } catch (err) {
-    for (const w of writers) w.close();
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
-  for (const w of writers) w.close();
-  const counts = Object.fromEntries(names.map((s, i) => [s, classes.map((_, k) => (plan[k] as { sizes: number[] }).sizes[i] as number)])) as Record<SplitName, number[]>;
-  const manifest: DatasetManifest = {
-    format: 'cryopick-classifier-dataset', formatVersion: 1, version, kind: 'signal', itemShape: [T], dtype: c.shared_params.dtype,
-    classes, params, inputs, counts, preprocessing: { fit: 'centre-truncate or centre-zero-pad', target_length: T, scaling: 'none' },
-    created: new Date().toISOString(),
-  };
-  await writeFileAtomic(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
-  if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-  renameSync(tmp, out);
+  }, { kind: 'signal', itemShape: [T], params, inputs, preprocessing: { fit: 'centre-truncate or centre-zero-pad', target_length: T, scaling: 'none' } });
+  const counts = manifest.counts;
   log(`dataset ${version}: ${classes.length} classes × ${perClass} examples (train ${counts.train[0]}, validation ${counts.val[0]}, test ${counts.test[0]} per class) → ${out}`);
   return { dir: out, manifest, reused: false };
 }
