@@ -8,7 +8,7 @@ import { Session } from '../engine/runtime.js';
 import type { CompiledForward } from '../engine/forward.js';
 import type { PickerMetadata } from './picker-model.js';
 import { PickerModel } from './picker-model.js';
-import { readModelFile } from './model-file.js';
+import { readModelFile, type ModelFile } from './model-file.js';
 
 export interface ScoreMapOptions {
   /** Output tile edge in pixels (default 768); images up to this size run in one piece. Bounds memory. */
@@ -46,9 +46,8 @@ function copyPadded(image: Image2D, x0: number, y0: number, w: number, h: number
   return out;
 }
 
-/** Parses a cryopick .onnx (readModelFile) and builds a model holding the file's weights. */
-function readPickerBytes(bytes: Uint8Array, path: string): { metadata: PickerMetadata; model: PickerModel } {
-  const file = readModelFile(bytes, path);
+/** Builds a model holding the weights of a parsed cryopick .onnx (readModelFile). */
+function pickerFromFile(file: ModelFile, path: string): { metadata: PickerMetadata; model: PickerModel } {
   if (file.family !== 'topaz') throw new FormatError({ path }, `a ${file.family} model, where a Topaz-style picker was expected; pick with it through cryopick pick`);
   let model: PickerModel;
   try {
@@ -133,6 +132,11 @@ class OnnxPicker implements LoadedPicker {
  */
 export async function loadPickerModel(path: string, runtime: RuntimeOptions = {}): Promise<LoadedPicker> {
   const bytes = new Uint8Array(await readFile(path));
-  const { metadata, model } = readPickerBytes(bytes, path);
+  return openPickerModel(bytes, readModelFile(bytes, path), path, runtime);
+}
+
+/** Opens an inference session on a model file already read and parsed (`file` = readModelFile(bytes)). */
+export async function openPickerModel(bytes: Uint8Array, file: ModelFile, path: string, runtime: RuntimeOptions = {}): Promise<LoadedPicker> {
+  const { metadata, model } = pickerFromFile(file, path);
   return new OnnxPicker(metadata, model, await Session.create(bytes, runtime), runtime);
 }

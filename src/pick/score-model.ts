@@ -3,7 +3,7 @@
 import type { Image2D } from '../image/image.js';
 import type { PreprocessParams } from '../image/preprocess-params.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
-import { loadPickerModel } from '../models/load-picker.js';
+import { openPickerModel } from '../models/load-picker.js';
 import { modelPreprocess, readModelFile, type ModelFile } from '../models/model-file.js';
 import { readFile } from 'node:fs/promises';
 import type { ScoreGrid } from './extract.js';
@@ -48,9 +48,10 @@ export interface ScoreModel {
  * @throws FormatError when the file is not a cryopick picker or lacks preprocessing metadata.
  */
 export async function loadScoreModel(path: string, runtime: RuntimeOptions = {}): Promise<ScoreModel> {
-  const file = readModelFile(new Uint8Array(await readFile(path)), path); // FormatError for non-cryopick files
+  const bytes = new Uint8Array(await readFile(path));
+  const file = readModelFile(bytes, path); // FormatError for non-cryopick files
   if (file.family === 'yolo') return yoloScoreModel(path, file, runtime);
-  const picker = await loadPickerModel(path, runtime); // FormatError for non-cryopick files
+  const picker = await openPickerModel(bytes, file, path, runtime);
   let preprocess: PreprocessParams;
   try {
     preprocess = modelPreprocess(picker.metadata, path);

@@ -1,8 +1,7 @@
 // crYOLO's input size and patch mode as a downsampling factor: the factor that brings the training
 // micrographs' short side to patches × input size. Pick replays that factor from the model, so a
 // particle keeps its size in pixels even on micrographs of another size.
-import { listMicrographs } from '../io/micrograph-inputs.js';
-import { readMicrograph } from '../io/micrograph.js';
+import { listMicrographs, micrographSize } from '../io/micrograph-inputs.js';
 import type { TrainParams } from './params.js';
 
 /** The parameters with `downsample` set from `inputSize` and `patches` (unchanged without an input size). */
@@ -10,8 +9,8 @@ export async function resolveInputSize(p: TrainParams, say: (text: string) => vo
   if (p.inputSize === undefined) return p;
   const files = listMicrographs(p.micrographs, 'micrographs');
   const first = files[0] as string;
-  const image = await readMicrograph(first);
-  const short = Math.min(image.width, image.height);
+  const { width, height } = await micrographSize(first);
+  const short = Math.min(width, height);
   const target = p.inputSize * p.patches;
   const factor = Math.max(1, short / target);
   const tiles = p.patches > 1 ? ` (${p.patches} × ${p.patches} patches of ${p.inputSize} px)` : '';

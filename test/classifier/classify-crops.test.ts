@@ -12,22 +12,8 @@ import { parseClassifierConfig } from '../../src/classifier/config-load.js';
 import { runClassifierPipelineWith } from '../../src/classifier/pipeline.js';
 import { createPickFilter } from '../../src/classifier/pick-filter.js';
 import { readMicrograph } from '../../src/io/micrograph.js';
-import { main } from '../../src/cli/main.js';
+import { capture } from '../_cli-capture.js';
 
-async function capture(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const we = process.stderr.write.bind(process.stderr);
-  const wo = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((t: string | Uint8Array) => { err += String(t); return true; }) as typeof process.stderr.write;
-  process.stdout.write = ((t: string | Uint8Array) => { out += String(t); return true; }) as typeof process.stdout.write;
-  try {
-    return { code: await main(argv), err, out };
-  } finally {
-    process.stderr.write = we;
-    process.stdout.write = wo;
-  }
-}
 
 test('classify picks: CSV per pick, summary scored by the class column, same decisions as pick --classifier', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cryopick-clscrops-'));

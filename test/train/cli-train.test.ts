@@ -5,25 +5,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
 import { TRAIN_FLAGS, TRAIN_RENAMED, flagsToParams } from '../../src/cli/commands/_train-flags.js';
 import { TrainParamsSchema } from '../../src/train/params.js';
 import { makeTinySet } from './_tiny-data.js';
+import { capture } from '../_cli-capture.js';
 
-async function capture(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const we = process.stderr.write.bind(process.stderr);
-  const wo = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((s: string | Uint8Array) => { err += String(s); return true; }) as typeof process.stderr.write;
-  process.stdout.write = ((s: string | Uint8Array) => { out += String(s); return true; }) as typeof process.stdout.write;
-  try {
-    return { code: await main(argv), err, out };
-  } finally {
-    process.stderr.write = we;
-    process.stdout.write = wo;
-  }
-}
 
 test('every training parameter has a kebab-case flag', () => {
   const keys = new Set(TRAIN_FLAGS.map((f) => f.key));

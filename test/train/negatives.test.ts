@@ -21,9 +21,9 @@ import { trainPicker } from '../../src/train/trainer.js';
 import { loadPickerModel } from '../../src/models/load-picker.js';
 import { readMicrograph } from '../../src/io/micrograph.js';
 import type { TrainParamsInput } from '../../src/train/params.js';
-import { main } from '../../src/cli/main.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { capture } from '../_cli-capture.js';
 
 type Pt = { x: number; y: number };
 
@@ -171,20 +171,6 @@ test('training with known negatives scores the junk lower than the same training
   assert.ok(junkNeg < partNeg, 'junk below particles with negatives');
 });
 
-async function capture(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const we = process.stderr.write.bind(process.stderr);
-  const wo = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((t: string | Uint8Array) => { err += String(t); return true; }) as typeof process.stderr.write;
-  process.stdout.write = ((t: string | Uint8Array) => { out += String(t); return true; }) as typeof process.stdout.write;
-  try {
-    return { code: await main(argv), err, out };
-  } finally {
-    process.stderr.write = we;
-    process.stdout.write = wo;
-  }
-}
 
 test('cryopick train --negatives --empty-micrographs: trains on them and records them; bad names are one message', async () => {
   const set = await junkSet(3, 112, 9);

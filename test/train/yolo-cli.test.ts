@@ -6,24 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main.js';
 import { parseModel } from '../../src/engine/index.js';
 import { makeTinySet } from './_tiny-data.js';
+import { capture } from '../_cli-capture.js';
 
-async function capture(argv: string[]): Promise<{ code: number; err: string; out: string }> {
-  let err = '';
-  let out = '';
-  const we = process.stderr.write.bind(process.stderr);
-  const wo = process.stdout.write.bind(process.stdout);
-  process.stderr.write = ((s: string | Uint8Array) => { err += String(s); return true; }) as typeof process.stderr.write;
-  process.stdout.write = ((s: string | Uint8Array) => { out += String(s); return true; }) as typeof process.stdout.write;
-  try {
-    return { code: await main(argv), err, out };
-  } finally {
-    process.stderr.write = we;
-    process.stdout.write = wo;
-  }
-}
 
 test('yolo parameters are checked together: diameter needed, crop a multiple of 32; no expected count needed', async () => {
   const r = await capture(['train', '--family', 'yolo', '--micrographs', 'a.mrc', '--picks', 'p.star', '--crop-size', '100']);
