@@ -77,7 +77,10 @@ export async function streamFileAtomic(path: string, fill: (write: (text: string
     await Promise.race([once(w, 'close'), failed]);
     await rename(tmp, path);
   } catch (err) {
+    // the stream may still be opening the temp file: remove it only once the stream has closed
+    const closed = w.closed ? Promise.resolve() : once(w, 'close').then(() => undefined, () => undefined);
     w.destroy();
+    await closed;
     await rm(tmp, { force: true });
     throw describeFsError(err, path, 'cannot write');
   }
