@@ -237,7 +237,9 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   let done = 0;
   let skipped = 0;
   let detections = 0;
-  let error: { err: unknown; micrograph: string } | undefined;
+  // When several in-flight micrographs fail, the one earliest in the input order is reported, so
+  // the message does not depend on which worker finished first.
+  let error: { err: unknown; micrograph: string; index: number } | undefined;
   const failed: { micrograph: string; reason: string }[] = [];
   const report = (last: string): void => {
     const picked = done - skipped - failed.length;
@@ -248,7 +250,8 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   };
   const worker = async (): Promise<void> => {
     while (next < paths.length && !options.signal?.aborted && error === undefined) {
-      const path = paths[next++] as string;
+      const index = next++;
+      const path = paths[index] as string;
       if (options.resume && (await finished(options.outDir, path, warn))) {
         skipped++;
       } else {
@@ -261,7 +264,8 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
         } catch (err) {
           const full = err instanceof UserError && (err.code === 'ENOSPC' || err.code === 'EDQUOT');
           if (!(options.skipBad && err instanceof UserError) || full) {
-            error ??= { err, micrograph: path };
+            const earlier = error as { index: number } | undefined; // TS narrowed it by the loop test
+            if (earlier === undefined || index < earlier.index) error = { err, micrograph: path, index };
             return;
           }
           failed.push({ micrograph: path, reason: err.message });

@@ -96,3 +96,20 @@ test('outputs in every format carry the thresholded picks with scores; threshold
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('when several in-flight micrographs fail, the message names the earliest in input order', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'cryopick-pick-'));
+  try {
+    // mic_0 fails last (after a delay), mic_1 fails at once: the report still names mic_0
+    const failing = async (name: string): Promise<Image2D> => {
+      if (name.endsWith('mic_0.mrc')) await new Promise((r) => setTimeout(r, 50));
+      throw new UserError('EFORMAT', `${name}: not an MRC file`);
+    };
+    await assert.rejects(
+      pickMicrographs(NAMES, fakeModel(2), { ...OPTS, readImage: failing, outDir: join(root, 'out'), concurrency: 2 }),
+      (err: Error) => /mic_0\.mrc: not an MRC file/.test(err.message) && !/mic_1/.test(err.message),
+    );
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
