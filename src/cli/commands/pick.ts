@@ -12,7 +12,6 @@ import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { pickCountWarning } from '../../pick/pick-count-check.js';
-import { micrographReader } from '../../io/micrograph.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, YOLO_DEFAULT_THRESHOLD, defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { installInterrupt } from './_interrupt.js';
@@ -158,13 +157,13 @@ export function register(program: Command): void {
         const borderPx = borderGivenPx ?? DEFAULT_BORDER_FRACTION * diameterPx;
         const minDistancePx = parseNumberFlag(flags.minDistancePx, '--min-distance-px', positive, 'a positive number') ?? 0.5 * diameterPx;
         if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
-        const readImage = micrographReader(flags.permissive ?? false, (m) => process.stderr.write(`cryopick: warning: ${m}\n`));
+        const permissive = flags.permissive ?? false;
         const crops = flags.classifier !== undefined ? await createPickFilter(flags.classifier, flags.keep as string, threads ?? 0) : undefined;
         if (flags.watch !== undefined) {
           await pickWatched(model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, readImage,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, permissive, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`),
           }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold: fixed as number, formats, boxSizePx: boxSizePx ?? diameterPx });
           return;
         }
@@ -181,7 +180,7 @@ export function register(program: Command): void {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, readImage, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, permissive, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
