@@ -35,25 +35,12 @@ interface Manifest { particleDiameterPx: number; count: number; seed: number; to
 type Entry = Manifest['micrographs'][number];
 interface Scored { det: MicrographDetections; pKeep: Float64Array; truth: MicrographPicks }
 
-export async function run(): Promise<BenchSection> {
-  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
-  const load0 = os.loadavg()[0] ?? 0;
-  const manifest = JSON.parse(await readFile(join(SIM, 'manifest.json'), 'utf8')) as Manifest;
+/** What the classifier was trained on, and how long it took (kept beside the data for CRYOPICK_BENCH_CROP_REUSE). */
+interface ClassifierRun { modelPath: string; picker: string; counts: { truth: number; junk: number; detParticle: number; detJunk: number }; trainSeconds: number; cpuSeconds: number; epochs: number | undefined }
+
+/** Trains the crop classifier on the `fit` micrographs: truth, user junk, and the picker's labelled detections. */
+async function trainClassifier(manifest: Manifest, fit: readonly Entry[], picker: string, dir: string, truthOf: (m: Entry) => Promise<MicrographPicks>, log: (s: string) => void): Promise<ClassifierRun> {
   const d = manifest.particleDiameterPx;
-  const dir = join(SIM, 'crops');
-  await mkdir(dir, { recursive: true });
-  const train = manifest.micrographs.slice(0, 8);
-  const test = manifest.micrographs.slice(8, 20);
-  const held = new Set(splitMicrographs(train.map((m) => basename(m.micrograph)), 0.25, [], 0).test);
-  const valid = train.filter((m) => held.has(basename(m.micrograph)));
-  const fit = train.filter((m) => !held.has(basename(m.micrograph)));
-  const truthOf = async (m: Entry): Promise<MicrographPicks> => (await readCoordinates(join(SIM, m.truth)))[0] ?? { micrograph: m.name, particles: [], frame: ORIGINAL_FRAME };
-  // the picker (the negatives bench's plain picker when present: the same training)
-  const kept = join(SIM, 'negatives', 'picker-plain.onnx');
-  const picker = existsSync(kept) ? kept : (await trainPicker({
-    ...SIM_PARAMS, threads: 1, micrographs: train.map((m) => join(SIM, m.micrograph)), picks: train.map((m) => join(SIM, m.picks)),
-    testMicrographs: [...held], particleDiameter: d, expectedParticles: Math.round(manifest.totals.placed / manifest.count),
-  }, { outDir: await mkdtemp(join(tmpdir(), 'cryopick-bench-crops-picker-')), plots: false, onMessage: log })).modelPath;
   const c0 = process.cpuUsage();
   const t0 = Date.now();
   const fitDets = await detect(picker, fit.map((m) => join(SIM, m.micrograph)), d);
@@ -87,7 +74,36 @@ export async function run(): Promise<BenchSection> {
   });
   const cls = await runClassifierPipelineWith(config, { log });
   const cu = process.cpuUsage(c0);
-  const trainSeconds = (Date.now() - t0) / 1000;
+  return { modelPath: cls.modelPath, picker, counts, trainSeconds: (Date.now() - t0) / 1000, cpuSeconds: (cu.user + cu.system) / 1e6, epochs: cls.epochs };
+}
+
+export async function run(): Promise<BenchSection> {
+  const log = (s: string): void => { process.stderr.write(`${s}\n`); };
+  const load0 = os.loadavg()[0] ?? 0;
+  const manifest = JSON.parse(await readFile(join(SIM, 'manifest.json'), 'utf8')) as Manifest;
+  const d = manifest.particleDiameterPx;
+  const dir = join(SIM, 'crops');
+  await mkdir(dir, { recursive: true });
+  const train = manifest.micrographs.slice(0, 8);
+  const test = manifest.micrographs.slice(8, 20);
+  const held = new Set(splitMicrographs(train.map((m) => basename(m.micrograph)), 0.25, [], 0).test);
+  const valid = train.filter((m) => held.has(basename(m.micrograph)));
+  const fit = train.filter((m) => !held.has(basename(m.micrograph)));
+  const truthOf = async (m: Entry): Promise<MicrographPicks> => (await readCoordinates(join(SIM, m.truth)))[0] ?? { micrograph: m.name, particles: [], frame: ORIGINAL_FRAME };
+  // the picker (the negatives bench's plain picker when present: the same training)
+  const kept = join(SIM, 'negatives', 'picker-plain.onnx');
+  const picker = existsSync(kept) ? kept : (await trainPicker({
+    ...SIM_PARAMS, threads: 1, micrographs: train.map((m) => join(SIM, m.micrograph)), picks: train.map((m) => join(SIM, m.picks)),
+    testMicrographs: [...held], particleDiameter: d, expectedParticles: Math.round(manifest.totals.placed / manifest.count),
+  }, { outDir: await mkdtemp(join(tmpdir(), 'cryopick-bench-crops-picker-')), plots: false, onMessage: log })).modelPath;
+  // CRYOPICK_BENCH_CROP_REUSE=1: score with the classifier of the last run (same picker) instead of training again
+  const runFile = join(dir, 'classifier-run.json');
+  const last = process.env['CRYOPICK_BENCH_CROP_REUSE'] === '1' && existsSync(runFile) ? JSON.parse(await readFile(runFile, 'utf8')) as ClassifierRun : undefined;
+  const trained = last && last.picker === picker && existsSync(last.modelPath) ? last : await trainClassifier(manifest, fit, picker, dir, truthOf, log);
+  if (trained !== last) await writeFile(runFile, JSON.stringify(trained));
+  const { counts, trainSeconds } = trained;
+  const cls = { modelPath: trained.modelPath, epochs: trained.epochs };
+  const cu = { user: trained.cpuSeconds * 1e6, system: 0 };
   // p(particle) of every detection on the validation and test micrographs (one classifier pass each)
   const classifier = await loadCropClassifier(cls.modelPath, 1);
   const k = classifier.meta.classes.indexOf('particle');
@@ -123,29 +139,32 @@ export async function run(): Promise<BenchSection> {
     { name: `picker + \`--classifier\`, best on validation (--keep-min-prob ${best.minProb}, --classifier-weight ${best.weight})`, minProb: best.minProb, weight: best.weight },
     { name: 'picker + `--classifier --keep-min-prob 0.5 --classifier-weight 0` (a hard filter, as last session\'s argmax)', minProb: 0.5, weight: 0 },
   ];
-  let fp = 0, fpGone = 0;
-  const dflt = testSet.map((s) => rescoreDetections(s.det, s.pKeep, PICK_FILTER_DEFAULTS));
-  testSet.forEach((s, i) => {
-    const hit = matchedToTruth(s.det, s.truth.particles, d);
-    const after = new Set((dflt[i] as MicrographDetections).particles.filter((p) => (p.score ?? -Infinity) >= PICK_THRESHOLD).map((p) => `${p.x},${p.y}`));
-    s.det.particles.forEach((p, j) => { if (!hit[j] && (p.score ?? -Infinity) >= PICK_THRESHOLD) { fp++; if (!after.has(`${p.x},${p.y}`)) fpGone++; } });
-  });
-  const qRow = (name: string, q: Quality): string => `| ${name} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${q.f1AtDefault.toFixed(3)} (P ${q.precisionAtDefault.toFixed(3)}, R ${q.recallAtDefault.toFixed(3)}) | ${q.detections} |`;
+  // junk recall: of the picker's false positives at the default threshold, the share the classifier moves below it or drops
+  const junkRecall = (minProb: number, weight: number): { gone: number; fp: number } => {
+    let fp = 0, gone = 0;
+    for (const s of testSet) {
+      const hit = matchedToTruth(s.det, s.truth.particles, d);
+      const after = new Set(rescoreDetections(s.det, s.pKeep, { minProb, weight }).particles.filter((p) => (p.score ?? -Infinity) >= PICK_THRESHOLD).map((p) => `${p.x},${p.y}`));
+      s.det.particles.forEach((p, j) => { if (!hit[j] && (p.score ?? -Infinity) >= PICK_THRESHOLD) { fp++; if (!after.has(`${p.x},${p.y}`)) gone++; } });
+    }
+    return { gone, fp };
+  };
+  const qRow = (name: string, q: Quality, junk?: { gone: number; fp: number }): string => `| ${name} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${q.f1AtDefault.toFixed(3)} (P ${q.precisionAtDefault.toFixed(3)}, R ${q.recallAtDefault.toFixed(3)}) | ` +
+    `${junk ? `${(junk.gone / Math.max(junk.fp, 1)).toFixed(3)} (${junk.gone} of ${junk.fp})` : '—'} | ${q.detections} |`;
   const top = [...grid].sort((a, b) => b.q.ap - a.q.ap).slice(0, 5);
-  const dq = withFilter(testSet, PICK_FILTER_DEFAULTS.minProb, PICK_FILTER_DEFAULTS.weight);
   const markdown = [
     'Simulated realistic preset (4096², 1 Å/px, seed 11). The picker: training defaults, ds 8, crops 160², on micrographs 0–7 (50 % picks; 2 of them choose its epoch). ' +
     `The classifier (DeepPicker, 48² crops at ds 8, classes particle / junk, balanced to the smaller, rotation augmentation, ≤ 30 epochs, patience 6) learns from the other 6: ${counts.truth} truth particles and ${counts.junk} junk picks a user marks ` +
     `(junk objects, ice, carbon, aggregates; centred), and the picker's own detections with score ≥ ${TRAIN_FLOOR} labelled by matching to the truth within 0.25 × diameter: ${counts.detParticle} particle, ${counts.detJunk} junk (off-centre, as a picker finds them; in practice 2D classification gives these labels). ` +
-    `Training ${trainSeconds.toFixed(0)} s wall (CPU ${((cu.user + cu.system) / 1e6).toFixed(0)} s, ${cls.epochs ?? '?'} epochs, detection on the 6 micrographs included).`, '',
+    `${trained === last ? 'Classifier reused from the previous run of this bench (CRYOPICK_BENCH_CROP_REUSE=1); its training took ' : 'Training '}${trainSeconds.toFixed(0)} s wall (CPU ${((cu.user + cu.system) / 1e6).toFixed(0)} s, ${cls.epochs ?? '?'} epochs, detection on the 6 micrographs included).`, '',
     `\`pick --classifier M --keep particle\` adds w · ln(p / (1 − p)) to each detection's score (p = p(particle)) and drops p < --keep-min-prob. Both are chosen on the picker's 2 epoch-choice micrographs (${valid.map((m) => m.name).join(', ')}; not in the classifier's data): ` +
     `validation AP ${validPlain.ap.toFixed(3)} without the classifier; best ${best.q.ap.toFixed(3)} at --keep-min-prob ${best.minProb}, --classifier-weight ${best.weight}; top 5: ${top.map((g) => `${g.q.ap.toFixed(3)} (${g.minProb}, ${g.weight})`).join(', ')}; ` +
     `the defaults (${PICK_FILTER_DEFAULTS.minProb}, ${PICK_FILTER_DEFAULTS.weight}) ${withFilter(validSet, PICK_FILTER_DEFAULTS.minProb, PICK_FILTER_DEFAULTS.weight).ap.toFixed(3)}.`, '',
     'Test micrographs 8–19 (never used to choose anything); every detection above −12 after NMS at 0.5 × diameter, ranked by score, matched within 0.25 × diameter; F1 at pick\'s default threshold ' + `${PICK_THRESHOLD}:`, '',
-    '| picks | test AP | best F1 | F1 at default threshold (P, R) | detections |', '|---|---|---|---|---|',
-    qRow('picker alone', plain), ...variants.map((v) => qRow(v.name, withFilter(testSet, v.minProb, v.weight))), '',
-    `With the defaults, on the test micrographs: **junk recall ${(fpGone / Math.max(fp, 1)).toFixed(3)}** (${fpGone} of the picker's ${fp} false positives at the default threshold fall below it or are dropped), ` +
-    `**particle precision ${dq.precisionAtDefault.toFixed(3)}** at the default threshold (picker alone ${plain.precisionAtDefault.toFixed(3)}), recall ${dq.recallAtDefault.toFixed(3)} (alone ${plain.recallAtDefault.toFixed(3)}).`, '',
+    '| picks | test AP | best F1 | F1 at default threshold (P = particle precision, R) | junk recall | detections |', '|---|---|---|---|---|---|',
+    qRow('picker alone', plain), ...variants.map((v) => qRow(v.name, withFilter(testSet, v.minProb, v.weight), junkRecall(v.minProb, v.weight))), '',
+    'Junk recall: of the picker\'s false positives at the default threshold (junk, ice, carbon, aggregates, background, duplicates), the share the classifier moves below the threshold or drops; ' +
+    'particle precision: the precision of the picks at the default threshold.', '',
     `One run; load average ${load0.toFixed(1)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end, on ${os.cpus().length} cores.`,
   ].join('\n');
   return { title: 'Particle-crop classifier on simulated picks with junk, carbon and aggregates', command: 'npm run bench -- classifier-crops', markdown };

@@ -4,7 +4,7 @@
 // picks plus known negatives (the junk, ice crystals, carbon film and aggregates a user marks,
 // re-simulated from the same seeds) and two micrographs without particles marked empty.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BenchSection } from './run.js';
@@ -28,6 +28,8 @@ const PARAMS: SimulationParams = { ...PRESETS.realistic.params, labelFraction: 0
 /** Training seeds per arm (CRYOPICK_BENCH_SEEDS, default 3); two trainings run at a time, one thread each. */
 const SEEDS = Number(process.env['CRYOPICK_BENCH_SEEDS'] ?? 3);
 /** Extra training micrographs with particles on which the simulator places ice crystals and carbon film. */
+/** Training epochs (CRYOPICK_BENCH_EPOCHS; default the training default, 10 × 40 updates). */
+const EPOCHS = Number(process.env['CRYOPICK_BENCH_EPOCHS'] ?? 10);
 const ICE_CARBON: Partial<SimulationParams> = { carbonProbability: 1, iceCrystalsPerMicrograph: 2 };
 
 interface Manifest { particleDiameterPx: number; count: number; seed: number; totals: { placed: number }; micrographs: { name: string; micrograph: string; truth: string; picks: string }[] }
@@ -151,21 +153,37 @@ export async function run(): Promise<BenchSection> {
     empties.push(path);
   }
   const base: TrainParamsInput = {
-    ...SIM_PARAMS, threads: 1, micrographs: [...train.map((m) => join(SIM, m.micrograph)), ...extra], picks: [...train.map((m) => join(SIM, m.picks)), ...extraPicks],
+    ...SIM_PARAMS, threads: 1, epochs: EPOCHS, micrographs: [...train.map((m) => join(SIM, m.micrograph)), ...extra], picks: [...train.map((m) => join(SIM, m.picks)), ...extraPicks],
     testMicrographs: [...held], particleDiameter: d, expectedParticles: Math.round(manifest.totals.placed / manifest.count),
   };
   const testPaths = test.map((m) => join(SIM, m.micrograph));
   const plain: Quality[] = [];
   const withNeg: Quality[] = [];
+  // each seed's pair is kept in a results file as it finishes, so an interrupted run continues where it stopped
+  const doneFile = join(dir, 'seed-results.jsonl');
+  const done = new Map<number, [Quality, Quality]>();
+  const identity = JSON.stringify({ base, negatives: negatives.map((m) => m.particles.length), empties });
+  if (existsSync(doneFile)) {
+    for (const line of (await readFile(doneFile, 'utf8')).split('\n').filter(Boolean)) {
+      const r = JSON.parse(line) as { identity: string; seed: number; plain: Quality; withNeg: Quality };
+      if (r.identity === identity) done.set(r.seed, [r.plain, r.withNeg]);
+    }
+  }
+  // CRYOPICK_BENCH_SEED_LIST=1 trains only seed 1 and stops (several processes can share the seeds); a later run reports all
+  const only = process.env['CRYOPICK_BENCH_SEED_LIST']?.split(',').map(Number);
   for (let seed = 0; seed < SEEDS; seed++) {
+    if (only && !only.includes(seed)) continue;
     log(`negatives bench: seed ${seed}, picks only and picks + negatives + empty micrographs`);
-    const [a, b] = await Promise.all([
+    const [a, b] = done.get(seed) ?? await Promise.all([
       trainAndTest({ ...base, seed }, testPaths, truth, d, log),
       trainAndTest({ ...base, seed, micrographs: [...(base.micrographs as string[]), ...empties], negatives: [negFile], emptyMicrographs: empties }, testPaths, truth, d, log),
     ]);
+    if (!done.has(seed)) await appendFile(doneFile, `${JSON.stringify({ identity, seed, plain: a, withNeg: b })}\n`);
+    log(`negatives bench: seed ${seed}: AP ${a.ap.toFixed(3)} without, ${b.ap.toFixed(3)} with negatives`);
     plain.push(a);
     withNeg.push(b);
   }
+  if (only) throw new Error(`seeds ${only.join(', ')} done (${doneFile}); run the bench without CRYOPICK_BENCH_SEED_LIST to report every seed`);
   const row = (name: string, seed: number, q: Quality): string => `| ${name} | ${seed} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${q.f1AtDefault.toFixed(3)} | ${q.bestEpoch} | ${q.seconds.toFixed(0)} s (CPU ${q.cpu.toFixed(0)} s) |`;
   const summary = (name: string, qs: readonly Quality[]): string => `| ${name} | ${meanSd(qs.map((q) => q.ap))} | ${meanSd(qs.map((q) => q.bestF1))} | ${meanSd(qs.map((q) => q.f1AtDefault))} |`;
   const dAp = plain.map((p, i) => (withNeg[i] as Quality).ap - p.ap);
@@ -174,7 +192,7 @@ export async function run(): Promise<BenchSection> {
   const markdown = [
     'Simulated realistic preset (4096², 1 Å/px, seed 11): 8 training micrographs + 2 more simulated with ice crystals and carbon film (the 8 hold none), 50 % of the truth as picks ' +
     '(2 of the 8 choose the epoch, the same in every run); 12 test micrographs scored against the full truth (matching radius 0.25 × diameter; NMS 0.5 × diameter; ranked as `cryopick pick` does by default; ' +
-    `F1 at its default threshold ${defaultThreshold('dense', DEFAULT_SMOOTHING > 0)}). Training defaults with ds 8, crops 160² (GE-binomial, the PU objective), one thread each, seeds 0–${SEEDS - 1} (initialisation and crop sampling).`,
+    `F1 at its default threshold ${defaultThreshold('dense', DEFAULT_SMOOTHING > 0)}). Training defaults with ds 8, crops 160² (GE-binomial, the PU objective) but ${EPOCHS} epochs of 40 updates (lr 1e-3 decaying to 1e-4 over them; the default is 10), one thread each, seeds 0–${SEEDS - 1} (initialisation and crop sampling).`,
     `Known negatives (\`--negatives\`, re-simulated from the training micrographs' seeds): ${total} points — ${kinds['junk']} junk, ${kinds['ice']} ice crystals, ` +
     `${kinds['carbon']} on carbon film (every diameter, ≥ ½ diameter beyond the rim), ${kinds['aggregate']} particles in aggregates or overlapping; ` +
     'plus 2 simulated micrographs without particles (`--empty-micrographs`). Negative disks of the labelling radius; γ = 1.', '',

@@ -19,8 +19,12 @@ export interface PickFilterOptions {
   readonly threads?: number;
 }
 
-/** The defaults of `pick --classifier`, chosen on validation micrographs (BENCHMARKS.md, classifier-crops). */
-export const PICK_FILTER_DEFAULTS = { minProb: 0.05, weight: 1 } as const;
+/**
+ * The defaults of `pick --classifier`: the best validation AP of the grid in BENCHMARKS.md (classifier-crops;
+ * ties go to the gentler setting): re-rank with w = 2 and drop nothing, so `cryopick threshold` can still
+ * bring back any detection.
+ */
+export const PICK_FILTER_DEFAULTS = { minProb: 0, weight: 2 } as const;
 
 export interface PickFilter {
   readonly filter: (image: Image2D, found: MicrographDetections) => Promise<MicrographDetections>;
