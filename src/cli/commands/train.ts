@@ -11,6 +11,7 @@ import { runTrainPipeline } from '../../tune/pipeline.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { registerTrainFlags, trainFlagsToParams } from './_train-flags.js';
 import { installInterrupt, SEARCH_THEN_TRAIN } from './_interrupt.js';
+import { registerSelfTrainFlags, runSelfTrain } from './_self-train.js';
 
 
 export function register(program: Command): void {
@@ -24,6 +25,7 @@ export function register(program: Command): void {
     .option('--quiet', 'no progress bar')
     .option('--permissive', 'read MRC files that depart from the standard (recoverable header problems, NaN/±Inf pixels) with a warning each; NaN/±Inf pixels are replaced by the mean of the others (default: refuse such files)');
   registerTrainFlags(cmd);
+  registerSelfTrainFlags(cmd);
   cmd.addHelpText('after', `
 Notes:
   π (class prior) = A(r)·n·M / total pixels, with A(r) the true disk area of radius r (29 px for r = 3).
@@ -49,6 +51,12 @@ Notes:
     const stop = installInterrupt(['interrupt: finishing the current step, then exporting the best model so far (Ctrl+C again to quit at once)']);
     let lock: RunLock | undefined;
     try {
+      if (flags['selfTrain'] !== undefined) {
+        lock = acquireRunLock(String(flags['out']), 'train');
+        await runSelfTrain(flags, stop.signal(0));
+        return;
+      }
+      if (flags['classifier'] !== undefined || flags['keep'] !== undefined) throw new UsageError('--classifier and --keep filter the picks of --self-train; without it, train on your own picks');
       if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
         throw new UsageError('train needs --micrographs and --picks (or --config config.json)');
       }
