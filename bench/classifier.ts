@@ -16,9 +16,9 @@ const DATA = { classes: 4, perClass: 400, length: 128, motifLength: 16, maxSpeed
 
 interface Row { readonly what: string; readonly accuracy: number; readonly wall: number; readonly cpu: number; readonly epochs: number; readonly load: number }
 
-/** CRYOPICK_BENCH_ROWS=cnn_lstm,encoder re-runs only the rows whose name starts with one of these and keeps the others of BENCHMARKS.md. */
+/** CRYOPICK_BENCH_ROWS=cnn_lstm,encoder re-runs only the rows of these model types' defaults ("cnn_lstm, defaults, ...") and keeps the others of BENCHMARKS.md. */
 const ONLY = process.env['CRYOPICK_BENCH_ROWS']?.split(',').filter(Boolean);
-const wanted = (what: string): boolean => !ONLY || ONLY.some((p) => what.startsWith(`${p},`) || what.startsWith(`${p} `));
+const wanted = (what: string): boolean => !ONLY || ONLY.some((p) => what.startsWith(`${p}, `));
 
 /** The table rows of this section as last written (name → the whole markdown row). */
 function previousRows(): Map<string, string> {
