@@ -13,12 +13,15 @@ import { parseNumberFlag } from './_options.js';
 import { pickDiameterPx } from './_pick-diameter.js';
 import { trainFlagsToParams } from './_train-flags.js';
 
+/** Labels must be confident: only picks with p(--keep) >= 0.5 (the class a two-class classifier assigns), scores unchanged. */
+const SELF_TRAIN_FILTER = { minProb: 0.5, weight: 0 } as const;
+
 export function registerSelfTrainFlags(cmd: Command): void {
   cmd
     .option('--self-train <rounds>', `self-training on unlabelled micrographs (DeepPicker): pick --micrographs with the --init model (default ${GENERAL_MODEL}: the general model), keep the confident picks as labels, fine-tune on them, pick again with the new model; ROUNDS times (1 helped on EMPIAR-10028, a second round did not; BENCHMARKS.md). No --picks`)
     .option('--self-train-threshold <score>', 'with --self-train: picks at or above this score are candidates, or auto: from each round\'s score distribution (default auto)')
     .option('--self-train-fraction <f>', `with --self-train: the highest-scoring fraction of the candidates kept as labels (default ${DEFAULT_SELF_TRAIN_FRACTION})`)
-    .option('--classifier <file>', 'with --self-train: a particle-crop classifier (cryopick train-classifier); only picks it assigns to --keep become labels')
+    .option('--classifier <file>', 'with --self-train: a particle-crop classifier (cryopick train-classifier); only picks with p(--keep) >= 0.5 become labels')
     .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle)');
 }
 
@@ -46,7 +49,7 @@ export async function runSelfTrain(flags: Record<string, unknown>, signal: Abort
       await m.release?.();
     }
   }
-  const crops = typeof flags['classifier'] === 'string' ? await createPickFilter(flags['classifier'], String(flags['keep']), params.threads ?? 0) : undefined;
+  const crops = typeof flags['classifier'] === 'string' ? await createPickFilter(flags['classifier'], { keep: String(flags['keep']), ...SELF_TRAIN_FILTER, threads: params.threads ?? 0 }) : undefined;
   try {
     const r = await selfTrain({
       rounds, startModel, micrographs, diameterPx, params, threshold, keepFraction, outDir: String(flags['out']),
@@ -58,7 +61,7 @@ export async function runSelfTrain(flags: Record<string, unknown>, signal: Abort
     });
     const out = process.stdout;
     for (const x of r.rounds) out.write(`round ${x.round}: ${x.labels} labels (score >= ${x.labelCut.toFixed(2)}; ${x.aboveThreshold} picks >= ${x.threshold.toFixed(2)}), model ${x.model} (epoch ${x.bestEpoch}), ${x.seconds} s\n`);
-    if (crops) out.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) as "${String(flags['keep'])}"\n`);
+    if (crops) out.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) with p(${String(flags['keep'])}) >= ${SELF_TRAIN_FILTER.minProb}\n`);
     if (r.modelPath) out.write(`model: ${r.modelPath} (after ${r.rounds.length} round(s) of self-training)\n`);
     if (r.interrupted) out.write('interrupted: to continue, the same command with --resume\n');
     return { interrupted: r.interrupted };

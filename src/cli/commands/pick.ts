@@ -2,7 +2,7 @@
 // model (streamed, resumable), keeps all detections above a floor, writes picks at a threshold.
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { createPickFilter } from '../../classifier/pick-filter.js';
+import { PICK_FILTER_DEFAULTS, createPickFilter } from '../../classifier/pick-filter.js';
 import { InterruptedError, PartialFailureError, UsageError } from '../../errors.js';
 import { FAILED_LIST_NAME, failedSummary, sha256File, writeFailedList } from '../../pick/run-records.js';
 import { rm } from 'node:fs/promises';
@@ -28,6 +28,8 @@ import { pickWatched } from './_pick-watch.js';
 interface PickFlags {
   readonly classifier?: string;
   readonly keep?: string;
+  readonly keepMinProb?: string;
+  readonly classifierWeight?: string;
   readonly permissive?: boolean;
   readonly model: string;
   readonly out: string;
@@ -98,8 +100,10 @@ export function addPickOptions(command: Command): Command {
     .option('--poll <s>', 'with --watch: seconds between folder scans; a file counts once unchanged for one interval', '2')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
     .option('--threads <n>', 'inference threads (default: all cores)')
-    .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): keep only detections it assigns to --keep')
-    .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); other detections (junk, carbon, aggregates) are dropped');
+    .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): re-ranks the detections by its probability of --keep and drops the unlikely ones')
+    .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); detections of other classes (junk, carbon, aggregates) fall in rank or are dropped')
+    .option('--keep-min-prob <p>', `with --classifier: drop detections whose probability of --keep is below p (0 drops none; default ${PICK_FILTER_DEFAULTS.minProb})`)
+    .option('--classifier-weight <w>', `with --classifier: each detection's score gains w × ln(p / (1 − p)), p its probability of --keep (0 keeps the picker's scores; default ${PICK_FILTER_DEFAULTS.weight})`);
   addRenamedFlags(command, PICK_RENAMED);
   command.addOption(new Option('--particle-diameter-px <px>').hideHelp()).addOption(new Option('--particle-diameter-a <A>').hideHelp());
   return command;
@@ -157,13 +161,17 @@ export function register(program: Command): void {
         const borderPx = borderGivenPx ?? DEFAULT_BORDER_FRACTION * diameterPx;
         const minDistancePx = parseNumberFlag(flags.minDistancePx, '--min-distance-px', positive, 'a positive number') ?? 0.5 * diameterPx;
         if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
+        if (flags.classifier === undefined && (flags.keepMinProb !== undefined || flags.classifierWeight !== undefined)) throw new UsageError('--keep-min-prob and --classifier-weight need --classifier and --keep');
+        const keepMinProb = parseNumberFlag(flags.keepMinProb, '--keep-min-prob', (v) => v >= 0 && v <= 1, 'a probability in [0, 1]') ?? PICK_FILTER_DEFAULTS.minProb;
+        const classifierWeight = parseNumberFlag(flags.classifierWeight, '--classifier-weight', (v) => v >= 0, 'a number >= 0') ?? PICK_FILTER_DEFAULTS.weight;
         const permissive = flags.permissive ?? false;
-        const crops = flags.classifier !== undefined ? await createPickFilter(flags.classifier, flags.keep as string, threads ?? 0) : undefined;
+        const crops = flags.classifier !== undefined ? await createPickFilter(flags.classifier, { keep: flags.keep as string, minProb: keepMinProb, weight: classifierWeight, threads: threads ?? 0 }) : undefined;
+        const modelId = crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep} min-prob ${keepMinProb} weight ${classifierWeight}` : flags.model;
         if (flags.watch !== undefined) {
           await pickWatched(model, {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, permissive, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`),
+            modelId, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, permissive, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`),
           }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold: fixed as number, formats, boxSizePx: boxSizePx ?? diameterPx });
           return;
         }
@@ -180,7 +188,7 @@ export function register(program: Command): void {
             outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
             testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
             ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-            modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, permissive, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+            modelId, ...(crops ? { filter: crops.filter } : {}), modelSha256, permissive, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
             onProgress: (p) => {
               if (p.total !== files.length) bar?.setTotal(p.total);
               bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
@@ -214,7 +222,7 @@ export function register(program: Command): void {
         const tooMany = pickCountWarning({ perMicrograph: written.particles / Math.max(1, files.length - bad.size), trained: model.trainedParticleCount, threshold,
           ...(model.trainedPixelSizeA === undefined ? {} : { trainedPixelSizeA: model.trainedPixelSizeA }) });
         if (tooMany !== undefined) process.stderr.write(`cryopick: warning: ${tooMany}\n`);
-        if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) as "${flags.keep}"\n`);
+        if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) with p(${flags.keep}) >= ${keepMinProb}, re-ranked with weight ${classifierWeight}\n`);
         process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
         await crops?.release();
         if (bad.size > 0) throw new PartialFailureError(failedSummary(flags.out, result.failed));
