@@ -59,9 +59,10 @@ export interface PickRunOptions extends PickImageOptions {
   /** MRC: read files that depart from the standard, each problem a warning (see micrographReader). */
   readonly permissive?: boolean;
   /**
-   * Worker threads that read and preprocess micrographs beside the network (prepare-pool.ts).
-   * Default: the concurrency when more than one micrograph is picked without readImage or filter
-   * (both need the original image on the main thread); 0 reads and preprocesses on the main thread.
+   * Worker threads that read and preprocess micrographs beside the network (prepare-pool.ts);
+   * ignored with readImage or filter (both need the original image on the main thread). Default 0:
+   * the main thread, which was faster at load 7 on 2 cores (0.67 against 0.49 micrographs/s of
+   * 4096², BENCHMARKS.md yolo-speed); the workers were faster only at load 20.
    */
   readonly prepareThreads?: number;
 }
@@ -241,7 +242,7 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   const fresh = await prepareManifest(manifestOf(paths, model, options, shard), options);
   const warn = options.onWarning ?? (() => {});
   const read = options.readImage ?? micrographReader(options.permissive ?? false, warn);
-  const threads = options.readImage || options.filter ? 0 : options.prepareThreads ?? (paths.length > 1 ? Math.min(concurrency, paths.length) : 0);
+  const threads = options.readImage || options.filter ? 0 : Math.min(options.prepareThreads ?? 0, paths.length);
   const pool = threads > 0 ? new PreparePool(threads) : undefined;
   const start = Date.now();
   let next = 0;
