@@ -1,13 +1,11 @@
 // The `train` flags: one per training parameter (kebab-case of the schema field), converted to
 // the parameter object that parseTrainParams validates (numbers parsed here, ranges there).
 import type { Command } from 'commander';
-import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { parseNumberFlag } from './_options.js';
 import { UsageError } from '../../errors.js';
 import { GENERAL_MODEL, resolveModelPath } from '../../pick/general-model.js';
 import { canonicalFactor } from '../../pick/canonical-scale.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
-import { diameterPxFromA } from './_units.js';
 import type { TrainParamsInput } from '../../train/params.js';
 
 export interface TrainFlag {
@@ -120,6 +118,8 @@ export function registerTrainFlags(cmd: Command): void {
 /** The command's flags → parameter object: old spellings mapped, a diameter in Å converted to original pixels. */
 export async function trainFlagsToParams(flags: Record<string, unknown>): Promise<Record<string, unknown>> {
   applyRenamedFlags(flags, TRAIN_RENAMED);
+  // the micrograph readers load here, not when `train` and `cross-validate` register these flags
+  const [{ listMicrographs }, { diameterPxFromA }] = await Promise.all([import('../../io/micrograph-inputs.js'), import('./_units.js')]);
   const micrographs = (): string[] => (Array.isArray(flags['micrographs']) ? listMicrographs(flags['micrographs'] as string[]) : []);
   const diameterPx = await diameterPxFromA(flags, { px: 'particle-diameter-px', a: 'particle-diameter-a' }, micrographs);
   const params = flagsToParams(flags);
