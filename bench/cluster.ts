@@ -160,7 +160,8 @@ far beyond what a cluster filesystem gives one job (a few GiB/s): reads bound th
 Beyond that, more nodes only wait on the filesystem; float16 (mode 12) or 4-bit-packed (mode 101) micrographs cut the bytes 2–8×, and local copies help only when a micrograph is read more than once.
 Merge (${(scale.seconds / scale.micrographs * 1000).toFixed(2)} ms per micrograph at scale, one process copying detection files and writing autopick.star): ${(scale.seconds / scale.micrographs * 100000 / 60).toFixed(1)} min per 100,000 micrographs, on one node after the array.
 `;
-    return { title: 'Clusters: shards, merge and SLURM', command: 'npm run bench -- cluster', markdown };
+    const sized = process.env['CRYOPICK_BENCH_CLUSTER_MICROGRAPHS'] === undefined ? '' : `CRYOPICK_BENCH_CLUSTER_MICROGRAPHS=${MICROGRAPHS} `;
+    return { title: 'Clusters: shards, merge and SLURM', command: `${sized}npm run bench -- cluster`, markdown };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
