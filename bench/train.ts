@@ -30,6 +30,8 @@ export interface QualityResult {
   readonly precision: number;
   readonly recall: number;
   readonly trainSeconds: number;
+  /** CPU seconds of the training (all threads of this process), beside trainSeconds (wall). */
+  readonly trainCpuSeconds?: number;
   readonly bestEpoch: number;
   /** Minimum distance between picks (× diameter), chosen on the validation micrographs. */
   readonly minDistance: number;
@@ -113,9 +115,9 @@ async function pngs(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
 }
 
-/** EMPIAR-10028: train on `train`, choose the epoch on `valid`, report AP/F1 on `test`. */
-export async function empiar10028(over: Partial<TrainParamsInput>, log: (s: string) => void = () => {}, signal?: AbortSignal): Promise<QualityResult> {
-  const train = await pngs(join(E28, 'train', 'images'));
+/** EMPIAR-10028: train on `train` (its first `trainImages` when given), choose the epoch on `valid`, report AP/F1 on `test`. */
+export async function empiar10028(over: Partial<TrainParamsInput>, log: (s: string) => void = () => {}, signal?: AbortSignal, trainImages?: number): Promise<QualityResult> {
+  const train = (await pngs(join(E28, 'train', 'images'))).slice(0, trainImages);
   const valid = await pngs(join(E28, 'valid', 'images'));
   const test = await pngs(join(E28, 'test', 'images'));
   const csv = (p: string): string => join(E28_LABELS, `${basename(p, '.png')}.csv`);
@@ -125,14 +127,16 @@ export async function empiar10028(over: Partial<TrainParamsInput>, log: (s: stri
   for (const v of valid) validTruth.push(...(await readCoordinates(csv(v))));
   const outDir = await mkdtemp(join(tmpdir(), 'cryopick-bench-e28-'));
   const t0 = Date.now();
+  const c0 = process.cpuUsage();
   const r = await trainPicker({
     micrographs: [...train, ...valid], picks: [...train, ...valid].map(csv), testMicrographs: valid.map((v) => basename(v)),
     particleDiameter: 56, downsample: 4, expectedParticles: 100, ...over,
   }, { outDir, plots: false, onMessage: log, ...(signal ? { signal } : {}),
     onProgress: (p) => { if (p.phase === 'evaluate') log(`epoch ${p.epoch} ${((Date.now() - t0) / 1000).toFixed(0)} s`); } });
   const trainSeconds = (Date.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
   const q = await testQuality(r.modelPath, valid, validTruth, test, truth, 56);
-  return { ...q, trainSeconds, bestEpoch: r.bestEpoch, train: r };
+  return { ...q, trainSeconds, trainCpuSeconds: (c.user + c.system) / 1e6, bestEpoch: r.bestEpoch, train: r };
 }
 
 export interface CurvePoint { readonly mode: string; readonly epoch: number; readonly seconds: number; readonly auprc: number }

@@ -3,7 +3,7 @@
 // provenance (data, recipe, commit, date, wall time) through the model-file schema.
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { readModelFile } from '../models/model-file.js';
 import { PickerModel } from '../models/picker-model.js';
 import type { PickerModelConfig } from '../models/topaz/spec.js';
@@ -100,9 +100,11 @@ export async function trainGeneral(o: TrainGeneralOptions): Promise<TrainGeneral
     testMicrographs: valid.map((m) => `${m.name}.mrc`), particleDiameter: CANONICAL_DIAMETER_GRID_PX, downsample: 1,
     expectedParticles: expected, loss: 'PN' as const, selectMetric: 'ap' as const, model: 'resnet8' as const,
     epochs: r.epochs, epochSize: r.epochSize, cropSize: r.cropSize, cropsPerStep: r.cropsPerStep, threads: r.threads, seed: r.seed,
+    // particle-free fields: every pixel a known negative (as `train --empty-micrographs`), so the model learns to pick nothing there
+    emptyMicrographs: all.filter((m) => m.particles === 0).map((m) => basename(m.micrograph)),
   };
   const result = await trainPicker(params, {
-    outDir: join(o.workDir, 'train'), keepEmpty: true, plots: false, ...(o.resume ? { resume: true } : { overwrite: true }),
+    outDir: join(o.workDir, 'train'), plots: false, ...(o.resume ? { resume: true } : { overwrite: true }),
     onProgress, onMessage: (m) => say(m), ...(o.signal ? { signal: o.signal } : {}),
   });
   const trainSeconds = (Date.now() - t1) / 1000;

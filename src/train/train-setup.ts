@@ -46,7 +46,7 @@ export async function prepareData(p: TrainParams, pre: PreprocessParams, o: Trai
     ? { picks: await readPicks(p.negatives, p.picksBinning), emptyMicrographs: readEmptyNames(p.emptyMicrographs), radius: p.negativeRadius ?? p.radius }
     : undefined;
   const all = await loadLabelledMicrographs(p.micrographs, picks, {
-    ...load, ...(o.keepEmpty ? { keepUnlabelled: true } : {}), ...(negatives ? { negatives } : {}),
+    ...load, ...(negatives ? { negatives } : {}),
     onLoaded: (done, total) => o.onProgress?.({ phase: 'load', epoch: 0, epochs: p.epochs, step: done, stepsPerEpoch: total }),
   });
   const split = splitMicrographs(all.map((m) => m.name), p.testFraction, p.testMicrographs, p.seed);

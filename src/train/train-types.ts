@@ -68,11 +68,6 @@ export interface TrainOptions {
   readonly heldOut?: { readonly micrographs: readonly string[]; readonly picks: readonly string[] };
   /** Write plots (default true). */
   readonly plots?: boolean;
-  /**
-   * Keep micrographs without picks as training data (all pixels unlabelled; with loss PN, all
-   * negative: the particle-free fields the general model learns to pick nothing in). Default false.
-   */
-  readonly keepEmpty?: boolean;
   /** Micrograph reader (default strict readMicrograph; `cryopick train --permissive` passes micrographReader(true, …)). */
   readonly readImage?: (path: string) => Promise<Image2D>;
 }

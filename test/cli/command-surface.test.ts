@@ -25,7 +25,8 @@ train: --config --out --overwrite --resume --quiet --permissive --micrographs --
   --no-batch-norm --pooling --unit-scaling --encoder-units --init --loss --slack --autoencoder-weight --l2
   --label-radius-grid-px --negative-radius-grid-px --negative-weight --balance --class-weight --learning-rate
   --final-learning-rate --minibatch-size --epochs --epoch-size --mode --crop-size --crops-per-step --select-metric
-  --threads --seed --particle-diameter-a --pixel-size-a --radius --particle-diameter
+  --threads --seed --particle-diameter-a --pixel-size-a --radius --particle-diameter --self-train
+  --self-train-threshold --self-train-fraction --classifier --keep
 pick: [micrographs...] --model --out --format --threshold --floor --diameter-px --diameter-a --pixel-size-a
   --min-distance-px --border-px --inference --tta --smooth --box-size --min-size --max-size --workers --resume
   --overwrite --skip-bad --permissive --shard --watch --idle-timeout --poll --device --threads --classifier --keep

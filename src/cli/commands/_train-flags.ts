@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { parseNumberFlag } from './_options.js';
 import { UsageError } from '../../errors.js';
 import { GENERAL_MODEL, resolveModelPath } from '../../pick/general-model.js';
-import { canonicalFactor } from '../../pick/canonical-scale.js';
+import { readFileSync } from 'node:fs';
+import { CANONICAL_DIAMETER_GRID_PX, canonicalFactor } from '../../pick/canonical-scale.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
 import type { TrainParamsInput } from '../../train/params.js';
 
@@ -55,7 +56,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   s('pooling', 'pooling', 'pooling: none, max (resnets), average (conv models) (default none)'),
   n('unitScaling', 'unit-scaling', 'conv models: channel multiplier per layer (default 2)'),
   n('encoderUnits', 'encoder-units', 'autoencoder: decoder base units (encoder network unit scaling; default 32)'),
-  s('init', 'init', 'fine-tune from an existing cryopick model (.onnx), or general: the general model shipped with cryopick (needs the particle diameter; downsampling defaults to the general model\'s canonical scale, diameter / 18)'),
+  s('init', 'init', 'fine-tune from an existing cryopick model (.onnx), or general: the general model shipped with cryopick (a general model needs the particle diameter; downsampling defaults to its canonical scale, diameter / 18); with --self-train, the model that picks the first round (default general)'),
   s('loss', 'loss', 'objective: GE-binomial (default), GE-KL, PU (non-negative risk), PN'),
   n('slack', 'slack', 'GE penalty weight; -1 = method default (GE-binomial 1, GE-KL 10)'),
   n('autoencoderWeight', 'autoencoder-weight', 'autoencoder loss weight (0 = off; ~10/N for N <= 250 labels)'),
@@ -124,12 +125,26 @@ export async function trainFlagsToParams(flags: Record<string, unknown>): Promis
   const diameterPx = await diameterPxFromA(flags, { px: 'particle-diameter-px', a: 'particle-diameter-a' }, micrographs);
   const params = flagsToParams(flags);
   const withDiameter = diameterPx === undefined ? params : { ...params, particleDiameter: diameterPx };
-  return params['init'] === GENERAL_MODEL ? initFromGeneral(withDiameter) : withDiameter;
+  const init = params['init'];
+  if (init === GENERAL_MODEL) return initScaleFree(withDiameter, resolveModelPath(GENERAL_MODEL), CANONICAL_DIAMETER_GRID_PX);
+  const canonical = typeof init === 'string' ? await canonicalSizeOf(init) : undefined;
+  return canonical === undefined ? withDiameter : initScaleFree(withDiameter, init as string, canonical);
 }
 
-/** `--init general`: the shipped model's file, and (unless given) the downsampling that brings the particle to its canonical size. */
-function initFromGeneral(params: Record<string, unknown>): Record<string, unknown> {
+/** The canonical particle size of a scale-free model file (undefined for other models, or a file the trainer will report on). */
+async function canonicalSizeOf(path: string): Promise<number | undefined> {
+  const { readModelFile } = await import('../../models/model-file.js'); // zod and onnx-proto load only for --init
+  try {
+    const input = readModelFile(new Uint8Array(readFileSync(path)), path).input as { canonicalDiameterGridPx?: number } | undefined;
+    return input?.canonicalDiameterGridPx;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `--init` with a scale-free model (general): its file, and (unless given) the downsampling that brings the particle to its canonical size. */
+function initScaleFree(params: Record<string, unknown>, path: string, canonical: number): Record<string, unknown> {
   const d = params['particleDiameter'];
-  if (typeof d !== 'number') throw new UsageError('--init general needs the particle diameter (--particle-diameter-px or --particle-diameter-a): the general model works at a canonical particle size');
-  return { ...params, init: resolveModelPath(GENERAL_MODEL), ...(params['downsample'] === undefined ? { downsample: canonicalFactor(d) } : {}) };
+  if (typeof d !== 'number') throw new UsageError(`--init ${params['init'] === GENERAL_MODEL ? GENERAL_MODEL : path} needs the particle diameter (--particle-diameter-px or --particle-diameter-a): a general model works at a canonical particle size`);
+  return { ...params, init: path, ...(params['downsample'] === undefined ? { downsample: canonicalFactor(d, canonical) } : {}) };
 }

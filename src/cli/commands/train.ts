@@ -10,6 +10,7 @@ import { runTrainPipeline } from '../../tune/pipeline.js';
 import type { TrainParamsInput } from '../../train/params.js';
 import { trainFlagsToParams } from './_train-flags.js';
 import { installInterrupt, SEARCH_THEN_TRAIN } from './_interrupt.js';
+import { runSelfTrain } from './_self-train.js';
 
 
 export async function trainAction(flags: Record<string, unknown>): Promise<void> {
@@ -32,6 +33,12 @@ export async function trainAction(flags: Record<string, unknown>): Promise<void>
   const stop = installInterrupt(['interrupt: finishing the current step, then exporting the best model so far (Ctrl+C again to quit at once)']);
   let lock: RunLock | undefined;
   try {
+    if (flags['selfTrain'] !== undefined) {
+      lock = acquireRunLock(String(flags['out']), 'train');
+      await runSelfTrain(flags, stop.signal(0));
+      return;
+    }
+    if (flags['classifier'] !== undefined || flags['keep'] !== undefined) throw new UsageError('--classifier and --keep filter the picks of --self-train; without it, train on your own picks');
     if (flags['micrographs'] === undefined && flags['picks'] === undefined) {
       throw new UsageError('train needs --micrographs and --picks (or --config config.json)');
     }
