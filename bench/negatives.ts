@@ -1,10 +1,10 @@
 // Do explicit negatives help the PU picker? The simulated realistic preset (bench/train.ts's data:
-// 8 training micrographs with 50 % of the truth as picks, 12 test micrographs against the full
-// truth), trained with the defaults twice: picks only, and picks plus known negatives (the junk,
-// ice crystals, carbon film and aggregates a user marks, re-simulated from the same seeds) and two
-// extra micrographs without particles marked empty. Same epoch-choice micrographs in both runs.
+// 8 training micrographs + 2 with ice crystals and carbon film, 50 % of the truth as picks; 12 test
+// micrographs against the full truth), trained with the defaults over several seeds: picks only, and
+// picks plus known negatives (the junk, ice crystals, carbon film and aggregates a user marks,
+// re-simulated from the same seeds) and two micrographs without particles marked empty.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { BenchSection } from './run.js';
@@ -25,6 +25,12 @@ import { PRESETS, micrographSeed, simulateMicrograph, type SimulationParams } fr
 
 const SIM = process.env['CRYOPICK_BENCH_SIM'] ?? join(tmpdir(), 'cryopick-bench-sim-realistic');
 const PARAMS: SimulationParams = { ...PRESETS.realistic.params, labelFraction: 0.5 };
+/** Training seeds per arm (CRYOPICK_BENCH_SEEDS, default 3); two trainings run at a time, one thread each. */
+const SEEDS = Number(process.env['CRYOPICK_BENCH_SEEDS'] ?? 3);
+/** Extra training micrographs with particles on which the simulator places ice crystals and carbon film. */
+/** Training epochs (CRYOPICK_BENCH_EPOCHS; default the training default, 10 × 40 updates). */
+const EPOCHS = Number(process.env['CRYOPICK_BENCH_EPOCHS'] ?? 10);
+const ICE_CARBON: Partial<SimulationParams> = { carbonProbability: 1, iceCrystalsPerMicrograph: 2 };
 
 interface Manifest { particleDiameterPx: number; count: number; seed: number; totals: { placed: number }; micrographs: { name: string; micrograph: string; truth: string; picks: string }[] }
 
@@ -53,7 +59,7 @@ interface Quality { ap: number; bestF1: number; f1AtDefault: number; seconds: nu
 
 /** Test AP, best F1 and F1 at pick's default threshold, scored as `cryopick pick` does by default. */
 async function testQuality(modelPath: string, test: readonly string[], truth: readonly MicrographPicks[], d: number): Promise<Omit<Quality, 'seconds' | 'cpu' | 'bestEpoch' | 'modelPath'>> {
-  const model = await loadScoreModel(modelPath);
+  const model = await loadScoreModel(modelPath, { threads: 1 });
   const preds: MicrographPicks[] = [];
   try {
     for (const path of test) {
@@ -80,6 +86,20 @@ async function trainAndTest(params: TrainParamsInput, test: readonly string[], t
   return { ...(await testQuality(r.modelPath, test, truth, d)), seconds, cpu: (c.user + c.system) / 1e6, bestEpoch: r.bestEpoch, modelPath: r.modelPath };
 }
 
+/** Mean and sample standard deviation. */
+function meanSd(v: readonly number[]): string {
+  const m = v.reduce((a, x) => a + x, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, x) => a + (x - m) ** 2, 0) / (v.length - 1)) : 0;
+  return `${m.toFixed(3)} ± ${sd.toFixed(3)}`;
+}
+
+/** Known negatives of one simulated micrograph, counted by kind into `kinds`. */
+function negativesOf(sim: ReturnType<typeof simulateMicrograph>, name: string, d: number, kinds: Record<string, number>): MicrographPicks {
+  const n = userNegatives(sim, d);
+  for (const [k, v] of Object.entries(n.kinds)) kinds[k] = (kinds[k] ?? 0) + v;
+  return { micrograph: name, particles: n.particles, frame: ORIGINAL_FRAME };
+}
+
 export async function run(): Promise<BenchSection> {
   const log = (s: string): void => { process.stderr.write(`${s}\n`); };
   const load0 = os.loadavg()[0] ?? 0;
@@ -93,7 +113,7 @@ export async function run(): Promise<BenchSection> {
   const test = manifest.micrographs.slice(8, 20);
   const truth: MicrographPicks[] = [];
   for (const m of test) truth.push(...(await readCoordinates(join(SIM, m.truth))));
-  // the same two micrographs choose the epoch in both runs (the default split of the picked ones)
+  // the same two micrographs choose the epoch in every run (the default split of the 8 picked ones)
   const held = splitMicrographs(train.map((m) => basename(m.micrograph)), 0.25, [], 0).test;
   // known negatives of the training micrographs, re-simulated from their seeds (the truth must agree)
   const dir = join(SIM, 'negatives');
@@ -104,11 +124,23 @@ export async function run(): Promise<BenchSection> {
     const sim = simulateMicrograph(PARAMS, micrographSeed(manifest.seed, i));
     const stored = await readCoordinates(join(SIM, m.truth));
     if (stored[0]?.particles.length !== sim.truth.length) throw new Error(`re-simulated ${m.name} differs from the stored dataset`);
-    const n = userNegatives(sim, d);
-    for (const [k, v] of Object.entries(n.kinds)) kinds[k] = (kinds[k] ?? 0) + v;
-    negatives.push({ micrograph: m.name, particles: n.particles, frame: ORIGINAL_FRAME });
+    negatives.push(negativesOf(sim, m.name, d, kinds));
   }
-  const negFile = join(dir, 'negatives.star');
+  // two more training micrographs with particles (50 % picked), ice crystals and carbon film: the 8 hold none
+  const extra: string[] = [];
+  const extraPicks: string[] = [];
+  for (let k = 0; k < 2; k++) {
+    const name = `icecarbon_${k}`;
+    const sim = simulateMicrograph({ ...PARAMS, ...ICE_CARBON }, micrographSeed(manifest.seed + 2000, k));
+    const path = join(dir, `${name}.mrc`);
+    if (!existsSync(path)) await writeMrc(path, sim.image, { pixelSizeA: PARAMS.pixelSizeA });
+    const picks = join(dir, `${name}_picks.star`);
+    await writeCoordinates(picks, [{ micrograph: name, particles: sim.userPicks, frame: ORIGINAL_FRAME }], 'star', { overwrite: true });
+    extra.push(path);
+    extraPicks.push(picks);
+    negatives.push(negativesOf(sim, name, d, kinds));
+  }
+  const negFile = join(dir, 'negatives-ice-carbon.star');
   await writeCoordinates(negFile, negatives, 'star', { overwrite: true });
   // two micrographs without particles (ice, carbon, junk only), as a user marks them empty in the viewer
   const empties: string[] = [];
@@ -121,29 +153,57 @@ export async function run(): Promise<BenchSection> {
     empties.push(path);
   }
   const base: TrainParamsInput = {
-    ...SIM_PARAMS, micrographs: train.map((m) => join(SIM, m.micrograph)), picks: train.map((m) => join(SIM, m.picks)),
+    ...SIM_PARAMS, threads: 1, epochs: EPOCHS, micrographs: [...train.map((m) => join(SIM, m.micrograph)), ...extra], picks: [...train.map((m) => join(SIM, m.picks)), ...extraPicks],
     testMicrographs: [...held], particleDiameter: d, expectedParticles: Math.round(manifest.totals.placed / manifest.count),
   };
   const testPaths = test.map((m) => join(SIM, m.micrograph));
-  log('negatives bench: picks only');
-  const plain = await trainAndTest(base, testPaths, truth, d, log);
-  // kept for the particle-crop benchmark (classifier-crops), which filters this picker's detections
-  await copyFile(plain.modelPath, join(dir, 'picker-plain.onnx'));
-  log('negatives bench: picks + negatives + empty micrographs');
-  const withNeg = await trainAndTest({ ...base, micrographs: [...(base.micrographs as string[]), ...empties], negatives: [negFile], emptyMicrographs: empties }, testPaths, truth, d, log);
-  const row = (name: string, q: Quality): string => `| ${name} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${q.f1AtDefault.toFixed(3)} | ${q.bestEpoch} | ${q.seconds.toFixed(0)} s (CPU ${q.cpu.toFixed(0)} s) |`;
+  const plain: Quality[] = [];
+  const withNeg: Quality[] = [];
+  // each seed's pair is kept in a results file as it finishes, so an interrupted run continues where it stopped
+  const doneFile = join(dir, 'seed-results.jsonl');
+  const done = new Map<number, [Quality, Quality]>();
+  const identity = JSON.stringify({ base, negatives: negatives.map((m) => m.particles.length), empties });
+  if (existsSync(doneFile)) {
+    for (const line of (await readFile(doneFile, 'utf8')).split('\n').filter(Boolean)) {
+      const r = JSON.parse(line) as { identity: string; seed: number; plain: Quality; withNeg: Quality };
+      if (r.identity === identity) done.set(r.seed, [r.plain, r.withNeg]);
+    }
+  }
+  // CRYOPICK_BENCH_SEED_LIST=1 trains only seed 1 and stops (several processes can share the seeds); a later run reports all
+  const only = process.env['CRYOPICK_BENCH_SEED_LIST']?.split(',').map(Number);
+  for (let seed = 0; seed < SEEDS; seed++) {
+    if (only && !only.includes(seed)) continue;
+    log(`negatives bench: seed ${seed}, picks only and picks + negatives + empty micrographs`);
+    const [a, b] = done.get(seed) ?? await Promise.all([
+      trainAndTest({ ...base, seed }, testPaths, truth, d, log),
+      trainAndTest({ ...base, seed, micrographs: [...(base.micrographs as string[]), ...empties], negatives: [negFile], emptyMicrographs: empties }, testPaths, truth, d, log),
+    ]);
+    if (!done.has(seed)) await appendFile(doneFile, `${JSON.stringify({ identity, seed, plain: a, withNeg: b })}\n`);
+    log(`negatives bench: seed ${seed}: AP ${a.ap.toFixed(3)} without, ${b.ap.toFixed(3)} with negatives`);
+    plain.push(a);
+    withNeg.push(b);
+  }
+  if (only) throw new Error(`seeds ${only.join(', ')} done (${doneFile}); run the bench without CRYOPICK_BENCH_SEED_LIST to report every seed`);
+  const row = (name: string, seed: number, q: Quality): string => `| ${name} | ${seed} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${q.f1AtDefault.toFixed(3)} | ${q.bestEpoch} | ${q.seconds.toFixed(0)} s (CPU ${q.cpu.toFixed(0)} s) |`;
+  const summary = (name: string, qs: readonly Quality[]): string => `| ${name} | ${meanSd(qs.map((q) => q.ap))} | ${meanSd(qs.map((q) => q.bestF1))} | ${meanSd(qs.map((q) => q.f1AtDefault))} |`;
+  const dAp = plain.map((p, i) => (withNeg[i] as Quality).ap - p.ap);
+  const dF1 = plain.map((p, i) => (withNeg[i] as Quality).bestF1 - p.bestF1);
   const total = Object.values(kinds).reduce((a, v) => a + v, 0);
   const markdown = [
-    'Simulated realistic preset (4096², 1 Å/px, seed 11): 8 training micrographs with 50 % of the truth as picks (2 of them choose the epoch, the same in both runs), ' +
-    '12 test micrographs scored against the full truth (matching radius 0.25 × diameter; NMS 0.5 × diameter; ranked as `cryopick pick` does by default; ' +
-    `F1 at its default threshold ${defaultThreshold('dense', DEFAULT_SMOOTHING > 0)}). Training defaults with ds 8, crops 160² (GE-binomial, the PU objective).`,
+    'Simulated realistic preset (4096², 1 Å/px, seed 11): 8 training micrographs + 2 more simulated with ice crystals and carbon film (the 8 hold none), 50 % of the truth as picks ' +
+    '(2 of the 8 choose the epoch, the same in every run); 12 test micrographs scored against the full truth (matching radius 0.25 × diameter; NMS 0.5 × diameter; ranked as `cryopick pick` does by default; ' +
+    `F1 at its default threshold ${defaultThreshold('dense', DEFAULT_SMOOTHING > 0)}). Training defaults with ds 8, crops 160² (GE-binomial, the PU objective) but ${EPOCHS} epochs of 40 updates (lr 1e-3 decaying to 1e-4 over them; the default is 10), one thread each, seeds 0–${SEEDS - 1} (initialisation and crop sampling).`,
     `Known negatives (\`--negatives\`, re-simulated from the training micrographs' seeds): ${total} points — ${kinds['junk']} junk, ${kinds['ice']} ice crystals, ` +
     `${kinds['carbon']} on carbon film (every diameter, ≥ ½ diameter beyond the rim), ${kinds['aggregate']} particles in aggregates or overlapping; ` +
     'plus 2 simulated micrographs without particles (`--empty-micrographs`). Negative disks of the labelling radius; γ = 1.', '',
-    '| training labels | test AP | best F1 | F1 at default threshold | best epoch | train wall time |', '|---|---|---|---|---|---|',
-    row('picks only', plain), row('picks + negatives + 2 empty micrographs', withNeg), '',
-    `Ratio with / without (same run): AP ${(withNeg.ap / Math.max(plain.ap, 1e-9)).toFixed(3)}, best F1 ${(withNeg.bestF1 / Math.max(plain.bestF1, 1e-9)).toFixed(3)}. ` +
-    `One training each (seed 0); the machine's load average was ${load0.toFixed(1)} at the start and ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end on ${os.cpus().length} cores (wall times scale with it; CPU seconds do not).`,
+    '| training labels | seed | test AP | best F1 | F1 at default threshold | best epoch | train wall time |', '|---|---|---|---|---|---|---|',
+    ...plain.map((q, i) => row('picks only', i, q)), ...withNeg.map((q, i) => row('picks + negatives + 2 empty micrographs', i, q)), '',
+    `Mean ± standard deviation over the ${SEEDS} seeds:`, '',
+    '| training labels | test AP | best F1 | F1 at default threshold |', '|---|---|---|---|',
+    summary('picks only', plain), summary('picks + negatives + 2 empty micrographs', withNeg), '',
+    `Paired difference (with − without, same seed): AP ${meanSd(dAp)} (per seed ${dAp.map((x) => x.toFixed(3)).join(', ')}), ` +
+    `best F1 ${meanSd(dF1)} (per seed ${dF1.map((x) => x.toFixed(3)).join(', ')}). ` +
+    `Load average ${load0.toFixed(1)} at the start and ${(os.loadavg()[0] ?? 0).toFixed(1)} at the end on ${os.cpus().length} cores (wall times scale with it; CPU seconds do not).`,
   ].join('\n');
   return { title: 'Known negatives for the PU picker (simulated realistic preset)', command: 'npm run bench -- negatives', markdown };
 }

@@ -13,7 +13,7 @@ import { readMicrograph } from '../src/io/micrograph.js';
 import { evaluatePicks } from '../src/eval/evaluate.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
 import { pickImage } from '../src/pick/pick-image.js';
-import { CRYOLO_THRESHOLD, DEFAULT_INFERENCE, defaultThreshold } from '../src/pick/threshold.js';
+import { CRYOLO_THRESHOLD, DEFAULT_INFERENCE, YOLO_DEFAULT_THRESHOLD, defaultThreshold } from '../src/pick/threshold.js';
 import { trainPicker } from '../src/train/trainer.js';
 import type { TrainParamsInput } from '../src/train/params.js';
 
@@ -25,14 +25,20 @@ export interface DataSet { readonly name: string; readonly train: Split; readonl
 export interface YoloQuality {
   readonly ap: number;
   readonly bestF1: number;
+  /** Mean IoU of the boxes matched at the default threshold. */
   readonly meanIou: number | undefined;
+  /** F1 at the default threshold (yolo 0.7, topaz −0.4); rows without validAp measured it at 0.3 for yolo. */
   readonly f1AtDefault: number;
+  /** yolo: F1 at crYOLO's 0.3. */
+  readonly f1AtCryolo?: number;
   readonly validBestThreshold: number;
   readonly trainSeconds: number;
   readonly trainCpuSeconds: number;
   readonly pickSecondsPerMicrograph: number;
   readonly bestEpoch: number;
   readonly load: number;
+  /** Particle AP on `valid` at the chosen epoch (what chooses between settings; absent in rows measured before it was recorded). */
+  readonly validAp?: number;
 }
 
 async function pngs(dir: string): Promise<string[]> {
@@ -89,20 +95,31 @@ export async function familyOnSet(set: DataSet, over: Partial<TrainParamsInput>,
     family, micrographs: [...set.train.micrographs, ...set.valid.micrographs], picks: set.trainPicks,
     testMicrographs: set.valid.micrographs.map((m) => basename(m)), particleDiameter: set.diameter, threads: 2, ...over,
   }, { outDir, plots: false, onMessage: log, onProgress: (p) => { if (p.phase === 'evaluate') log(`${set.name} epoch ${p.epoch} ${((Date.now() - t0) / 1000).toFixed(0)} s`); } });
-  const trainSeconds = (Date.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
+  const validAp = r.epochs.find((e) => e.epoch === r.bestEpoch)?.particleAp;
+  log(`${set.name} ${family} valid AP by epoch: ${JSON.stringify(r.epochs.map((e) => e.particleAp))}`);
+  const trained = { trainSeconds: (Date.now() - t0) / 1000, trainCpuSeconds: (cpu.user + cpu.system) / 1e6, bestEpoch: r.bestEpoch, load, ...(validAp === undefined ? {} : { validAp }) };
+  return evaluateTrained(set, family, r.modelPath, trained, log);
+}
+
+/** What a training run measured about itself, for evaluateTrained. */
+export type TrainedRun = Pick<YoloQuality, 'trainSeconds' | 'trainCpuSeconds' | 'bestEpoch' | 'load' | 'validAp'>;
+
+/** A trained model's row: picks `valid` (best-F1 threshold) and `test` as `cryopick pick` does by default. */
+export async function evaluateTrained(set: DataSet, family: 'topaz' | 'yolo', modelPath: string, trained: TrainedRun, log: (s: string) => void = () => {}): Promise<YoloQuality> {
   const opts = (threshold: number) => ({ diameterPx: set.diameter, radiusPx: 0.25 * set.diameter, threshold });
-  // F1 at crYOLO's 0.3 for yolo (the rows measured before the default was chosen on valid), at the default −0.4 for topaz.
-  const threshold = family === 'yolo' ? CRYOLO_THRESHOLD : defaultThreshold(DEFAULT_INFERENCE, false, family);
-  const valid = await pickAll(r.modelPath, set.valid.micrographs, 2, pickDefaults(family, set.diameter));
+  // F1 (and mean IoU) at the default threshold: 0.7 for yolo, −0.4 for topaz; for yolo also F1 at crYOLO's 0.3.
+  const threshold = defaultThreshold(DEFAULT_INFERENCE, false, family);
+  const valid = await pickAll(modelPath, set.valid.micrographs, 2, pickDefaults(family, set.diameter));
   const validRep = evaluatePicks(valid.picks, set.valid.truth, opts(threshold));
-  const test = await pickAll(r.modelPath, set.test.micrographs, 2, pickDefaults(family, set.diameter));
+  const test = await pickAll(modelPath, set.test.micrographs, 2, pickDefaults(family, set.diameter));
   const rep = evaluatePicks(test.picks, set.test.truth, opts(threshold));
-  log(`${set.name} ${family}: ${JSON.stringify({ ap: rep.overall.ap, f1: rep.overall.f1, best: rep.overall.bestF1, iou: rep.overall.meanIou, epochs: r.epochs.map((e) => e.particleAp) })}`);
+  const atCryolo = family === 'yolo' ? evaluatePicks(test.picks, set.test.truth, opts(CRYOLO_THRESHOLD)).overall.f1 : undefined;
+  log(`${set.name} ${family}: ${JSON.stringify({ ap: rep.overall.ap, f1: rep.overall.f1, best: rep.overall.bestF1, iou: rep.overall.meanIou, atCryolo })}`);
   return {
     ap: rep.overall.ap ?? 0, bestF1: rep.overall.bestF1?.f1 ?? 0, meanIou: rep.overall.meanIou, f1AtDefault: rep.overall.f1,
-    validBestThreshold: validRep.overall.bestF1?.threshold ?? Number.NaN, trainSeconds, trainCpuSeconds: (cpu.user + cpu.system) / 1e6,
-    pickSecondsPerMicrograph: test.seconds, bestEpoch: r.bestEpoch, load,
+    ...(atCryolo === undefined ? {} : { f1AtCryolo: atCryolo }),
+    validBestThreshold: validRep.overall.bestF1?.threshold ?? Number.NaN, pickSecondsPerMicrograph: test.seconds, ...trained,
   };
 }
 
@@ -150,36 +167,54 @@ async function cached(key: string): Promise<YoloQuality | undefined> {
   return hit?.q;
 }
 
+/** The rows of one set: [label, training overrides]; the yolo variants are the experiments that chose its defaults (valid AP). */
+function rowsOf(set: DataSet, variants: readonly string[]): [string, Partial<TrainParamsInput>][] {
+  const expectedParticles = Math.round(set.test.truth.reduce((a, m) => a + m.particles.length, 0) / Math.max(1, set.test.micrographs.length));
+  const yolo = { family: 'yolo' as const, downsample: yoloDownsample(set.diameter), cropSize: 256 };
+  const rows: [string, Partial<TrainParamsInput>][] = [
+    ['yolo ×0.25 (upsample, rescore: the default)', { ...yolo, rescore: true }],
+    ['yolo ×0.25 (upsample, no rescore: the earlier default)', { ...yolo, rescore: false }],
+    ['topaz (default picker: ResNet8 dense, ds 3)', { family: 'topaz', downsample: 3, expectedParticles }],
+  ];
+  const extra: Record<string, [string, Partial<TrainParamsInput>]> = {
+    noobj05: ['yolo ×0.25 (upsample, no rescore, λnoobj 0.5)', { ...yolo, rescore: false, noObjectWeight: 0.5 }],
+    w05: ['yolo ×0.5 (upsample, rescore)', { ...yolo, rescore: true, widthMultiplier: 0.5 }],
+    w1: ['yolo ×1 (upsample, rescore)', { ...yolo, rescore: true, widthMultiplier: 1 }],
+  };
+  for (const v of variants) if (extra[v]) rows.push(extra[v]);
+  return rows;
+}
+
+const f3 = (v: number | undefined): string => (v === undefined || Number.isNaN(v) ? '—' : v.toFixed(3));
+
 export async function run(): Promise<BenchSection> {
   const log = (s: string): void => console.log(s);
   const rows: string[] = [];
   const only = (process.env['CRYOPICK_BENCH_YOLO_SETS'] ?? '10028,10059,sim').split(',');
   const families = (process.env['CRYOPICK_BENCH_YOLO_FAMILIES'] ?? 'yolo,topaz').split(',');
+  // experiments beside the defaults, on EMPIAR-10028 only: noobj05, w05, w1 (each a full training)
+  const variants = (process.env['CRYOPICK_BENCH_YOLO_VARIANTS'] ?? '').split(',').filter((v) => v !== '');
   const sets = [only.includes('10028') ? await cryoppp('10028', 56) : undefined, only.includes('10059') ? await cryoppp('10059', 35.2) : undefined,
     only.includes('sim') ? await simulatedSet() : undefined];
   for (const set of sets) {
     if (!set) continue;
-    const expectedParticles = Math.round(set.test.truth.reduce((a, m) => a + m.particles.length, 0) / Math.max(1, set.test.micrographs.length));
-    const runs: [string, Partial<TrainParamsInput>][] = [
-      ['yolo ×0.25 (upsample)', { family: 'yolo', downsample: yoloDownsample(set.diameter), cropSize: 256 }],
-      ['topaz (default picker: ResNet8 dense, ds 3)', { family: 'topaz', downsample: 3, expectedParticles }],
-    ];
-    for (const [name, over] of runs) {
+    for (const [name, over] of rowsOf(set, set.name === 'EMPIAR-10028' ? variants : [])) {
       if (!families.includes(over.family as string)) continue;
       const key = `${set.name}|${JSON.stringify(over)}`;
       let q = process.env['CRYOPICK_BENCH_YOLO_FRESH'] === '1' ? undefined : await cached(key);
+      if (!q && process.env['CRYOPICK_BENCH_YOLO_CACHED_ONLY'] === '1') continue;
       if (!q) {
         q = await familyOnSet(set, over, log);
         await appendFile(CACHE, `${JSON.stringify({ key, q })}\n`);
       }
-      rows.push(`| ${set.name} | ${name} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${q.meanIou?.toFixed(3) ?? '—'} | ${q.f1AtDefault.toFixed(3)} | ` +
+      rows.push(`| ${set.name} | ${name} | ${f3(q.validAp)} | ${q.ap.toFixed(3)} | ${q.bestF1.toFixed(3)} | ${f3(q.meanIou)} | ${q.f1AtDefault.toFixed(3)} | ${f3(q.f1AtCryolo)} | ` +
         `${q.trainSeconds.toFixed(0)} s (CPU ${q.trainCpuSeconds.toFixed(0)} s) | ${(1000 * q.pickSecondsPerMicrograph).toFixed(0)} ms | ${q.bestEpoch} | ${q.validBestThreshold.toFixed(2)} | ${q.load.toFixed(1)} |`);
     }
   }
   return {
     title: 'YOLO family (crYOLO) against the default picker',
     command: 'npm run bench -- yolo',
-    markdown: ['Train on `train`, epoch chosen on `valid` (particle AP for yolo, pixel AUPRC for topaz), reported on `test` (never trained or tuned on test images); matching radius 0.25 × d, Hungarian; picks as `cryopick pick` makes them by default (yolo: boxes, NMS at IoU 0.3; topaz: strided peaks, NMS 0.5 × d); F1 at threshold 0.3 (the crYOLO default) for yolo and at the default −0.4 for topaz. Mean IoU of the boxes matched at that same threshold (references: squares of side d; topaz picks: squares of side d too). Pick time: read + preprocess + network + NMS per test micrograph, including the first call\'s graph set-up. Rows may come from separate processes run at the same time (`CRYOPICK_BENCH_YOLO_SETS` / `_FAMILIES` choose; measured rows are kept in a cache and reused): the load column is each row\'s own.', '',
-      '| data | picker | test AP | best F1 | mean IoU | F1 at 0.3 (yolo) / −0.4 (topaz) | train wall | pick per micrograph | best epoch | best-F1 threshold on valid | load at start |', '|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'),
+    markdown: ['Train on `train`, epoch chosen on `valid` (particle AP for yolo, pixel AUPRC for topaz), reported on `test` (never trained or tuned on test images); settings are chosen by the valid AP column only. Matching radius 0.25 × d, Hungarian; picks as `cryopick pick` makes them by default (yolo: boxes, NMS at IoU 0.3; topaz: strided peaks, NMS 0.5 × d). F1 and mean IoU at the default threshold (yolo ' + YOLO_DEFAULT_THRESHOLD + ', topaz −0.4), and for yolo F1 at crYOLO\'s 0.3 too; mean IoU of the boxes matched at the default threshold (references: squares of side d; topaz picks: squares of side d too). Pick time: read + preprocess + network + NMS per test micrograph, including the first call\'s graph set-up. Rows may come from separate processes run at the same time (`CRYOPICK_BENCH_YOLO_SETS` / `_FAMILIES` / `_VARIANTS` choose; measured rows are kept in a cache and reused): the load column is each row\'s own, at the start of its training, on 2 cores; rows trained with 1 thread (the experiments) show less CPU for the same work than rows with 2.', '',
+      '| data | picker | valid AP (chooses) | test AP | best F1 | mean IoU | F1 at default | F1 at 0.3 (yolo) | train wall | pick per micrograph | best epoch | best-F1 threshold on valid | load at start |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'),
   };
 }

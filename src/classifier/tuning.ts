@@ -50,7 +50,7 @@ function strategyOf(c: ClassifierConfig, space: SearchSpace): Strategy {
 export async function tuneClassifier(c: ClassifierConfig, spec: ModelSpec, data: TuneData, log: (m: string) => void, signal?: AbortSignal): Promise<TuneOutcome> {
   const space = spec.space(data.manifest.itemShape);
   const t = c.tune_params;
-  if (t.tuning_strategy === 'none') return { params: defaultParams(space), trials: [], best: undefined, interrupted: false, resumed: 0, folder: undefined };
+  if (t.tuning_strategy === 'none') return { params: defaultParams(space, spec.defaults), trials: [], best: undefined, interrupted: false, resumed: 0, folder: undefined };
   const name = `${t.comet_project_name}_${spec.type}`;
   const dir = join(c.shared_params.output_dir, 'tuner_models', name);
   if (t.overwrite) rmSync(dir, { recursive: true, force: true });
@@ -84,5 +84,5 @@ export async function tuneClassifier(c: ClassifierConfig, spec: ModelSpec, data:
     onTrialStart: (req) => log(`trial ${req.index}${req.epochs ? ` (${req.epochs} epoch(s)${req.warmStart ? `, continuing trial ${req.warmStart.trial}` : ''})` : ''}`),
   });
   if (result.resumed > 0) log(`resumed ${result.resumed} finished trial(s) from ${join(dir, 'state.json')}`);
-  return { params: result.best?.params ?? defaultParams(space), trials: result.trials, best: result.best, interrupted: result.interrupted, resumed: result.resumed, folder: dir };
+  return { params: result.best?.params ?? defaultParams(space, spec.defaults), trials: result.trials, best: result.best, interrupted: result.interrupted, resumed: result.resumed, folder: dir };
 }

@@ -53,12 +53,15 @@ async function sumMrcSections(path: string, permissive: boolean, onWarning?: (p:
       m.warnings.forEach((w) => onWarning?.(w));
       return sumFrames(m.images);
     }
-    const data = new Float32Array(layout.sectionSamples);
+    let data: Float32Array = new Float32Array(0);
     for (let z = 0; z < layout.completeSections; z++) {
       const section = await readFileSections(opened, z, 1);
       checkFinite(section, opened, z, permissive);
-      for (let i = 0; i < data.length; i++) data[i] = (data[i] ?? 0) + (section[i] ?? 0);
+      // a single micrograph is its own sum: no second 4096² buffer and no copy
+      if (z === 0) data = section;
+      else for (let i = 0; i < data.length; i++) data[i] = data[i]! + section[i]!;
     }
+    if (layout.completeSections === 0) data = new Float32Array(layout.sectionSamples);
     opened.warnings.forEach((w) => onWarning?.(w));
     const pixel = voxelSizeA(layout.header).x;
     return pixel === undefined ? { width: layout.width, height: layout.height, data } : { width: layout.width, height: layout.height, data, pixelSizeA: pixel };

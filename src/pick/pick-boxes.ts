@@ -3,7 +3,7 @@
 // the floor, the border and crYOLO's size filter (--min-size / --max-size on the mean of the
 // estimated width and height).
 import type { Image2D } from '../image/image.js';
-import { preprocessImageDetailed } from '../image/preprocess.js';
+import { prepareMicrograph, type PreparedMicrograph } from './prepared.js';
 import type { Particle } from '../io/coords.js';
 import type { MicrographDetections } from './detections.js';
 import type { ScoreModel } from './score-model.js';
@@ -23,8 +23,14 @@ export const BOX_SCORE_FLOOR = 1e-3;
 
 /** Detections of one micrograph by a box detector, in original pixels, descending score. */
 export async function pickBoxes(name: string, image: Image2D, model: ScoreModel, o: BoxPickOptions): Promise<MicrographDetections> {
+  return pickPreparedBoxes(name, prepareMicrograph(image, model.preprocess), model, o);
+}
+
+/** pickBoxes on a micrograph already preprocessed the model's way. */
+export async function pickPreparedBoxes(name: string, prepared: PreparedMicrograph, model: ScoreModel, o: BoxPickOptions): Promise<MicrographDetections> {
   if (!model.detect) throw new RangeError('this model detects no boxes');
-  const { image: pre, plan } = preprocessImageDetailed(image, model.preprocess);
+  const { pre, plan } = prepared;
+  const image = prepared;
   const fx = plan.factorX;
   const fy = plan.factorY;
   const found = await model.detect(pre, Math.max(o.floor, BOX_SCORE_FLOOR));

@@ -3,7 +3,6 @@
 // separate steps so one score map can be extracted at several settings.
 import type { Image2D } from '../image/image.js';
 import { ShapeError } from '../errors.js';
-import { preprocessImageDetailed } from '../image/preprocess.js';
 import { gridFrame } from '../image/downsample.js';
 import { ORIGINAL_FRAME, lengthInFrame, type Frame } from '../io/coords.js';
 import type { ScoreModel } from './score-model.js';
@@ -11,7 +10,8 @@ import { extractParticles, type ScoreGrid } from './extract.js';
 import type { MicrographDetections } from './detections.js';
 import { augmentedScoreGrid, type TestTimeAugmentation } from './tta.js';
 import { smoothScoreGrid } from './smooth.js';
-import { pickBoxes } from './pick-boxes.js';
+import { pickPreparedBoxes } from './pick-boxes.js';
+import { prepareMicrograph, type PreparedMicrograph } from './prepared.js';
 
 export type InferenceMode = 'dense' | 'strided';
 
@@ -83,7 +83,13 @@ type ScoreOptions = Pick<PickImageOptions, 'inference' | 'testTimeAugmentation' 
  * augmented, optionally smoothed) score map.
  */
 export async function scoreImage(image: Image2D, model: ScoreModel, options: ScoreOptions, name = 'the micrograph'): Promise<ScoredImage> {
-  const { image: pre, plan } = preprocessImageDetailed(image, model.preprocess);
+  return scorePrepared(prepareMicrograph(image, model.preprocess), model, options, name);
+}
+
+/** scoreImage on a micrograph already preprocessed the model's way (e.g. in a worker thread). */
+export async function scorePrepared(prepared: PreparedMicrograph, model: ScoreModel, options: ScoreOptions, name = 'the micrograph'): Promise<ScoredImage> {
+  const { pre, plan } = prepared;
+  const image = prepared;
   const rf = model.receptiveFieldPx;
   if (rf !== undefined && (pre.width < rf || pre.height < rf)) {
     throw new ShapeError(`${name}: ${image.width} x ${image.height} px (${pre.width} x ${pre.height} at the model's working scale) is smaller than the network's receptive field of ${rf} x ${rf} px at that scale (${Math.ceil(rf * plan.factorX)} x ${Math.ceil(rf * plan.factorY)} original px): too small to pick`);
@@ -123,6 +129,11 @@ export function detectionsOf(name: string, scored: ScoredImage, options: Omit<Pi
 
 /** Picks one image; the returned detections are in original-micrograph pixels, descending score. */
 export async function pickImage(name: string, image: Image2D, model: ScoreModel, options: PickImageOptions): Promise<MicrographDetections> {
-  if (model.detect) return pickBoxes(name, image, model, options);
-  return detectionsOf(name, await scoreImage(image, model, options, name), options);
+  return pickPrepared(name, prepareMicrograph(image, model.preprocess), model, options);
+}
+
+/** pickImage on a micrograph already preprocessed the model's way. */
+export async function pickPrepared(name: string, prepared: PreparedMicrograph, model: ScoreModel, options: PickImageOptions): Promise<MicrographDetections> {
+  if (model.detect) return pickPreparedBoxes(name, prepared, model, options);
+  return detectionsOf(name, await scorePrepared(prepared, model, options, name), options);
 }

@@ -5,13 +5,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Image2D } from '../image/image.js';
-import { readMicrograph } from '../io/micrograph.js';
+import { micrographReader } from '../io/micrograph.js';
 import { micrographKey } from '../io/coords.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { ConfigError, UserError } from '../errors.js';
 import { preprocessParamsKey } from '../image/preprocess-params.js';
 import type { ScoreModel } from './score-model.js';
-import { pickImage, type PickImageOptions } from './pick-image.js';
+import { pickImage, pickPrepared, type PickImageOptions } from './pick-image.js';
+import { PreparePool } from './prepare-pool.js';
 import { detectionsPath, readDetections, writeDetections, type MicrographDetections } from './detections.js';
 import { shardPositions, type ShardSpec } from './shard.js';
 import { clearPickOutputs } from './outputs.js';
@@ -53,8 +54,16 @@ export interface PickRunOptions extends PickImageOptions {
   readonly shard?: ShardSpec;
   /** Post-filter of each micrograph's detections (e.g. a particle-crop classifier dropping junk). */
   readonly filter?: (image: Image2D, found: MicrographDetections) => Promise<MicrographDetections>;
-  /** Image reader (default readMicrograph). */
+  /** Image reader (default readMicrograph; a custom reader reads on the main thread). */
   readonly readImage?: (path: string) => Promise<Image2D>;
+  /** MRC: read files that depart from the standard, each problem a warning (see micrographReader). */
+  readonly permissive?: boolean;
+  /**
+   * Worker threads that read and preprocess micrographs beside the network (prepare-pool.ts).
+   * Default: the concurrency when more than one micrograph is picked without readImage or filter
+   * (both need the original image on the main thread); 0 reads and preprocesses on the main thread.
+   */
+  readonly prepareThreads?: number;
 }
 
 export interface PickRunResult {
@@ -230,8 +239,10 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   const paths = positions ? positions.map((i) => inputs[i] as string) : inputs;
   const shard = options.shard && positions ? { ...options.shard, inputs: inputs.length, positions } : undefined;
   const fresh = await prepareManifest(manifestOf(paths, model, options, shard), options);
-  const read = options.readImage ?? ((p: string) => readMicrograph(p));
   const warn = options.onWarning ?? (() => {});
+  const read = options.readImage ?? micrographReader(options.permissive ?? false, warn);
+  const threads = options.readImage || options.filter ? 0 : options.prepareThreads ?? (paths.length > 1 ? Math.min(concurrency, paths.length) : 0);
+  const pool = threads > 0 ? new PreparePool(threads) : undefined;
   const start = Date.now();
   let next = 0;
   let done = 0;
@@ -256,9 +267,14 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
         skipped++;
       } else {
         try {
-          const image = await read(path);
-          const picked = await pickImage(path, image, model, options);
-          const found = options.filter ? await options.filter(image, picked) : picked;
+          let found: MicrographDetections;
+          if (pool) {
+            found = await pickPrepared(path, await pool.prepare(path, model.preprocess, options.permissive ?? false, warn), model, options);
+          } else {
+            const image = await read(path);
+            const picked = await pickImage(path, image, model, options);
+            found = options.filter ? await options.filter(image, picked) : picked;
+          }
           await writeDetections(options.outDir, found, true);
           detections += found.particles.length;
         } catch (err) {
@@ -275,7 +291,11 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
       report(path);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, paths.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, paths.length)) }, worker));
+  } finally {
+    await pool?.close();
+  }
   if (error !== undefined) {
     if (fresh && done === 0) await undoFreshRun(options.outDir);
     throw failure(error.err, error.micrograph, done - failed.length, paths.length);

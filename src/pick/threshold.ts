@@ -42,12 +42,12 @@ export function defaultThreshold(inference: 'dense' | 'strided', smoothed = fals
 
 /**
  * Default confidence threshold of the yolo family (scores are confidences in [0, 1]), chosen on
- * validation micrographs only: the best-F1 thresholds of the ×0.25 models trained on the train
- * micrographs were 0.73 (EMPIAR-10028 valid) and 0.69 (EMPIAR-10059 valid) with 10 × 80 updates,
- * 0.69 and 0.62 with 10 × 40 (BENCHMARKS.md, yolo section). crYOLO's own default is 0.3 (more
- * picks, lower precision here).
+ * validation micrographs only. With rescore (the default: a box's confidence is its predicted IoU)
+ * the best-F1 thresholds of the ×0.25 models were 0.61 (EMPIAR-10028 valid) and 0.51 (EMPIAR-10059
+ * valid), hence 0.55; without rescore they were 0.73 and 0.69, the earlier default 0.7
+ * (BENCHMARKS.md, yolo section). crYOLO's own default is 0.3 (more picks, lower precision here).
  */
-export const YOLO_DEFAULT_THRESHOLD = 0.7;
+export const YOLO_DEFAULT_THRESHOLD = 0.55;
 
 /** crYOLO's default confidence threshold (the benchmark reports F1 at it too). */
 export const CRYOLO_THRESHOLD = 0.3;

@@ -65,7 +65,7 @@ test('classify picks: CSV per pick, summary scored by the class column, same dec
     assert.equal(r2.code, 0, r2.err);
     const plainRows = readFileSync(plain, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
     assert.deepEqual(plainRows.map((f) => f[3]), lines.slice(1).map((l) => l.split(',')[4]));
-    const f = await createPickFilter(model, 'particle', 1);
+    const f = await createPickFilter(model, { keep: 'particle', minProb: 0.5, weight: 0, threads: 1 });
     const image = await readMicrograph(join(dir, 'mics', 'mic1.mrc'));
     const mine = plainRows.filter((q) => q[0] === 'mic1');
     const kept = await f.filter(image, { micrograph: 'mic1', width: 160, height: 160, floor: 0, particles: mine.map((q) => ({ x: Number(q[1]), y: Number(q[2]), score: 1 })) });

@@ -64,7 +64,7 @@ test('crops: STAR class column → dataset → DeepPicker → held-out test', as
     for (const s of Object.values(ds.splits)) s.close();
     assert.ok(r.testAccuracy >= 0 && r.testAccuracy <= 1);
     // pick --classifier: the filter crops each detection and keeps those classified as --keep
-    const f = await createPickFilter(r.modelPath, 'kept', 1);
+    const f = await createPickFilter(r.modelPath, { keep: 'kept', minProb: 0.5, weight: 0, threads: 1 });
     const image = await readMicrograph(join(dir, 'mics', 'mic0.mrc'));
     const particles = picks.filter((q) => q.micrograph === 'mic0').map((q) => ({ x: q.x, y: q.y, score: 1 }));
     const kept = await f.filter(image, { micrograph: 'mic0', width: 160, height: 160, floor: 0, particles });
@@ -72,7 +72,7 @@ test('crops: STAR class column → dataset → DeepPicker → held-out test', as
     assert.equal(kept.particles.length, f.stats.kept);
     for (const q of kept.particles) assert.ok(particles.some((p) => p.x === q.x && p.y === q.y));
     await f.release();
-    await assert.rejects(createPickFilter(r.modelPath, 'junk'), /"junk" is not a class[^]*kept, rejected/);
+    await assert.rejects(createPickFilter(r.modelPath, { keep: 'junk', minProb: 0.5, weight: 0 }), /"junk" is not a class[^]*kept, rejected/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

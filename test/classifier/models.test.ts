@@ -69,3 +69,33 @@ for (const [type, shape] of cases) {
     }
   });
 }
+
+test('measured defaults: inside each space, replacing keras-tuner\'s only where given; the encoder sees order', async () => {
+  for (const spec of Object.values(MODEL_SPECS)) {
+    const space = spec.space([128]);
+    const d = defaultParams(space, spec.defaults);
+    for (const [k, v] of Object.entries(spec.defaults ?? {})) {
+      const p = space[k];
+      assert.ok(p, `${spec.type}: ${k} is a hyperparameter of the space`);
+      assert.equal(d[k], v);
+      if (p.type === 'choice') assert.ok(p.values.includes(v as number), `${spec.type}: ${k} = ${v} is a choice`);
+      else assert.ok((v as number) >= p.min && (v as number) <= p.max, `${spec.type}: ${k} = ${v} in [${p.min}, ${p.max}]`);
+    }
+  }
+  assert.equal(defaultParams(MODEL_SPECS.cnn_lstm.space([128]), MODEL_SPECS.cnn_lstm.defaults)['conv_layers'], 3);
+  assert.equal(defaultParams(MODEL_SPECS.cnn_lstm.space([128]))['conv_layers'], 1, 'without measured defaults: keras-tuner\'s minimum');
+  assert.equal(defaultParams(MODEL_SPECS.encoder.space([128]), MODEL_SPECS.encoder.defaults)['learning_rate'], 1e-3);
+  // a series and its time reversal have the same set of values: an order-blind encoder scores them alike
+  const net = new ClassifierNet(MODEL_SPECS.encoder, defaultParams(MODEL_SPECS.encoder.space([32]), MODEL_SPECS.encoder.defaults), [32], 2, 7, 1);
+  const ev = await net.compileEval(2);
+  try {
+    const up = Float32Array.from({ length: 32 }, (_, t) => (t < 16 ? -1 : 1) + 0.1 * Math.sin(t));
+    const both = new Float32Array(64);
+    both.set(up, 0);
+    both.set(Float32Array.from(up).reverse(), 32);
+    const logits = (await ev.run({ x: both }))['logits'] as Float32Array;
+    assert.ok(Math.abs((logits[0] as number) - (logits[2] as number)) + Math.abs((logits[1] as number) - (logits[3] as number)) > 1e-4, 'a step up and a step down get different logits');
+  } finally {
+    await ev.release();
+  }
+});

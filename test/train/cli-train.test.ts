@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, TRAIN_RENAMED, flagsToParams } from '../../src/cli/commands/_train-flags.js';
-import { TrainParamsSchema } from '../../src/train/params.js';
+import { TrainParamsSchema, parseTrainParams } from '../../src/train/params.js';
 import { makeTinySet } from './_tiny-data.js';
 import { capture } from '../_cli-capture.js';
 
@@ -27,6 +27,14 @@ test('every training parameter has a kebab-case flag', () => {
 test('flags are converted to numbers; bad numbers are usage errors', () => {
   assert.deepEqual(flagsToParams({ learningRate: '1e-3', batchNorm: false, model: 'conv31' }), { learningRate: 0.001, batchNorm: false, model: 'conv31' });
   assert.throws(() => flagsToParams({ epochs: 'ten' }), /--epochs: expected a number/);
+});
+
+test('rescore is on by default for yolo (--no-rescore turns it off) and off for topaz', () => {
+  const base = { micrographs: ['a.mrc'], picks: ['p.star'], particleDiameter: 40 };
+  assert.equal(parseTrainParams({ ...base, family: 'yolo' }).rescore, true);
+  assert.equal(parseTrainParams({ ...base, family: 'yolo', ...flagsToParams({ rescore: false }) }).rescore, false);
+  assert.equal(parseTrainParams({ ...base, family: 'yolo', ...flagsToParams({ rescore: true }) }).rescore, true);
+  assert.equal(parseTrainParams({ ...base, expectedParticles: 10 }).rescore, false);
 });
 
 test('forbidden combinations and the missing particle count are reported together, exit 2', async () => {

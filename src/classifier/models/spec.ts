@@ -11,6 +11,8 @@ export interface ModelSpec {
   /** Cross-entropy on softmax (all but DeepEM) or squared error on sigmoid outputs (DeepEM). */
   readonly loss: 'cross-entropy' | 'squared-error';
   space(itemShape: readonly number[]): SearchSpace;
+  /** Measured defaults inside the space that replace keras-tuner's (the minimum, the first choice) where these learn too little. */
+  readonly defaults?: ParamSet;
   build(c: Ctx, x: Var, hp: ParamSet, classes: number): Var;
 }
 
@@ -19,10 +21,13 @@ export const stepped = (min: number, max: number, step: number): ParamSpec => ({
 export const choice = (...values: (number | string)[]): ParamSpec => ({ type: 'choice', values });
 export const logUniform = (min: number, max: number): ParamSpec => ({ type: 'log-uniform', min, max });
 
-/** keras-tuner's default values: the minimum of a range, the first choice. */
-export function defaultParams(space: SearchSpace): ParamSet {
+/**
+ * The defaults of a space: keras-tuner's (the minimum of a range, the first choice), replaced by the
+ * model's measured `defaults` where it has them (only keys of the space).
+ */
+export function defaultParams(space: SearchSpace, measured: ParamSet = {}): ParamSet {
   const out: Record<string, number | string | boolean> = {};
-  for (const [k, p] of Object.entries(space)) out[k] = p.type === 'choice' ? (p.values[0] as number | string | boolean) : p.min;
+  for (const [k, p] of Object.entries(space)) out[k] = measured[k] ?? (p.type === 'choice' ? (p.values[0] as number | string | boolean) : p.min);
   return out;
 }
 

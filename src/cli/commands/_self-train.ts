@@ -12,6 +12,9 @@ import { parseNumberFlag } from './_options.js';
 import { pickDiameterPx } from './_pick-diameter.js';
 import { trainFlagsToParams } from './_train-flags.js';
 
+/** Labels must be confident: only picks with p(--keep) >= 0.5 (the class a two-class classifier assigns), scores unchanged. */
+const SELF_TRAIN_FILTER = { minProb: 0.5, weight: 0 } as const;
+
 /** Runs `train --self-train` from the command's flags; prints each round and the model. */
 export async function runSelfTrain(flags: Record<string, unknown>, signal: AbortSignal): Promise<{ interrupted: boolean }> {
   const rounds = parseNumberFlag(flags['selfTrain'], '--self-train', (v) => Number.isInteger(v) && v >= 1, 'a whole number of rounds >= 1') as number;
@@ -36,7 +39,7 @@ export async function runSelfTrain(flags: Record<string, unknown>, signal: Abort
       await m.release?.();
     }
   }
-  const crops = typeof flags['classifier'] === 'string' ? await createPickFilter(flags['classifier'], String(flags['keep']), params.threads ?? 0) : undefined;
+  const crops = typeof flags['classifier'] === 'string' ? await createPickFilter(flags['classifier'], { keep: String(flags['keep']), ...SELF_TRAIN_FILTER, threads: params.threads ?? 0 }) : undefined;
   try {
     const r = await selfTrain({
       rounds, startModel, micrographs, diameterPx, params, threshold, keepFraction, outDir: String(flags['out']),
@@ -48,7 +51,7 @@ export async function runSelfTrain(flags: Record<string, unknown>, signal: Abort
     });
     const out = process.stdout;
     for (const x of r.rounds) out.write(`round ${x.round}: ${x.labels} labels (score >= ${x.labelCut.toFixed(2)}; ${x.aboveThreshold} picks >= ${x.threshold.toFixed(2)}), model ${x.model} (epoch ${x.bestEpoch}), ${x.seconds} s\n`);
-    if (crops) out.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) as "${String(flags['keep'])}"\n`);
+    if (crops) out.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) with p(${String(flags['keep'])}) >= ${SELF_TRAIN_FILTER.minProb}\n`);
     if (r.modelPath) out.write(`model: ${r.modelPath} (after ${r.rounds.length} round(s) of self-training)\n`);
     if (r.interrupted) out.write('interrupted: to continue, the same command with --resume\n');
     return { interrupted: r.interrupted };

@@ -10,7 +10,7 @@ import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { pickMicrographs, type PickProgress } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { pickCountWarning } from '../../pick/pick-count-check.js';
-import { micrographReader } from '../../io/micrograph.js';
+import { PICK_FILTER_DEFAULTS } from '../../classifier/pick-filter-defaults.js';
 import { defaultThreshold } from '../../pick/threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { PICK_RENAMED } from '../registry/pick.js';
@@ -26,6 +26,8 @@ import { parseShard } from '../../pick/shard.js';
 interface PickFlags {
   readonly classifier?: string;
   readonly keep?: string;
+  readonly keepMinProb?: string;
+  readonly classifierWeight?: string;
   readonly permissive?: boolean;
   readonly model: string;
   readonly out: string;
@@ -108,14 +110,18 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
     const borderPx = borderGivenPx ?? DEFAULT_BORDER_FRACTION * diameterPx;
     const minDistancePx = parseNumberFlag(flags.minDistancePx, '--min-distance-px', positive, 'a positive number') ?? 0.5 * diameterPx;
     if ((flags.classifier === undefined) !== (flags.keep === undefined)) throw new UsageError('--classifier and --keep go together: the classifier model and the class to keep');
-    const readImage = micrographReader(flags.permissive ?? false, (m) => process.stderr.write(`cryopick: warning: ${m}\n`));
-    const crops = flags.classifier !== undefined ? await (await import('../../classifier/pick-filter.js')).createPickFilter(flags.classifier, flags.keep as string, threads ?? 0) : undefined;
+    if (flags.classifier === undefined && (flags.keepMinProb !== undefined || flags.classifierWeight !== undefined)) throw new UsageError('--keep-min-prob and --classifier-weight need --classifier and --keep');
+    const keepMinProb = parseNumberFlag(flags.keepMinProb, '--keep-min-prob', (v) => v >= 0 && v <= 1, 'a probability in [0, 1]') ?? PICK_FILTER_DEFAULTS.minProb;
+    const classifierWeight = parseNumberFlag(flags.classifierWeight, '--classifier-weight', (v) => v >= 0, 'a number >= 0') ?? PICK_FILTER_DEFAULTS.weight;
+    const permissive = flags.permissive ?? false;
+    const crops = flags.classifier !== undefined ? await (await import('../../classifier/pick-filter.js')).createPickFilter(flags.classifier, { keep: flags.keep as string, minProb: keepMinProb, weight: classifierWeight, threads: threads ?? 0 }) : undefined;
+    const modelId = crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep} min-prob ${keepMinProb} weight ${classifierWeight}` : flags.model;
     if (flags.watch !== undefined) {
       const { pickWatched } = await import('./_pick-watch.js');
       await pickWatched(model, {
         outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
         testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-        modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, readImage,
+        modelId, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, permissive, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`),
       }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold: fixed as number, formats, boxSizePx: boxSizePx ?? diameterPx });
       return;
     }
@@ -132,7 +138,7 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
         outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
         testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
         ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-        modelId: crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep}` : flags.model, ...(crops ? { filter: crops.filter } : {}), modelSha256, readImage, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+        modelId, ...(crops ? { filter: crops.filter } : {}), modelSha256, permissive, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
         onProgress: (p) => {
           if (p.total !== files.length) bar?.setTotal(p.total);
           bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
@@ -166,7 +172,7 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
     const tooMany = pickCountWarning({ perMicrograph: written.particles / Math.max(1, files.length - bad.size), trained: model.trainedParticleCount, threshold,
       ...(model.trainedPixelSizeA === undefined ? {} : { trainedPixelSizeA: model.trainedPixelSizeA }) });
     if (tooMany !== undefined) process.stderr.write(`cryopick: warning: ${tooMany}\n`);
-    if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) as "${flags.keep}"\n`);
+    if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) with p(${flags.keep}) >= ${keepMinProb}, re-ranked with weight ${classifierWeight}\n`);
     process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
     await crops?.release();
     if (bad.size > 0) throw new PartialFailureError(failedSummary(flags.out, result.failed));

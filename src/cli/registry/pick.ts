@@ -2,6 +2,7 @@
 // `cryopick slurm pick`); what it does is ../commands/pick.ts, imported when it runs.
 import { Option, type Command } from 'commander';
 import { PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
+import { PICK_FILTER_DEFAULTS } from '../../classifier/pick-filter-defaults.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, DEFAULT_THRESHOLDS, SMOOTHED_THRESHOLDS, YOLO_DEFAULT_THRESHOLD } from '../../pick/threshold.js';
 import { GENERAL_FIXED_THRESHOLD, GENERAL_MODEL } from '../../pick/general-model.js';
 import { DEFAULT_SMOOTHING, SMOOTHING_OPTION } from '../../pick/smooth.js';
@@ -44,8 +45,10 @@ export function addPickOptions(command: Command): Command {
     .option('--poll <s>', 'with --watch: seconds between folder scans; a file counts once unchanged for one interval', '2')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
     .option('--threads <n>', 'inference threads (default: all cores)')
-    .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): keep only detections it assigns to --keep')
-    .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); other detections (junk, carbon, aggregates) are dropped');
+    .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): re-ranks the detections by its probability of --keep and drops the unlikely ones')
+    .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); detections of other classes (junk, carbon, aggregates) fall in rank or are dropped')
+    .option('--keep-min-prob <p>', `with --classifier: drop detections whose probability of --keep is below p (0 drops none; default ${PICK_FILTER_DEFAULTS.minProb})`)
+    .option('--classifier-weight <w>', `with --classifier: each detection's score gains w × ln(p / (1 − p)), p its probability of --keep (0 keeps the picker's scores; default ${PICK_FILTER_DEFAULTS.weight})`);
   addRenamedFlags(command, PICK_RENAMED);
   command.addOption(new Option('--particle-diameter-px <px>').hideHelp()).addOption(new Option('--particle-diameter-a <A>').hideHelp());
   return command;
