@@ -2,12 +2,12 @@
 // does not dominate; CRYOPICK_BENCH_CLUSTER_MICROGRAPHS changes it) picked by one process vs 4 shard
 // processes (1 thread each) vs a real one-node SLURM array (when root and the packages allow),
 // the merge cost per micrograph, and the on-paper throughput of 100 nodes at the measured rate.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchSection } from './run.js';
+import { median, medianTimed, timedCommand, type Timed } from './_timed-command.js';
 import { PickerModel } from '../src/models/picker-model.js';
 import { defaultConfig } from '../src/models/topaz/spec.js';
 import { writeMrc } from '../src/io/mrc.js';
@@ -27,23 +27,6 @@ const MERGE_N = 2000;
 const BIN = resolve('dist', 'src', 'cli', 'bin.js');
 /** 4096² micrographs per core-second, from the pick section (1.21 micrographs/s on 2 cores, strided). */
 const PICK_4096_PER_CORE = 0.6;
-let LOG = '/dev/null';
-
-interface Timed { readonly wall: number; readonly cpu: number }
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-/** Runs a shell line under bash's `time`; wall and user+sys CPU seconds of everything it started. */
-function timedStderr(line: string): Timed {
-  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time { ( ${line} ) >/dev/null 2>>${LOG}; }`], { encoding: 'utf8' });
-  const last = r.stderr.trim().split('\n').at(-1) ?? '';
-  const [wall, u, s] = last.split(' ').map(Number) as [number, number, number];
-  if (r.status !== 0 || !Number.isFinite(wall)) throw new Error(`bench command failed: ${line}\n${r.stderr}\n${readFileSync(LOG, 'utf8').slice(-2000)}`);
-  return { wall, cpu: u + s };
-}
 
 async function prepare(dir: string): Promise<void> {
   await mkdir(join(dir, 'mics'));
@@ -89,7 +72,8 @@ export async function run(): Promise<BenchSection> {
   try {
     const scale = await mergeAtScale(dir);
     await prepare(dir);
-    LOG = join(dir, 'stderr.log');
+    const log = join(dir, 'stderr.log');
+    const timedStderr = (line: string): Timed => timedCommand(line, log);
     const node = `${q(process.execPath)} ${q(BIN)}`;
     const pick = `${node} pick ${q(join(dir, 'mics'))} --model ${q(join(dir, 'model.onnx'))} --format star --overwrite`;
     const shardDirs = Array.from({ length: SHARDS }, (_, i) => join(dir, `shard-${i + 1}`));
@@ -132,7 +116,7 @@ export async function run(): Promise<BenchSection> {
     } else {
       slurmLine = `SLURM row not measured: ${skip}.`;
     }
-    const m = (xs: Timed[]): Timed => ({ wall: median(xs.map((t) => t.wall)), cpu: median(xs.map((t) => t.cpu)) });
+    const m = medianTimed;
     const single = m(rows.single);
     const four = m(rows.four);
     const two = m(rows.two);
@@ -176,7 +160,8 @@ far beyond what a cluster filesystem gives one job (a few GiB/s): reads bound th
 Beyond that, more nodes only wait on the filesystem; float16 (mode 12) or 4-bit-packed (mode 101) micrographs cut the bytes 2–8×, and local copies help only when a micrograph is read more than once.
 Merge (${(scale.seconds / scale.micrographs * 1000).toFixed(2)} ms per micrograph at scale, one process copying detection files and writing autopick.star): ${(scale.seconds / scale.micrographs * 100000 / 60).toFixed(1)} min per 100,000 micrographs, on one node after the array.
 `;
-    return { title: 'Clusters: shards, merge and SLURM', command: 'npm run bench -- cluster', markdown };
+    const sized = process.env['CRYOPICK_BENCH_CLUSTER_MICROGRAPHS'] === undefined ? '' : `CRYOPICK_BENCH_CLUSTER_MICROGRAPHS=${MICROGRAPHS} `;
+    return { title: 'Clusters: shards, merge and SLURM', command: `${sized}npm run bench -- cluster`, markdown };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Command } from 'commander';
-import { COMMANDS } from '../src/cli/commands/index.js';
+import { COMMANDS } from '../src/cli/registry/index.js';
 import { PickerModel } from '../src/models/picker-model.js';
 import { defaultConfig } from '../src/models/topaz/spec.js';
 import { writeMrc } from '../src/io/mrc.js';

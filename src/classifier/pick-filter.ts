@@ -19,12 +19,7 @@ export interface PickFilterOptions {
   readonly threads?: number;
 }
 
-/**
- * The defaults of `pick --classifier`: the best validation AP of the grid in BENCHMARKS.md (classifier-crops;
- * ties go to the gentler setting): re-rank with w = 2 and drop nothing, so `cryopick threshold` can still
- * bring back any detection.
- */
-export const PICK_FILTER_DEFAULTS = { minProb: 0, weight: 2 } as const;
+export { PICK_FILTER_DEFAULTS } from './pick-filter-defaults.js';
 
 export interface PickFilter {
   readonly filter: (image: Image2D, found: MicrographDetections) => Promise<MicrographDetections>;

@@ -1,7 +1,7 @@
 // The `cryopick` command-line entry point: builds the commander program from the command
 // modules in ./commands and maps errors to exit codes (2 usage, 1 failure).
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './commands/index.js';
+import { COMMANDS } from './registry/index.js';
 import { reportError } from './errors-to-exit.js';
 
 export function buildProgram(): Command {

@@ -8,8 +8,6 @@ import { stripCompression } from './mrc-compression.js';
 import { readMrc, openMrc, readFileSections, checkFinite } from './mrc-reader.js';
 import { isStandardAxes, voxelSizeA } from './mrc-layout.js';
 import { readMrcSection } from './mrc-section.js';
-import { readTiff } from './tiff.js';
-import { readRaster } from './raster.js';
 
 export interface MicrographReadOptions {
   /** MRC only: recoverable header problems become warnings (see `onWarning`). */
@@ -98,10 +96,12 @@ export async function readMicrograph(path: string, options: MicrographReadOption
       return sumMrcSections(path, readOpts.permissive, options.onWarning);
     }
     case 'tiff': {
+      const { readTiff } = await import('./tiff.js'); // the TIFF decoder loads only for TIFF files
       const t = await readTiff(path);
       return section === undefined ? sumFrames(t.frames) : pickFrame(t.frames, section, path);
     }
     case 'raster': {
+      const { readRaster } = await import('./raster.js'); // the PNG and JPEG decoders load only for such files
       const img = await readRaster(path);
       return section === undefined ? img : pickFrame([img], section, path);
     }

@@ -23,8 +23,7 @@ import { RUN_RECORD } from './run-folder.js';
 import type { TrainParamsInput } from './params.js';
 import type { TrainProgress } from './train-types.js';
 
-/** Of the picks at or above the round's threshold, this highest-scoring fraction becomes labels (default). */
-export const DEFAULT_SELF_TRAIN_FRACTION = 0.5;
+export { DEFAULT_SELF_TRAIN_FRACTION } from './self-train-defaults.js';
 export const SELF_TRAIN_STATE = 'self-train.json';
 
 export interface SelfTrainOptions {

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { register } from '../../src/cli/commands/evaluate.js';
+import { register } from '../../src/cli/registry/evaluate.js';
 import { UsageError } from '../../src/errors.js';
 
 async function run(args: string[]): Promise<string> {

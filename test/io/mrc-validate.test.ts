@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { encodeMrc } from '../../src/io/mrc.js';
 import { validateMrc, inspectMrc } from '../../src/io/mrc-validate.js';
 import { Command, CommanderError } from 'commander';
-import { renderMrcReport, register } from '../../src/cli/commands/mrc-info.js';
+import { renderMrcReport } from '../../src/cli/commands/mrc-info.js';
+import { register } from '../../src/cli/registry/mrc-info.js';
 import { reportError } from '../../src/cli/errors-to-exit.js';
 
 /** Runs `cryopick mrc-info ARGS` through the command module alone (as main.ts does, exit code out). */

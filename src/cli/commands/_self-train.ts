@@ -1,6 +1,5 @@
 // `cryopick train --self-train ROUNDS`: the flags of self-training (start model, confidence cut,
-// optional particle-crop classifier) turned into selfTrain's options, and its report.
-import type { Command } from 'commander';
+// optional particle-crop classifier; declared in ../registry/train.ts) turned into selfTrain's options, and its report.
 import { UsageError } from '../../errors.js';
 import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { micrographReader } from '../../io/micrograph.js';
@@ -15,15 +14,6 @@ import { trainFlagsToParams } from './_train-flags.js';
 
 /** Labels must be confident: only picks with p(--keep) >= 0.5 (the class a two-class classifier assigns), scores unchanged. */
 const SELF_TRAIN_FILTER = { minProb: 0.5, weight: 0 } as const;
-
-export function registerSelfTrainFlags(cmd: Command): void {
-  cmd
-    .option('--self-train <rounds>', `self-training on unlabelled micrographs (DeepPicker): pick --micrographs with the --init model (default ${GENERAL_MODEL}: the general model), keep the confident picks as labels, fine-tune on them, pick again with the new model; ROUNDS times (1 helped on EMPIAR-10028, a second round did not; BENCHMARKS.md). No --picks`)
-    .option('--self-train-threshold <score>', 'with --self-train: picks at or above this score are candidates, or auto: from each round\'s score distribution (default auto)')
-    .option('--self-train-fraction <f>', `with --self-train: the highest-scoring fraction of the candidates kept as labels (default ${DEFAULT_SELF_TRAIN_FRACTION})`)
-    .option('--classifier <file>', 'with --self-train: a particle-crop classifier (cryopick train-classifier); only picks with p(--keep) >= 0.5 become labels')
-    .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle)');
-}
 
 /** Runs `train --self-train` from the command's flags; prints each round and the model. */
 export async function runSelfTrain(flags: Record<string, unknown>, signal: AbortSignal): Promise<{ interrupted: boolean }> {

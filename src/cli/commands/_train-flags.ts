@@ -1,15 +1,12 @@
 // The `train` flags: one per training parameter (kebab-case of the schema field), converted to
 // the parameter object that parseTrainParams validates (numbers parsed here, ranges there).
 import type { Command } from 'commander';
-import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { parseNumberFlag } from './_options.js';
 import { UsageError } from '../../errors.js';
 import { GENERAL_MODEL, resolveModelPath } from '../../pick/general-model.js';
 import { readFileSync } from 'node:fs';
-import { readModelFile } from '../../models/model-file.js';
 import { CANONICAL_DIAMETER_GRID_PX, canonicalFactor } from '../../pick/canonical-scale.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
-import { diameterPxFromA } from './_units.js';
 import type { TrainParamsInput } from '../../train/params.js';
 
 export interface TrainFlag {
@@ -123,18 +120,21 @@ export function registerTrainFlags(cmd: Command): void {
 /** The command's flags → parameter object: old spellings mapped, a diameter in Å converted to original pixels. */
 export async function trainFlagsToParams(flags: Record<string, unknown>): Promise<Record<string, unknown>> {
   applyRenamedFlags(flags, TRAIN_RENAMED);
+  // the micrograph readers load here, not when `train` and `cross-validate` register these flags
+  const [{ listMicrographs }, { diameterPxFromA }] = await Promise.all([import('../../io/micrograph-inputs.js'), import('./_units.js')]);
   const micrographs = (): string[] => (Array.isArray(flags['micrographs']) ? listMicrographs(flags['micrographs'] as string[]) : []);
   const diameterPx = await diameterPxFromA(flags, { px: 'particle-diameter-px', a: 'particle-diameter-a' }, micrographs);
   const params = flagsToParams(flags);
   const withDiameter = diameterPx === undefined ? params : { ...params, particleDiameter: diameterPx };
   const init = params['init'];
   if (init === GENERAL_MODEL) return initScaleFree(withDiameter, resolveModelPath(GENERAL_MODEL), CANONICAL_DIAMETER_GRID_PX);
-  const canonical = typeof init === 'string' ? canonicalSizeOf(init) : undefined;
+  const canonical = typeof init === 'string' ? await canonicalSizeOf(init) : undefined;
   return canonical === undefined ? withDiameter : initScaleFree(withDiameter, init as string, canonical);
 }
 
 /** The canonical particle size of a scale-free model file (undefined for other models, or a file the trainer will report on). */
-function canonicalSizeOf(path: string): number | undefined {
+async function canonicalSizeOf(path: string): Promise<number | undefined> {
+  const { readModelFile } = await import('../../models/model-file.js'); // zod and onnx-proto load only for --init
   try {
     const input = readModelFile(new Uint8Array(readFileSync(path)), path).input as { canonicalDiameterGridPx?: number } | undefined;
     return input?.canonicalDiameterGridPx;

@@ -1,9 +1,8 @@
 // `cryopick convert INPUT... --to FMT --out PATH`: any coordinate format to any other, with
 // scaling, y-flip, score threshold and box size; reports micrograph names that do not match.
-import type { Command } from 'commander';
 import { parseNumberFlag, positive } from './_options.js';
 import { ConfigError, UsageError } from '../../errors.js';
-import { COORDINATE_FORMATS, type CoordinateFormat } from '../../io/coordinate-formats.js';
+import { type CoordinateFormat } from '../../io/coordinate-formats.js';
 import { convertCoordinates } from '../../io/coordinate-convert.js';
 import { parseFormatFlag } from './_pick-files.js';
 
@@ -27,71 +26,49 @@ interface ConvertFlags {
   readonly useMicrographNames?: boolean;
 }
 
-export function register(program: Command): void {
-  program
-    .command('convert')
-    .description('Convert particle coordinates between formats (RELION STAR, EMAN box, crYOLO cbox, Topaz, cryoSPARC .cs, CryoPPP CSV)')
-    .argument('<inputs...>', 'coordinate files or folders of per-micrograph files')
-    .option('--from <format>', `input format (default: from the extension): ${COORDINATE_FORMATS.join(', ')}`)
-    .requiredOption('--to <format>', `output format: ${COORDINATE_FORMATS.join(', ')}`)
-    .requiredOption('-o, --out <path>', 'output file, or folder for per-micrograph files (end with / or use --per-micrograph)')
-    .option('--scale <s>', 'multiply coordinates and diameters by s (e.g. 8 from ×8-binned to original pixels)')
-    .option('--flip-y', 'mirror y (y\' = H - 1 - y); needs --image-height or --micrographs')
-    .option('--image-height <h>', 'height in pixels of the images the input coordinates refer to')
-    .option('--micrographs <dir>', 'micrographs the input coordinates refer to: names are matched and sizes read')
-    .option('--threshold <t>', 'keep particles with score >= t')
-    .option('--box-size <b>', 'box size in pixels (box/cbox output; 2-column box input)')
-    .option('--pixel-size <A>', 'pixel size in Å (star-particles output)')
-    .option('--voltage <kV>', 'voltage in kV (star-particles output, default 300)')
-    .option('--per-micrograph', 'write one file per micrograph into --out')
-    .option('--use-micrograph-names', 'name matched micrographs by their file in --micrographs (for autopick.star, .cs, particles output)')
-    .option('--drop-outside', 'drop picks that lie outside their micrograph in --micrographs (they are counted and warned about either way)')
-    .option('--require-match', 'fail when a coordinate micrograph name matches no file in --micrographs')
-    .option('--permissive', 'skip malformed rows and empty files with a warning instead of failing')
-    .option('--overwrite', 'replace existing output files')
-    .action(async (inputs: string[], flags: ConvertFlags) => {
-      const to = parseFormatFlag(flags.to, '--to') as CoordinateFormat;
-      const from = parseFormatFlag(flags.from, '--from');
-      const pixelSizeA = parseNumberFlag(flags.pixelSize, '--pixel-size', positive, 'a positive number');
-      const voltageKv = parseNumberFlag(flags.voltage, '--voltage', positive, 'a positive number');
-      if (flags.imageHeight !== undefined && !flags.flipY) throw new UsageError('--image-height is only used with --flip-y');
-      if ((flags.requireMatch || flags.useMicrographNames) && flags.micrographs === undefined) {
-        throw new UsageError(`${flags.requireMatch ? '--require-match' : '--use-micrograph-names'} needs --micrographs`);
-      }
-      let mismatch = '';
-      const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } => (v === undefined ? {} : ({ [k]: v } as { [P in K]: V }));
-      const result = await convertCoordinates(inputs, {
-        to,
-        out: flags.out,
-        ...opt('from', from),
-        ...opt('scale', parseNumberFlag(flags.scale, '--scale', positive, 'a positive number')),
-        ...opt('flipY', flags.flipY),
-        ...opt('imageHeight', parseNumberFlag(flags.imageHeight, '--image-height', positive, 'a positive number')),
-        ...opt('micrographs', flags.micrographs),
-        ...opt('threshold', parseNumberFlag(flags.threshold, '--threshold')),
-        ...opt('boxSize', parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number')),
-        ...opt('overwrite', flags.overwrite),
-        ...opt('permissive', flags.permissive),
-        ...opt('perMicrograph', flags.perMicrograph),
-        ...opt('dropOutside', flags.dropOutside),
-        ...opt('useMicrographNames', flags.useMicrographNames),
-        ...(pixelSizeA === undefined ? {} : { optics: { pixelSizeA, ...opt('voltageKv', voltageKv) } }),
-        onWarning: (w) => process.stderr.write(`cryopick: warning: ${w.path}${w.line === undefined ? '' : ` line ${w.line}`}: ${w.message}\n`),
-        onOutside: (report) => {
-          process.stderr.write(`cryopick: warning: ${report}; ${flags.dropOutside ? 'dropped (--drop-outside)' : 'written anyway (--drop-outside drops them)'}\n`);
-        },
-        onNameMismatch: (report) => {
-          mismatch = report;
-          if (flags.requireMatch) throw new ConfigError([{ path: 'micrographs', message: report }], 'micrograph names do not match');
-          process.stderr.write(`cryopick: warning: micrograph names do not match:\n${report.replace(/^/gm, '  ')}\n`);
-        },
-      });
-      const drops = [
-        ...(result.droppedByThreshold > 0 ? [`${result.droppedByThreshold} below the threshold`] : []),
-        ...(flags.dropOutside && result.outside > 0 ? [`${result.outside} outside their micrograph`] : []),
-      ];
-      const dropped = drops.length > 0 ? ` (${drops.join(', ')} dropped)` : '';
-      process.stdout.write(`wrote ${result.particles} particles of ${result.micrographs} micrograph(s) to ${result.written.length} file(s)${dropped}\n`);
-      if (mismatch !== '') process.stdout.write('some micrograph names did not match (see the warning above)\n');
-    });
+export async function convertAction(inputs: string[], flags: ConvertFlags): Promise<void> {
+  const to = parseFormatFlag(flags.to, '--to') as CoordinateFormat;
+  const from = parseFormatFlag(flags.from, '--from');
+  const pixelSizeA = parseNumberFlag(flags.pixelSize, '--pixel-size', positive, 'a positive number');
+  const voltageKv = parseNumberFlag(flags.voltage, '--voltage', positive, 'a positive number');
+  if (flags.imageHeight !== undefined && !flags.flipY) throw new UsageError('--image-height is only used with --flip-y');
+  if ((flags.requireMatch || flags.useMicrographNames) && flags.micrographs === undefined) {
+    throw new UsageError(`${flags.requireMatch ? '--require-match' : '--use-micrograph-names'} needs --micrographs`);
+  }
+  let mismatch = '';
+  const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } => (v === undefined ? {} : ({ [k]: v } as { [P in K]: V }));
+  const result = await convertCoordinates(inputs, {
+    to,
+    out: flags.out,
+    ...opt('from', from),
+    ...opt('scale', parseNumberFlag(flags.scale, '--scale', positive, 'a positive number')),
+    ...opt('flipY', flags.flipY),
+    ...opt('imageHeight', parseNumberFlag(flags.imageHeight, '--image-height', positive, 'a positive number')),
+    ...opt('micrographs', flags.micrographs),
+    ...opt('threshold', parseNumberFlag(flags.threshold, '--threshold')),
+    ...opt('boxSize', parseNumberFlag(flags.boxSize, '--box-size', positive, 'a positive number')),
+    ...opt('overwrite', flags.overwrite),
+    ...opt('permissive', flags.permissive),
+    ...opt('perMicrograph', flags.perMicrograph),
+    ...opt('dropOutside', flags.dropOutside),
+    ...opt('useMicrographNames', flags.useMicrographNames),
+    ...(pixelSizeA === undefined ? {} : { optics: { pixelSizeA, ...opt('voltageKv', voltageKv) } }),
+    onWarning: (w) => process.stderr.write(`cryopick: warning: ${w.path}${w.line === undefined ? '' : ` line ${w.line}`}: ${w.message}\n`),
+    onOutside: (report) => {
+      process.stderr.write(`cryopick: warning: ${report}; ${flags.dropOutside ? 'dropped (--drop-outside)' : 'written anyway (--drop-outside drops them)'}\n`);
+    },
+    onNameMismatch: (report) => {
+      mismatch = report;
+      if (flags.requireMatch) throw new ConfigError([{ path: 'micrographs', message: report }], 'micrograph names do not match');
+      process.stderr.write(`cryopick: warning: micrograph names do not match:\n${report.replace(/^/gm, '  ')}\n`);
+    },
+  });
+  const drops = [
+    ...(result.droppedByThreshold > 0 ? [`${result.droppedByThreshold} below the threshold`] : []),
+    ...(flags.dropOutside && result.outside > 0 ? [`${result.outside} outside their micrograph`] : []),
+  ];
+  const dropped = drops.length > 0 ? ` (${drops.join(', ')} dropped)` : '';
+  process.stdout.write(`wrote ${result.particles} particles of ${result.micrographs} micrograph(s) to ${result.written.length} file(s)${dropped}\n`);
+  if (mismatch !== '') process.stdout.write('some micrograph names did not match (see the warning above)\n');
 }
+

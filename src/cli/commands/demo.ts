@@ -1,31 +1,21 @@
 // `cryopick demo`: the README's main job — simulate, train from sparse picks, pick held-out
 // micrographs, evaluate and report, then print a short summary.
-import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { runDemo } from '../../demo/run-demo.js';
 import { parseNumberFlag } from './_options.js';
 import { installInterrupt } from './_interrupt.js';
 import { withRunLock } from '../../io/run-lock.js';
 
-export function register(program: Command): void {
-  program
-    .command('demo')
-    .description('simulate a small dataset, train a picker from sparse picks, pick held-out micrographs, evaluate and write an HTML report')
-    .option('-o, --out <dir>', 'output folder', 'demo-output')
-    .option('--seed <n>', 'random seed of the simulation and training', '1')
-    .option('--epochs <n>', 'training epochs (default: the demo default)')
-    .option('--threads <n>', 'threads for training and inference (default: all cores)')
-    .option('--no-overwrite', 'refuse to replace an existing output folder')
-    .action(async (flags: { out: string; seed: string; epochs?: string; threads?: string; overwrite: boolean }) => {
-      const positiveInteger = (v: number): boolean => Number.isInteger(v) && v >= 1;
-      const opts = {
-        out: flags.out, overwrite: flags.overwrite, seed: parseNumberFlag(flags.seed, '--seed', Number.isInteger, 'a whole number') as number,
-        epochs: parseNumberFlag(flags.epochs, '--epochs', positiveInteger, 'a positive integer'),
-        threads: parseNumberFlag(flags.threads, '--threads', positiveInteger, 'a positive integer'),
-      };
-      await withRunLock(resolve(opts.out), 'demo', () => runDemoCommand(opts));
-    });
+export async function demoAction(flags: { out: string; seed: string; epochs?: string; threads?: string; overwrite: boolean }): Promise<void> {
+  const positiveInteger = (v: number): boolean => Number.isInteger(v) && v >= 1;
+  const opts = {
+    out: flags.out, overwrite: flags.overwrite, seed: parseNumberFlag(flags.seed, '--seed', Number.isInteger, 'a whole number') as number,
+    epochs: parseNumberFlag(flags.epochs, '--epochs', positiveInteger, 'a positive integer'),
+    threads: parseNumberFlag(flags.threads, '--threads', positiveInteger, 'a positive integer'),
+  };
+  await withRunLock(resolve(opts.out), 'demo', () => runDemoCommand(opts));
 }
+
 
 async function runDemoCommand(opts: { out: string; seed: number; epochs: number | undefined; threads: number | undefined; overwrite: boolean }): Promise<void> {
   const stop = installInterrupt(['stopping after the current step (Ctrl+C again to quit at once)...']);

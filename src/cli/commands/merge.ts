@@ -1,13 +1,10 @@
 // `cryopick merge SHARD_DIRS... --out RUN`: combines the shard folders of `pick --shard K/N` into
 // one pick run (detection store, formatted outputs, optional HTML report) equal to a single run.
-import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { mergeShards } from '../../pick/merge.js';
 import { readManifest } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
 import { defaultThreshold } from '../../pick/threshold.js';
-import { buildPickReport } from '../../report/pick-report.js';
-import { writeHtmlReport } from '../../report/html.js';
 import { parseNumberFlag } from './_options.js';
 import { withRunLock } from '../../io/run-lock.js';
 
@@ -20,39 +17,30 @@ interface MergeFlags {
   readonly overwrite?: boolean;
 }
 
-export function register(program: Command): void {
-  program
-    .command('merge')
-    .description('Combine the shard folders of `cryopick pick --shard K/N` into one pick run (same result as one process)')
-    .argument('<shards...>', 'the N shard output folders')
-    .requiredOption('-o, --out <dir>', 'folder of the merged pick run')
-    .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <logit>', 'keep picks with score >= this (default: the default of the shards\' inference mode, as in pick)')
-    .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
-    .option('--report <file>', 'also write the HTML report of the merged run')
-    .option('--overwrite', 'replace an earlier run (and report) in --out')
-    .action(async (dirs: string[], flags: MergeFlags) => {
-      const { formats, unknown } = parseOutputFormats(flags.format);
-      if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
-      const given = parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number');
-      const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', (v) => v > 0, 'a positive number');
-      await withRunLock(flags.out, 'merge', async () => {
-        const started = Date.now();
-        const first = await readManifest(dirs[0] as string);
-        const threshold = given ?? defaultThreshold(first.inference === 'dense' ? 'dense' : 'strided', (first.smoothingPx ?? 0) > 0);
-        if (threshold < first.floor) throw new UsageError(`--threshold (${threshold}) is below the floor the shards kept detections at (${first.floor})`);
-        const { manifest, shards } = await mergeShards(dirs, flags.out, { overwrite: flags.overwrite ?? false });
-        const box = boxSizePx ?? manifest.diameterPx ?? undefined;
-        const written = await writePickOutputs(flags.out, manifest.micrographs, threshold, formats, flags.out, { overwrite: flags.overwrite ?? false, ...(box === undefined ? {} : { boxSizePx: box }) });
-        const n = manifest.micrographs.length;
-        process.stdout.write(`merged ${shards} shard(s): ${n} micrograph(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-        process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, n)).toFixed(1)} per micrograph); detections >= ${manifest.floor} kept in ${flags.out}/detections for cryopick threshold\n`);
-        process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
-        if (flags.report !== undefined) {
-          const report = await buildPickReport(flags.out, { threshold });
-          await writeHtmlReport(flags.report, { ...report, subtitle: `${report.subtitle ?? flags.out} · merged from ${shards} shards` }, { overwrite: flags.overwrite ?? false });
-          process.stdout.write(`wrote ${flags.report}\n`);
-        }
-      });
-    });
+export async function mergeAction(dirs: string[], flags: MergeFlags): Promise<void> {
+  const { formats, unknown } = parseOutputFormats(flags.format);
+  if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
+  const given = parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number');
+  const boxSizePx = parseNumberFlag(flags.boxSize, '--box-size', (v) => v > 0, 'a positive number');
+  await withRunLock(flags.out, 'merge', async () => {
+    const started = Date.now();
+    const first = await readManifest(dirs[0] as string);
+    const threshold = given ?? defaultThreshold(first.inference === 'dense' ? 'dense' : 'strided', (first.smoothingPx ?? 0) > 0);
+    if (threshold < first.floor) throw new UsageError(`--threshold (${threshold}) is below the floor the shards kept detections at (${first.floor})`);
+    const { manifest, shards } = await mergeShards(dirs, flags.out, { overwrite: flags.overwrite ?? false });
+    const box = boxSizePx ?? manifest.diameterPx ?? undefined;
+    const written = await writePickOutputs(flags.out, manifest.micrographs, threshold, formats, flags.out, { overwrite: flags.overwrite ?? false, ...(box === undefined ? {} : { boxSizePx: box }) });
+    const n = manifest.micrographs.length;
+    process.stdout.write(`merged ${shards} shard(s): ${n} micrograph(s) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(`${written.particles} particles at score >= ${threshold} (${(written.particles / Math.max(1, n)).toFixed(1)} per micrograph); detections >= ${manifest.floor} kept in ${flags.out}/detections for cryopick threshold\n`);
+    process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
+    if (flags.report !== undefined) {
+      // the report's plotting libraries load only for --report
+      const [{ buildPickReport }, { writeHtmlReport }] = await Promise.all([import('../../report/pick-report.js'), import('../../report/html.js')]);
+      const report = await buildPickReport(flags.out, { threshold });
+      await writeHtmlReport(flags.report, { ...report, subtitle: `${report.subtitle ?? flags.out} · merged from ${shards} shards` }, { overwrite: flags.overwrite ?? false });
+      process.stdout.write(`wrote ${flags.report}\n`);
+    }
+  });
 }
+

@@ -1,7 +1,6 @@
 // `cryopick mrc-info FILE...`: dimensions, mode, pixel size, statistics, extended header and
 // every MRC2014 problem of each file. Like mrcfile, reading and validating are separate: departures
 // from MRC2014 are warnings and the exit is 0 when the data reads; --strict makes them an error.
-import type { Command } from 'commander';
 import { UsageError, UserError } from '../../errors.js';
 import { inspectMrc } from '../../io/mrc-validate.js';
 import type { MrcReport } from '../../io/mrc-validate.js';
@@ -53,28 +52,20 @@ function toJson(r: MrcReport): unknown {
   return { ...rest, ...(layout ? { width: layout.width, height: layout.height, depth: layout.depth } : {}), valid: r.problems.length === 0, readable: dataReads(r) };
 }
 
-export function register(program: Command): void {
-  program
-    .command('mrc-info')
-    .description('Show an MRC file\'s dimensions, mode, pixel size, statistics and every MRC2014 problem')
-    .argument('<files...>', 'MRC/MRCS files (.gz and .bz2 accepted)')
-    .option('--strict', 'exit 1 on any departure from MRC2014 (default: exit 1 only when the data cannot be read)')
-    .option('--permissive', 'the default (departures are warnings); kept for scripts that pass it')
-    .option('--json', 'print one JSON array of reports instead of text')
-    .action(async (files: string[], options: MrcInfoOptions) => {
-      const reports: MrcReport[] = [];
-      for (const f of files) reports.push(await inspectMrc(f));
-      if (options.json) process.stdout.write(`${JSON.stringify(reports.map(toJson), null, 2)}\n`);
-      else process.stdout.write(`${reports.map(renderMrcReport).join('\n\n')}\n`);
-      if (options.strict && options.permissive) throw new UsageError('--strict and --permissive contradict each other; give one');
-      const strict = options.strict === true;
-      const failed = reports.filter((r) => (strict ? r.problems.length > 0 : !dataReads(r)));
-      if (failed.length > 0) {
-        throw new UserError('EINVALID', `${failed.length} of ${reports.length} file(s) ${strict ? 'invalid (MRC2014, --strict)' : 'unreadable'}: ${failed.map((r) => r.path).join(', ')}`);
-      }
-      const warned = reports.filter((r) => r.problems.length > 0);
-      if (warned.length > 0 && !options.json) {
-        process.stderr.write(`cryopick: warning: ${warned.length} of ${reports.length} file(s) depart from MRC2014 (listed above); the data reads${warned.length === 1 ? '' : ' in each'}; --strict makes this an error\n`);
-      }
-    });
+export async function mrcInfoAction(files: string[], options: MrcInfoOptions): Promise<void> {
+  const reports: MrcReport[] = [];
+  for (const f of files) reports.push(await inspectMrc(f));
+  if (options.json) process.stdout.write(`${JSON.stringify(reports.map(toJson), null, 2)}\n`);
+  else process.stdout.write(`${reports.map(renderMrcReport).join('\n\n')}\n`);
+  if (options.strict && options.permissive) throw new UsageError('--strict and --permissive contradict each other; give one');
+  const strict = options.strict === true;
+  const failed = reports.filter((r) => (strict ? r.problems.length > 0 : !dataReads(r)));
+  if (failed.length > 0) {
+    throw new UserError('EINVALID', `${failed.length} of ${reports.length} file(s) ${strict ? 'invalid (MRC2014, --strict)' : 'unreadable'}: ${failed.map((r) => r.path).join(', ')}`);
+  }
+  const warned = reports.filter((r) => r.problems.length > 0);
+  if (warned.length > 0 && !options.json) {
+    process.stderr.write(`cryopick: warning: ${warned.length} of ${reports.length} file(s) depart from MRC2014 (listed above); the data reads${warned.length === 1 ? '' : ' in each'}; --strict makes this an error\n`);
+  }
 }
+

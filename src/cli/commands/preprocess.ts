@@ -1,20 +1,19 @@
 // `cryopick preprocess INPUT... --out DIR`: downsample, filter, normalise (Topaz GMM by default)
 // and optionally invert micrographs in parallel, writing MRCs with the new pixel size, through a
 // cache; also writes DIR/preprocess-params.json so training can reuse exactly these settings.
-import type { Command } from 'commander';
 import { parseNumberFlag } from './_options.js';
+import { PREPROCESS_RENAMED } from '../registry/preprocess.js';
 import cliProgress from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
 import { ConfigError, FormatError, UsageError } from '../../errors.js';
 import { listMicrographs } from '../../io/micrograph-inputs.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { parsePreprocessParams } from '../../image/preprocess-params.js';
 import type { PreprocessParams } from '../../image/preprocess-params.js';
 import { preprocessFiles } from '../../preprocess/preprocess-files.js';
-import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
+import { applyRenamedFlags } from './_renamed.js';
 import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard, shardPositions } from '../../pick/shard.js';
 
@@ -108,89 +107,48 @@ async function writeParamsFile(path: string, params: PreprocessParams, overwrite
   await writeFileAtomic(path, text, { overwrite: true });
 }
 
-/** One name per setting across commands: preprocess says what train says (old spellings for one release). */
-const PREPROCESS_RENAMED: readonly RenamedFlag[] = [
-  { old: 'scale', now: 'downsample' }, { old: 'sample', now: 'pixel-sampling' }, { old: 'niters', now: 'norm-iters' },
-];
-
-export function register(program: Command): void {
-  const cmd = program
-    .command('preprocess')
-    .description('Downsample, filter and normalise micrographs (Topaz-style GMM by default) into MRC files')
-    .argument('<inputs...>', 'micrograph files (.mrc, .tif, .png, ...) or folders of them')
-    .requiredOption('-o, --out <dir>', 'output folder (one .mrc per input, plus preprocess-params.json)')
-    .option('--params <file>', 'preprocessing parameters as JSON (e.g. a previous preprocess-params.json); flags override')
-    .option('-s, --downsample <factor>', 'downsample by this factor (Fourier crop; real factors allowed; as train --downsample)')
-    .option('--pixel-size <A>', 'downsample to this pixel size in Å/px (micrographs already coarser are kept)')
-    .option('--bin', 'block-average binning (integer factor) instead of Fourier cropping')
-    .option('--lowpass <shape>', 'lowpass shape: gaussian or butterworth (default butterworth)')
-    .option('--lowpass-resolution <A>', 'lowpass cut-off as a resolution in Å')
-    .option('--lowpass-nyquist <fraction>', 'lowpass cut-off as a fraction of Nyquist (cryoSPARC "degree of lowpass filtering")')
-    .option('--highpass <shape>', 'highpass shape to flatten uneven ice: gaussian or butterworth')
-    .option('--highpass-resolution <A>', 'highpass cut-off in Å (e.g. 500)')
-    .option('--highpass-nyquist <fraction>', 'highpass cut-off as a fraction of Nyquist')
-    .option('--order <n>', 'Butterworth order (default 4)')
-    .option('--normalize <method>', 'gmm (Topaz, default), standardize or none')
-    .option('--pixel-sampling <n>', 'GMM pixel sampling factor: fit on 1/n of the pixels (default 10; as train --pixel-sampling)')
-    .option('--norm-iters <n>', 'GMM maximum EM iterations per restart (default 100; as train --norm-iters)')
-    .option('--tolerance <t>', 'GMM convergence tolerance on the log posterior (default 1e-3)')
-    .option('--alpha <a>', 'GMM Beta prior alpha on the background weight (default 900)')
-    .option('--beta <b>', 'GMM Beta prior beta (default 1)')
-    .option('--init-weights <list>', 'GMM restarts: comma-separated initial background weights (default Topaz\'s 12)')
-    .option('--seed <n>', 'GMM pixel-sampling seed (default 0)')
-    .option('--topaz-seeding', 'seed GMM restarts only from bright pixels, exactly as Topaz (default: bright and dark)')
-    .option('--invert', 'invert contrast after normalising (dark particles become bright)')
-    .option('--float16', 'write float16 MRC (mode 12), half the size')
-    .option('-t, --threads <n>', `worker threads (default all cores: ${availableParallelism()})`)
-    .option('--cache-dir <dir>', 'reuse results for inputs already preprocessed with the same parameters')
-    .option('--cache-key <how>', 'how the cache recognises inputs: content (hash bytes, default) or stat (path, size, time)')
-    .option('--overwrite', 'replace existing output files')
-    .option('--permissive', 'read MRC files that depart from the standard (recoverable header problems, NaN/±Inf pixels) with a warning each; NaN/±Inf pixels are replaced by the mean of the others (default: refuse such files)')
-    .option('--shard <K/N>', 'preprocess only shard K of N (by a hash of the micrograph name, as pick --shard); all shards may write into the same --out')
-    .option('-q, --quiet', 'no progress bar or summary')
-    .action(async (inputs: string[], flags: Flags) => {
-      applyRenamedFlags(flags as Record<string, unknown>, PREPROCESS_RENAMED);
-      const params = await paramsFromFlags(flags);
-      const threads = parseNumberFlag(flags['threads'], '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
-      const cacheKey = flags['cacheKey'];
-      if (cacheKey !== undefined && cacheKey !== 'content' && cacheKey !== 'stat') throw new UsageError(`--cache-key: expected content or stat, got '${String(cacheKey)}'`);
-      const shard = typeof flags['shard'] === 'string' ? parseShard(flags['shard']) : undefined;
-      const all = listMicrographs(inputs);
-      const files = shard === undefined ? all : shardPositions(all, shard).map((i) => all[i] as string);
-      const outDir = String(flags['out']);
-      const overwrite = flags['overwrite'] === true;
-      const quiet = flags['quiet'] === true;
-      const bar = quiet || !process.stderr.isTTY ? undefined
-        : new cliProgress.SingleBar({ format: 'preprocess [{bar}] {value}/{total} micrographs | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
-      // shards of one dataset may share --out (disjoint files, each written atomically): only whole runs lock it
-      const lock = shard === undefined ? acquireRunLock(outDir, 'preprocess') : undefined;
-      bar?.start(files.length, 0);
-      let results;
-      try {
-        results = await preprocessFiles(files, outDir, params, {
-          ...(threads === undefined ? {} : { threads }),
-          ...(typeof flags['cacheDir'] === 'string' ? { cacheDir: flags['cacheDir'] } : {}),
-          ...(cacheKey === undefined ? {} : { cacheKeyBy: cacheKey }),
-          mode: flags['float16'] === true ? 'float16' : 'float32',
-          overwrite,
-          ...(flags['permissive'] === true ? { permissive: true } : {}),
-          onProgress: (done) => bar?.update(done),
-        });
-        await writeParamsFile(join(outDir, 'preprocess-params.json'), params, overwrite);
-      } finally {
-        bar?.stop();
-        lock?.release();
-      }
-      for (const r of results) {
-        for (const w of r.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
-        if (r.nonFiniteReplaced > 0 && !(r.warnings ?? []).some((w) => /non-finite/.test(w))) process.stderr.write(`warning: ${r.input}: ${r.nonFiniteReplaced} NaN/infinite pixel(s) replaced by the mean of the others\n`);
-      }
-      if (!quiet) {
-        const fromCache = results.filter((r) => r.cached).length;
-        const first = results[0];
-        const size = first === undefined ? '' : `, ${first.width}x${first.height} px${first.pixelSizeA === undefined ? '' : ` at ${first.pixelSizeA.toFixed(3)} Å/px`}`;
-        process.stdout.write(`preprocessed ${results.length} micrograph(s)${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of ${all.length})`} into ${outDir}${fromCache > 0 ? ` (${fromCache} from cache)` : ''}${size}\n`);
-      }
+export async function preprocessAction(inputs: string[], flags: Flags): Promise<void> {
+  applyRenamedFlags(flags as Record<string, unknown>, PREPROCESS_RENAMED);
+  const params = await paramsFromFlags(flags);
+  const threads = parseNumberFlag(flags['threads'], '--threads', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
+  const cacheKey = flags['cacheKey'];
+  if (cacheKey !== undefined && cacheKey !== 'content' && cacheKey !== 'stat') throw new UsageError(`--cache-key: expected content or stat, got '${String(cacheKey)}'`);
+  const shard = typeof flags['shard'] === 'string' ? parseShard(flags['shard']) : undefined;
+  const all = listMicrographs(inputs);
+  const files = shard === undefined ? all : shardPositions(all, shard).map((i) => all[i] as string);
+  const outDir = String(flags['out']);
+  const overwrite = flags['overwrite'] === true;
+  const quiet = flags['quiet'] === true;
+  const bar = quiet || !process.stderr.isTTY ? undefined
+    : new cliProgress.SingleBar({ format: 'preprocess [{bar}] {value}/{total} micrographs | {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+  // shards of one dataset may share --out (disjoint files, each written atomically): only whole runs lock it
+  const lock = shard === undefined ? acquireRunLock(outDir, 'preprocess') : undefined;
+  bar?.start(files.length, 0);
+  let results;
+  try {
+    results = await preprocessFiles(files, outDir, params, {
+      ...(threads === undefined ? {} : { threads }),
+      ...(typeof flags['cacheDir'] === 'string' ? { cacheDir: flags['cacheDir'] } : {}),
+      ...(cacheKey === undefined ? {} : { cacheKeyBy: cacheKey }),
+      mode: flags['float16'] === true ? 'float16' : 'float32',
+      overwrite,
+      ...(flags['permissive'] === true ? { permissive: true } : {}),
+      onProgress: (done) => bar?.update(done),
     });
-  addRenamedFlags(cmd, PREPROCESS_RENAMED);
+    await writeParamsFile(join(outDir, 'preprocess-params.json'), params, overwrite);
+  } finally {
+    bar?.stop();
+    lock?.release();
+  }
+  for (const r of results) {
+    for (const w of r.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+    if (r.nonFiniteReplaced > 0 && !(r.warnings ?? []).some((w) => /non-finite/.test(w))) process.stderr.write(`warning: ${r.input}: ${r.nonFiniteReplaced} NaN/infinite pixel(s) replaced by the mean of the others\n`);
+  }
+  if (!quiet) {
+    const fromCache = results.filter((r) => r.cached).length;
+    const first = results[0];
+    const size = first === undefined ? '' : `, ${first.width}x${first.height} px${first.pixelSizeA === undefined ? '' : ` at ${first.pixelSizeA.toFixed(3)} Å/px`}`;
+    process.stdout.write(`preprocessed ${results.length} micrograph(s)${shard === undefined ? '' : ` (shard ${shard.index}/${shard.count} of ${all.length})`} into ${outDir}${fromCache > 0 ? ` (${fromCache} from cache)` : ''}${size}\n`);
+  }
 }
+

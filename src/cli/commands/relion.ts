@@ -1,11 +1,8 @@
 // `cryopick relion pick|train --o JobDir/ --in_mics micrographs_ctf.star ...`: RELION External
 // jobs. Every outcome, including a bad job parameter, ends with RELION_JOB_EXIT_SUCCESS or
 // RELION_JOB_EXIT_FAILURE in --pipeline_control, so RELION never waits on a dead job.
-import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { runExternalJob, type OutputNode } from '../../relion/external-job.js';
-import { runRelionPick } from '../../relion/pick-job.js';
-import { runRelionTrain } from '../../relion/train-job.js';
 import { parseNumberFlag } from './_options.js';
 import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
 
@@ -23,20 +20,6 @@ interface ExternalFlags {
   readonly expected_particles?: string;
   readonly epochs?: string;
   readonly downsample?: string;
-}
-
-function external(command: Command, description: string): Command {
-  return command
-    .description(description)
-    .argument('[unknown...]')
-    .allowUnknownOption()
-    .requiredOption('--o <dir>', 'job folder (RELION passes <JobDir>/)')
-    .option('--in_mics <star>', 'micrographs STAR file (micrographs_ctf.star), relative to the project folder')
-    .option('--in_coords <star>', 'coordinate-file list (autopick.star, manualpick.star)')
-    .option('--in_parts <star>', 'particles STAR file (not used)')
-    .option('--j <n>', 'threads')
-    .option('--pipeline_control <dir>', 'where RELION expects the exit files (default: --o)')
-    .option('--particle_diameter <A>', 'particle diameter in Å (default: the model\'s)');
 }
 
 /**
@@ -69,49 +52,42 @@ async function asJob(flags: ExternalFlags, unknown: readonly string[], body: () 
 
 const positive = (v: number): boolean => v > 0;
 
-export function register(program: Command): void {
-  const relion = program.command('relion').description('RELION External jobs: set the External job\'s executable to `cryopick relion pick` or `cryopick relion train`');
-  external(relion.command('pick'), 'Pick micrographs_ctf.star with a cryopick model (job parameters --model, --particle_diameter, --threshold); "continue" picks only new micrographs')
-    .option('--model <onnx>', 'cryopick model (.onnx); default: the general model shipped with cryopick (zero labels; give --particle_diameter or it is estimated)')
-    .option('--threshold <logit>', 'score threshold (default: the general model sets it from the score distribution; other models: that of the inference mode)')
-    .option('--inference <mode>', 'strided (default) or dense')
-    .action(async (unknown: string[], flags: ExternalFlags) => {
-      await asJob(flags, unknown, async () => {
-        if (flags.in_mics === undefined) throw new UsageError('--in_mics is required: the micrographs STAR file to pick (e.g. CtfFind/job003/micrographs_ctf.star)');
-        if (flags.inference !== undefined && flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
-        const threads = parseNumberFlag(flags.j, '--j', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
-        const particleDiameterA = parseNumberFlag(flags.particle_diameter, '--particle_diameter', positive, 'a positive number of Å');
-        const threshold = parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number');
-        const r = await runRelionPick({
-          jobDir: flags.o, inMics: flags.in_mics, ...(flags.model === undefined ? {} : { model: flags.model }),
-          ...(threads === undefined ? {} : { threads }), ...(particleDiameterA === undefined ? {} : { particleDiameterA }),
-          ...(threshold === undefined ? {} : { threshold }), ...(flags.inference === undefined ? {} : { inference: flags.inference as 'dense' | 'strided' }),
-        });
-        return { nodes: r.nodes, summary: `picked ${r.picked} new micrograph(s)${r.skipped ? ` (${r.skipped} already done)` : ''}; ${r.particles} particles` };
-      });
+export async function relionPickAction(unknown: string[], flags: ExternalFlags): Promise<void> {
+  await asJob(flags, unknown, async () => {
+    if (flags.in_mics === undefined) throw new UsageError('--in_mics is required: the micrographs STAR file to pick (e.g. CtfFind/job003/micrographs_ctf.star)');
+    if (flags.inference !== undefined && flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
+    const threads = parseNumberFlag(flags.j, '--j', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
+    const particleDiameterA = parseNumberFlag(flags.particle_diameter, '--particle_diameter', positive, 'a positive number of Å');
+    const threshold = parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number');
+    const { runRelionPick } = await import('../../relion/pick-job.js');
+    const r = await runRelionPick({
+      jobDir: flags.o, inMics: flags.in_mics, ...(flags.model === undefined ? {} : { model: flags.model }),
+      ...(threads === undefined ? {} : { threads }), ...(particleDiameterA === undefined ? {} : { particleDiameterA }),
+      ...(threshold === undefined ? {} : { threshold }), ...(flags.inference === undefined ? {} : { inference: flags.inference as 'dense' | 'strided' }),
     });
-  external(relion.command('train'), 'Train a cryopick model from micrographs_ctf.star and picks (job parameters --expected_particles, --particle_diameter, --epochs, --downsample, and any cryopick train flag with underscores, e.g. --epoch_size); writes train/model.onnx and report.html')
-    .option('--expected_particles <n>', 'expected particles per micrograph (required)')
-    .option('--epochs <n>', 'training epochs (default 10)')
-    .option('--downsample <n>', 'downsampling factor (default 4)')
-    .action(async (words: string[], flags: ExternalFlags) => {
-      const known = new Set(TRAIN_FLAGS.map((t) => `--${t.flag.replace(/-/g, '_')}`));
-      await asJob(flags, words.filter((w) => !known.has(w)), async () => {
-        const { params } = trainJobParams(words);
-        if (flags.in_mics === undefined || flags.in_coords === undefined) throw new UsageError('--in_mics and --in_coords are required: the micrographs and the picks to train on');
-        const expectedParticles = parseNumberFlag(flags.expected_particles, '--expected_particles', positive, 'a positive number');
-        if (expectedParticles === undefined) throw new UsageError('--expected_particles is required: add a job parameter "expected_particles" (particles per micrograph)');
-        const particleDiameterA = parseNumberFlag(flags.particle_diameter, '--particle_diameter', positive, 'a positive number of Å');
-        const epochs = parseNumberFlag(flags.epochs, '--epochs', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
-        const downsample = parseNumberFlag(flags.downsample, '--downsample', positive, 'a positive number');
-        const threads = parseNumberFlag(flags.j, '--j', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
-        const r = await runRelionTrain({
-          jobDir: flags.o, inMics: flags.in_mics, inCoords: flags.in_coords, expectedParticles,
-          ...(particleDiameterA === undefined ? {} : { particleDiameterA }),
-          params: { ...params, ...(epochs === undefined ? {} : { epochs }), ...(downsample === undefined ? {} : { downsample }), ...(threads === undefined ? {} : { threads }) },
-          onMessage: (s) => process.stderr.write(`${s}\n`),
-        });
-        return { nodes: r.nodes, summary: `trained ${r.modelPath} (epoch ${r.bestEpoch})` };
-      });
-    });
+    return { nodes: r.nodes, summary: `picked ${r.picked} new micrograph(s)${r.skipped ? ` (${r.skipped} already done)` : ''}; ${r.particles} particles` };
+  });
 }
+
+export async function relionTrainAction(words: string[], flags: ExternalFlags): Promise<void> {
+  const known = new Set(TRAIN_FLAGS.map((t) => `--${t.flag.replace(/-/g, '_')}`));
+  await asJob(flags, words.filter((w) => !known.has(w)), async () => {
+    const { params } = trainJobParams(words);
+    if (flags.in_mics === undefined || flags.in_coords === undefined) throw new UsageError('--in_mics and --in_coords are required: the micrographs and the picks to train on');
+    const expectedParticles = parseNumberFlag(flags.expected_particles, '--expected_particles', positive, 'a positive number');
+    if (expectedParticles === undefined) throw new UsageError('--expected_particles is required: add a job parameter "expected_particles" (particles per micrograph)');
+    const particleDiameterA = parseNumberFlag(flags.particle_diameter, '--particle_diameter', positive, 'a positive number of Å');
+    const epochs = parseNumberFlag(flags.epochs, '--epochs', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
+    const downsample = parseNumberFlag(flags.downsample, '--downsample', positive, 'a positive number');
+    const threads = parseNumberFlag(flags.j, '--j', (v) => Number.isInteger(v) && v >= 1, 'a positive whole number');
+    const { runRelionTrain } = await import('../../relion/train-job.js');
+    const r = await runRelionTrain({
+      jobDir: flags.o, inMics: flags.in_mics, inCoords: flags.in_coords, expectedParticles,
+      ...(particleDiameterA === undefined ? {} : { particleDiameterA }),
+      params: { ...params, ...(epochs === undefined ? {} : { epochs }), ...(downsample === undefined ? {} : { downsample }), ...(threads === undefined ? {} : { threads }) },
+      onMessage: (s) => process.stderr.write(`${s}\n`),
+    });
+    return { nodes: r.nodes, summary: `trained ${r.modelPath} (epoch ${r.bestEpoch})` };
+  });
+}
+

@@ -1,17 +1,15 @@
 // `cryopick report DIR --out report.html`: a single-file HTML report (images embedded) of a pick
 // run (optionally evaluated against reference picks) or of a training run.
-import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
-import { COORDINATE_FORMATS } from '../../io/coordinate-formats.js';
 import type { MicrographPicks } from '../../io/coords.js';
 import { MANIFEST_NAME } from '../../pick/pick-run.js';
 import { buildPickReport } from '../../report/pick-report.js';
 import { buildTrainReport } from '../../report/train-report.js';
 import { writeHtmlReport } from '../../report/html.js';
 import { parseNumberFlag } from './_options.js';
-import { applyRenamedFlags, addRenamedFlags } from './_renamed.js';
+import { applyRenamedFlags } from './_renamed.js';
 import { parseFormatFlag, readPickFiles } from './_pick-files.js';
 
 interface ReportFlags {
@@ -25,42 +23,28 @@ interface ReportFlags {
   readonly overwrite?: boolean;
 }
 
-export function register(program: Command): void {
-  const cmd = program
-    .command('report')
-    .description('Write a single-file HTML report (plots and micrograph previews embedded) of a pick or training run')
-    .argument('<dir>', 'output folder of `cryopick pick` or `cryopick train`')
-    .requiredOption('-o, --out <file>', 'the HTML file to write')
-    .option('--threshold <logit>', 'pick runs: score threshold of the picks shown and evaluated (default: the threshold saved by cryopick view, else the inference mode\'s default)')
-    .option('--ref <paths...>', 'pick runs: reference picks to evaluate against (any coordinate format)')
-    .option('--ref-format <format>', `format of --ref: ${COORDINATE_FORMATS.join(', ')}`)
-    .option('--ref-binning <n>', 'the references are in pixels of an n× downsampled micrograph', '1')
-    .option('--diameter-px <px>', 'particle diameter in original-micrograph pixels (default: the run\'s)')
-    .option('--previews <n>', 'pick runs: number of micrographs in the gallery (all = every one, in pages)', 'all')
-    .option('--overwrite', 'replace an existing report')
-    .action(async (dir: string, flags: ReportFlags) => {
-      applyRenamedFlags(flags as unknown as Record<string, unknown>, [{ old: 'diameter', now: 'diameter-px' }]);
-      const positive = (v: number): boolean => v > 0;
-      let report;
-      if (existsSync(join(dir, MANIFEST_NAME))) {
-        const format = parseFormatFlag(flags.refFormat, '--ref-format');
-        const binning = parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
-        const references: MicrographPicks[] | undefined = flags.ref === undefined || flags.ref.length === 0 ? undefined : await readPickFiles(flags.ref, format, binning);
-        const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
-        report = await buildPickReport(dir, {
-          ...(flags.threshold === undefined ? {} : { threshold: parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number') as number }),
-          ...(flags.previews === 'all' ? {} : { previews: parseNumberFlag(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0 or all') as number }),
-          ...(references === undefined ? {} : { references }),
-          ...(diameterPx === undefined ? {} : { diameterPx }),
-        });
-      } else if (existsSync(join(dir, 'summary.json'))) {
-        report = await buildTrainReport(dir);
-      } else {
-        throw new UserError('ENOENT', `${dir} is neither a pick run (${MANIFEST_NAME}) nor a training run (summary.json)`);
-      }
-      for (const w of report.warnings ?? []) process.stderr.write(`cryopick: warning: ${w}\n`);
-      await writeHtmlReport(flags.out, { ...report, subtitle: `${report.subtitle ?? dir} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` }, { overwrite: flags.overwrite ?? false });
-      process.stdout.write(`wrote ${flags.out}\n`);
+export async function reportAction(dir: string, flags: ReportFlags): Promise<void> {
+  applyRenamedFlags(flags as unknown as Record<string, unknown>, [{ old: 'diameter', now: 'diameter-px' }]);
+  const positive = (v: number): boolean => v > 0;
+  let report;
+  if (existsSync(join(dir, MANIFEST_NAME))) {
+    const format = parseFormatFlag(flags.refFormat, '--ref-format');
+    const binning = parseNumberFlag(flags.refBinning, '--ref-binning', positive, 'a positive number') as number;
+    const references: MicrographPicks[] | undefined = flags.ref === undefined || flags.ref.length === 0 ? undefined : await readPickFiles(flags.ref, format, binning);
+    const diameterPx = parseNumberFlag(flags.diameterPx, '--diameter-px', positive, 'a positive number');
+    report = await buildPickReport(dir, {
+      ...(flags.threshold === undefined ? {} : { threshold: parseNumberFlag(flags.threshold, '--threshold', () => true, 'a number') as number }),
+      ...(flags.previews === 'all' ? {} : { previews: parseNumberFlag(flags.previews, '--previews', (v) => Number.isInteger(v) && v >= 0, 'a whole number >= 0 or all') as number }),
+      ...(references === undefined ? {} : { references }),
+      ...(diameterPx === undefined ? {} : { diameterPx }),
     });
-  addRenamedFlags(cmd, [{ old: 'diameter', now: 'diameter-px' }]);
+  } else if (existsSync(join(dir, 'summary.json'))) {
+    report = await buildTrainReport(dir);
+  } else {
+    throw new UserError('ENOENT', `${dir} is neither a pick run (${MANIFEST_NAME}) nor a training run (summary.json)`);
+  }
+  for (const w of report.warnings ?? []) process.stderr.write(`cryopick: warning: ${w}\n`);
+  await writeHtmlReport(flags.out, { ...report, subtitle: `${report.subtitle ?? dir} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC` }, { overwrite: flags.overwrite ?? false });
+  process.stdout.write(`wrote ${flags.out}\n`);
 }
+

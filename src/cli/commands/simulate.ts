@@ -1,13 +1,12 @@
 // `cryopick simulate --out DIR [--preset quick|realistic] [...]`: synthetic micrographs with exact
 // ground truth and sparse user picks (see src/sim/README.md for the model and the output layout).
-import type { Command } from 'commander';
 import { parseNumberFlag } from './_options.js';
+import { SIMULATE_RENAMED } from '../registry/simulate.js';
 import { UsageError } from '../../errors.js';
 import { COORDINATE_FORMATS, type CoordinateFormat } from '../../io/coordinate-formats.js';
 import { simulateDataset } from '../../sim/dataset.js';
-import { BUILTIN_MODELS } from '../../sim/molecule.js';
 import { PRESETS, PRESET_NAMES, type PresetName, type SimulationParams } from '../../sim/params.js';
-import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
+import { applyRenamedFlags } from './_renamed.js';
 
 type Flags = Readonly<Record<string, string | boolean | undefined>>;
 
@@ -95,71 +94,32 @@ export function paramsFromFlags(flags: Flags): { preset: PresetName; count: numb
   return { preset: presetName as PresetName, count, params: p };
 }
 
-/** Sizes say their unit (Å); old spellings for one release. */
-const SIMULATE_RENAMED: readonly RenamedFlag[] = [{ old: 'pixel-size', now: 'pixel-size-a' }, { old: 'particle-diameter', now: 'particle-diameter-a' }];
-
-export function register(program: Command): void {
-  const cmd = program
-    .command('simulate')
-    .description('Simulate cryo-EM micrographs with exact ground truth and sparse user picks (MRC + STAR + manifest.json)')
-    .requiredOption('-o, --out <dir>', 'output folder: micrographs/, truth/, picks/, micrographs.star, manifest.json')
-    .option('--preset <name>', `parameter preset: ${PRESET_NAMES.join(' (six 1024² at 4 Å/px, seconds) or ')} (twenty 4096² at 1 Å/px)`, 'quick')
-    .option('--count <n>', 'number of micrographs (default: the preset\'s)')
-    .option('--seed <n>', 'random seed; the same seed gives identical files', '1')
-    .option('--size <WxH>', 'micrograph size in pixels (N or WxH)')
-    .option('--pixel-size-a <A>', 'pixel size in Å')
-    .option('--particle-diameter-a <A>', 'diameter of the largest model in Å (others keep their relative size)')
-    .option('--models <list>', `comma list of models, each name[:weight]: ${Object.keys(BUILTIN_MODELS).join(', ')}`)
-    .option('--pdb <file>', 'also (or, without --models, only) simulate the ATOM/HETATM records of this PDB file')
-    .option('--particles-per-micrograph <n>', 'mean number of particles placed per micrograph (before exclusions)')
-    .option('--snr <x>', 'signal-to-noise ratio: particle signal variance inside particle disks / noise variance')
-    .option('--defocus-min <um>', 'smallest defocus in µm (underfocus positive)')
-    .option('--defocus-max <um>', 'largest defocus in µm')
-    .option('--astigmatism <A>', 'largest defocus difference U−V in Å')
-    .option('--b-factor-min <A2>', 'smallest envelope B-factor in Å²')
-    .option('--b-factor-max <A2>', 'largest envelope B-factor in Å²')
-    .option('--voltage <kV>', 'accelerating voltage in kV')
-    .option('--cs <mm>', 'spherical aberration in mm')
-    .option('--amplitude-contrast <w>', 'amplitude contrast fraction')
-    .option('--dose <e/A2>', 'electron dose in e/Å² (mean counts per pixel = dose × pixel size²)')
-    .option('--structural-noise <f>', 'share of the noise variance that is CTF-filtered structural noise')
-    .option('--ice-gradient <f>', 'peak-to-peak relative intensity variation of the ice background')
-    .option('--ice-crystals <n>', 'mean number of ice crystals per micrograph')
-    .option('--carbon <p>', 'probability that a micrograph shows a carbon edge')
-    .option('--junk <n>', 'mean number of small junk objects per micrograph')
-    .option('--aggregates <f>', 'fraction of placements that start an aggregate of 2–4 particles')
-    .option('--label-fraction <f>', 'fraction of the truth written as user picks (e.g. 0.3–0.5)')
-    .option('--format <list>', `extra coordinate formats besides STAR: ${COORDINATE_FORMATS.join(', ')}`)
-    .option('--prefix <name>', 'micrograph name prefix', 'sim')
-    .option('--overwrite', 'replace existing output files')
-    .option('--quiet', 'print only the summary')
-    .action(async (flags: Flags) => {
-      applyRenamedFlags(flags as Record<string, unknown>, SIMULATE_RENAMED);
-      const { preset, count, params } = paramsFromFlags(flags);
-      const seed = parseNumberFlag(flags['seed'], '--seed', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0') ?? 1;
-      const out = String(flags['out']);
-      const started = Date.now();
-      const manifest = await simulateDataset({
-        outDir: out,
-        params,
-        count,
-        seed,
-        preset,
-        formats: parseFormats(typeof flags['format'] === 'string' ? flags['format'] : undefined),
-        overwrite: flags['overwrite'] === true,
-        namePrefix: String(flags['prefix'] ?? 'sim'),
-        onProgress: (done, total, name) => {
-          if (flags['quiet'] !== true) process.stderr.write(`simulated ${name} (${done}/${total})\n`);
-        },
-      });
-      const t = manifest.totals;
-      const snrs = manifest.micrographs.map((m) => m.measuredSnr);
-      process.stdout.write(
-        `wrote ${manifest.count} micrographs of ${manifest.width}x${manifest.height} at ${manifest.pixelSizeA} Å/px to ${out} ` +
-          `(particle diameter ${manifest.particleDiameterA} Å = ${manifest.particleDiameterPx} px): ${t.truth} truth particles ` +
-          `of ${t.placed} placed, ${t.picks} user picks (${Math.round(100 * params.labelFraction)}%), ` +
-          `measured SNR ${Math.min(...snrs).toFixed(3)}–${Math.max(...snrs).toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(1)} s; manifest ${out}/manifest.json\n`,
-      );
-    });
-  addRenamedFlags(cmd, SIMULATE_RENAMED);
+export async function simulateAction(flags: Flags): Promise<void> {
+  applyRenamedFlags(flags as Record<string, unknown>, SIMULATE_RENAMED);
+  const { preset, count, params } = paramsFromFlags(flags);
+  const seed = parseNumberFlag(flags['seed'], '--seed', (v) => Number.isInteger(v) && v >= 0, 'an integer >= 0') ?? 1;
+  const out = String(flags['out']);
+  const started = Date.now();
+  const manifest = await simulateDataset({
+    outDir: out,
+    params,
+    count,
+    seed,
+    preset,
+    formats: parseFormats(typeof flags['format'] === 'string' ? flags['format'] : undefined),
+    overwrite: flags['overwrite'] === true,
+    namePrefix: String(flags['prefix'] ?? 'sim'),
+    onProgress: (done, total, name) => {
+      if (flags['quiet'] !== true) process.stderr.write(`simulated ${name} (${done}/${total})\n`);
+    },
+  });
+  const t = manifest.totals;
+  const snrs = manifest.micrographs.map((m) => m.measuredSnr);
+  process.stdout.write(
+    `wrote ${manifest.count} micrographs of ${manifest.width}x${manifest.height} at ${manifest.pixelSizeA} Å/px to ${out} ` +
+      `(particle diameter ${manifest.particleDiameterA} Å = ${manifest.particleDiameterPx} px): ${t.truth} truth particles ` +
+      `of ${t.placed} placed, ${t.picks} user picks (${Math.round(100 * params.labelFraction)}%), ` +
+      `measured SNR ${Math.min(...snrs).toFixed(3)}–${Math.max(...snrs).toFixed(3)}, ${((Date.now() - started) / 1000).toFixed(1)} s; manifest ${out}/manifest.json\n`,
+  );
 }
+

@@ -1,4 +1,5 @@
-// The registry of CLI commands, in the order `cryopick --help` lists them.
+// The registry of CLI commands, in the order `cryopick --help` lists them. Each module here declares
+// its command (arguments, options, help) and imports what the command does (../commands/) only when it runs.
 import type { Command } from 'commander';
 import { register as mrcInfo } from './mrc-info.js';
 import { register as convert } from './convert.js';

@@ -1,0 +1,5 @@
+// Defaults of self-training that `cryopick train --help` shows; kept apart from self-train.ts, which
+// loads the trainer, so that declaring the command stays cheap.
+
+/** Of the picks at or above the round's threshold, this highest-scoring fraction becomes labels (default). */
+export const DEFAULT_SELF_TRAIN_FRACTION = 0.5;
