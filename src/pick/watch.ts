@@ -1,6 +1,7 @@
 // On-the-fly picking (`pick --watch DIR`): polls a folder the microscope writes into, picks each
 // micrograph once its size and modification time have stayed the same for a settle time (so a
-// partial file is never read), and stops on the abort signal or after an idle timeout.
+// partial file is never read), and stops on the abort signal or after an idle timeout. With skipBad a
+// micrograph that cannot be read or picked is skipped and retried with the next batch (it may be fixed).
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { micrographKind } from '../io/micrograph.js';
@@ -16,8 +17,8 @@ export interface WatchOptions {
   readonly settleSeconds?: number;
   /** Stop after this long without a new, growing or picked micrograph (default: run until aborted). */
   readonly idleTimeoutSeconds?: number;
-  /** Called after each batch of newly picked micrographs, with every micrograph so far. */
-  readonly onBatch?: (batch: PickRunResult, all: readonly string[]) => Promise<void>;
+  /** Called after each batch of newly picked micrographs, with every micrograph picked so far (not the failed ones). */
+  readonly onBatch?: (batch: PickRunResult, picked: readonly string[]) => Promise<void>;
 }
 
 export interface WatchResult {
@@ -25,6 +26,8 @@ export interface WatchResult {
   readonly picked: number;
   readonly skipped: number;
   readonly detections: number;
+  /** With skipBad: the micrographs that failed at their latest attempt, and why. */
+  readonly failed: PickRunResult['failed'];
   readonly reason: 'idle' | 'interrupted';
 }
 
@@ -69,6 +72,7 @@ export async function watchAndPick(model: ScoreModel, options: PickRunOptions, w
   let lastActivity = Date.now();
   let started = false;
   const totals = { picked: 0, skipped: 0, detections: 0 };
+  let failed: PickRunResult['failed'] = [];
   while (!options.signal?.aborted) {
     const now = Date.now();
     const ready: string[] = [];
@@ -94,19 +98,22 @@ export async function watchAndPick(model: ScoreModel, options: PickRunOptions, w
         seen.delete(name);
         all.push(join(watch.dir, name));
       }
+      // every micrograph without detections is attempted: the new ones and those that failed before
       const batch = await pickMicrographs(all, model, { ...options, resume: started || (options.resume ?? false), overwrite: !started && (options.overwrite ?? false) });
       started = true;
       totals.picked += batch.picked;
       totals.detections += batch.detections;
-      totals.skipped += batch.skipped - (all.length - ready.length); // done by an earlier run (--resume)
+      totals.skipped += batch.skipped - (all.length - ready.length - failed.length); // done by an earlier run (--resume)
+      failed = batch.failed;
       if (batch.interrupted) break;
-      await watch.onBatch?.(batch, all);
+      const bad = new Set(failed.map((f) => f.micrograph));
+      await watch.onBatch?.(batch, all.filter((m) => !bad.has(m)));
       lastActivity = Date.now();
     }
     if (watch.idleTimeoutSeconds !== undefined && Date.now() - lastActivity >= watch.idleTimeoutSeconds * 1000) {
-      return { micrographs: all, ...totals, reason: 'idle' };
+      return { micrographs: all, ...totals, failed, reason: 'idle' };
     }
     await sleep(pollMs, options.signal);
   }
-  return { micrographs: all, ...totals, reason: 'interrupted' };
+  return { micrographs: all, ...totals, failed, reason: 'interrupted' };
 }

@@ -1,6 +1,7 @@
 // The RELION External training job: trains a cryopick model from the micrographs of
 // micrographs_ctf.star and the picks of a coordinate list (ManualPick / AutoPick output),
 // writing <JobDir>/train/model.onnx and the HTML training report <JobDir>/report.html.
+import type { Image2D } from '../image/image.js';
 import { join, normalize } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ConfigError, UsageError } from '../errors.js';
@@ -23,6 +24,8 @@ export interface RelionTrainJob {
   readonly params?: Partial<TrainParamsInput>;
   readonly signal?: AbortSignal;
   readonly onMessage?: (line: string) => void;
+  /** Micrograph reader (default strict; the job parameter --permissive passes micrographReader(true, …)). */
+  readonly readImage?: (path: string) => Promise<Image2D>;
 }
 
 export interface RelionTrainResult {
@@ -47,7 +50,7 @@ export async function runRelionTrain(job: RelionTrainJob): Promise<RelionTrainRe
     ...(particleDiameter === undefined ? {} : { particleDiameter }),
   } as TrainParamsInput;
   const result = await trainPicker(params, {
-    outDir, overwrite: true, ...(job.signal ? { signal: job.signal } : {}), ...(job.onMessage ? { onMessage: job.onMessage } : {}),
+    outDir, overwrite: true, ...(job.signal ? { signal: job.signal } : {}), ...(job.onMessage ? { onMessage: job.onMessage } : {}), ...(job.readImage ? { readImage: job.readImage } : {}),
   });
   const reportPath = join(job.jobDir, 'report.html');
   await writeHtmlReport(reportPath, await buildTrainReport(outDir), { overwrite: true });

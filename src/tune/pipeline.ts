@@ -1,6 +1,7 @@
 // `cryopick train --config config.json`: data/ETL (labelled micrographs, test split, content-hash
 // manifest) → optional tuning → final training (early stopping, LR scheduler) → test evaluation,
 // all recorded offline in a run folder (config, metrics.jsonl, TensorBoard events, plots, model).
+import type { Image2D } from '../image/image.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -37,7 +38,9 @@ export interface PipelineOptions {
   readonly tuningOverrides?: Partial<PipelineConfig['tuning']>;
   /** Stand-ins for tests. */
   readonly train?: TrainFn;
-  readonly evaluate?: (modelPath: string, micrographs: readonly string[], params: TrainParams, threshold: number) => Promise<TestEvaluation>;
+  readonly evaluate?: (modelPath: string, micrographs: readonly string[], params: TrainParams, threshold: number, readImage?: (path: string) => Promise<Image2D>) => Promise<TestEvaluation>;
+  /** Micrograph reader of every training and the test evaluation (default strict; `cryopick train --config --permissive` passes micrographReader(true, …)). */
+  readonly readImage?: (path: string) => Promise<Image2D>;
 }
 
 export interface PipelineResult {
@@ -77,7 +80,8 @@ export async function runTrainPipeline(configPath: string, opts: PipelineOptions
 
 async function runPipeline(config: PipelineConfig, opts: PipelineOptions): Promise<PipelineResult> {
   const say = (t: string): void => opts.onMessage?.(t);
-  const train = opts.train ?? (await import('../train/trainer.js')).trainPicker;
+  const trainWith = opts.train ?? (await import('../train/trainer.js')).trainPicker;
+  const train: TrainFn = opts.readImage === undefined ? trainWith : (params, options) => trainWith(params, { ...options, readImage: opts.readImage as (path: string) => Promise<Image2D> });
   const evaluate = opts.evaluate ?? evaluateTestSet;
   const base = baseParams(config);
   const runName = config.shared.runName ?? `run-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}`;
@@ -145,7 +149,7 @@ async function runPipeline(config: PipelineConfig, opts: PipelineOptions): Promi
   if (data.test.length === 0) {
     say('no test micrographs (data.testFraction is 0 and data.testMicrographs is empty): skipping the test evaluation');
   } else {
-    evaluation = await evaluate(final.modelPath, data.test, finalParams, tc.threshold);
+    evaluation = await evaluate(final.modelPath, data.test, finalParams, tc.threshold, opts.readImage);
     await run.writeJson('evaluation.json', evaluation);
     await writeFileAtomic(run.path('confusion-matrix.tsv'), formatConfusion(evaluation.confusion), { overwrite: true });
     run.logMetrics(final.epochs.length, { 'test/precision': evaluation.precision, 'test/recall': evaluation.recall, 'test/f1': evaluation.f1, 'test/ap': evaluation.ap }, { phase: 'test' });

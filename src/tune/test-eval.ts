@@ -1,6 +1,7 @@
 // Held-out test evaluation of a trained picker: dense score maps of the test micrographs against
 // their label masks (pixels within the labelling radius of a pick = particle, the rest =
 // background), a confusion matrix at a logit threshold, precision/recall/F1 and AP (AUPRC).
+import type { Image2D } from '../image/image.js';
 import { preprocessImageDetailed } from '../image/preprocess.js';
 import { averagePrecision } from '../eval/average-precision.js';
 import { loadLabelledMicrographs, readPicks } from '../train/load-data.js';
@@ -60,13 +61,13 @@ export function confusionAtThreshold(logits: Float32Array, labels: Uint8Array, t
  * pixel metrics against the label masks, and (diameter known) the picks of the same score maps,
  * extracted as `pick` does and matched to the test picks.
  */
-export async function evaluateTestSet(modelPath: string, micrographs: readonly string[], params: TrainParams, threshold: number): Promise<TestEvaluation> {
+export async function evaluateTestSet(modelPath: string, micrographs: readonly string[], params: TrainParams, threshold: number, readImage?: (path: string) => Promise<Image2D>): Promise<TestEvaluation> {
   const model = await loadScoreModel(modelPath, params.threads > 0 ? { threads: params.threads } : {});
   try {
     const picks = await readPicks(params.picks, params.picksBinning);
     const plans = new Map<string, { frame: Frame<'grid'>; width: number; height: number }>();
     const mics = await loadLabelledMicrographs(micrographs, picks, {
-      picksBinning: params.picksBinning, radius: params.radius, keepUnlabelled: true,
+      picksBinning: params.picksBinning, radius: params.radius, keepUnlabelled: true, ...(readImage === undefined ? {} : { readImage }),
       preprocess: async (image, path) => {
         const r = preprocessImageDetailed(image, model.preprocess);
         plans.set(basename(path), { frame: gridFrame(r.plan), width: image.width, height: image.height });

@@ -1,16 +1,17 @@
-// --permissive on pick, train and preprocess: an MRC with NaN pixels and one with a header departing
-// from MRC2014 are refused by default (the message names the file and suggests --permissive) and
-// read with one warning each (naming the file) when the flag is given.
+// --permissive on pick, train (flags and --config) and preprocess: an MRC with NaN pixels and one with
+// a header departing from MRC2014 are refused by default (the message names the file and suggests
+// --permissive) and read with one warning each (naming the file) when the flag is given.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PickerModel } from '../../src/models/picker-model.js';
 import { defaultConfig } from '../../src/models/topaz/spec.js';
 import { makeTinySet } from '../train/_tiny-data.js';
+import { writeTinyPipeline } from '../tune/_tiny-pipeline.js';
 
 const BIN = new URL('../../src/cli/bin.js', import.meta.url).pathname;
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -52,5 +53,29 @@ test('pick, train and preprocess refuse NaN pixels and odd headers by default an
   } finally {
     await rm(root, { recursive: true, force: true });
     await rm(set.dir, { recursive: true, force: true });
+  }
+});
+
+test('train --config: every training and the test evaluation read with --permissive; refused without it', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'cryopick-permissive-config-'));
+  try {
+    const config = await writeTinyPipeline(root, 5, { runName: 'p', lrScheduler: { kind: 'constant', lr: 1e-3 } });
+    const mics = join(root, 'sim', 'micrographs');
+    for (const f of readdirSync(mics).filter((n) => n.endsWith('.mrc'))) {
+      const extended = new DataView(readFileSync(join(mics, f)).buffer).getInt32(92, true);
+      poke(join(mics, f), 1024 + extended + 4 * 300, new Uint8Array(new Float32Array([Number.NaN]).buffer));
+    }
+    const strict = cli(['train', '--config', config]);
+    assert.equal(strict.status, 1, strict.stderr);
+    assert.match(strict.stderr, /^cryopick: .*sim_\d+\.mrc byte \d+: .*--permissive/m);
+    assert.doesNotMatch(strict.stderr, /\n\s+at /, 'no stack');
+    const lenient = cli(['train', '--config', config, '--permissive', '--overwrite']);
+    assert.equal(lenient.status, 0, lenient.stderr);
+    // every micrograph is read, by the final training or by the test evaluation, each with one warning
+    const warned = new Set([...lenient.stderr.matchAll(/warning: .*(sim_\d+\.mrc) byte \d+: 1 non-finite pixel value.*\(--permissive\)/g)].map((m) => m[1]));
+    assert.equal(warned.size, 5, lenient.stderr);
+    assert.match(lenient.stdout, /model: .*model\.onnx/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
   }
 });

@@ -1,10 +1,12 @@
 // On-the-fly picking: a writer process drops micrographs into a folder (one written slowly in
 // chunks); `pick --watch` picks each once complete, never a partial file, gives the same
-// detections as a plain pick of the final folder, and stops after --idle-timeout or on Ctrl+C.
+// detections as a plain pick of the final folder, and stops after --idle-timeout or on Ctrl+C; with
+// --skip-bad a broken micrograph is skipped and recorded (exit 3), without it the watch stops on it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runCli, snapshotFiles, writeTestMicrographs, writeTestModel } from '../_pick-fixture.js';
@@ -92,6 +94,43 @@ test('pick --watch stops cleanly on Ctrl+C (SIGINT) with what it picked', async 
     assert.match(out, /watch stopped \(interrupted\): picked 2 micrograph\(s\), 2 in /);
     const files = await snapshotFiles(join(dir, 'live'));
     assert.ok('relion/autopick.star' in files && 'detections/mic_001.tsv' in files);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('pick --watch --skip-bad skips a broken micrograph, records it, goes on, and picks it once fixed (--resume)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cryopick-watch-bad-'));
+  try {
+    const model = await writeTestModel(join(dir, 'model.onnx'));
+    const incoming = join(dir, 'incoming');
+    const [spare] = await writeTestMicrographs(join(dir, 'spare'), 1, 9);
+    await writeTestMicrographs(incoming, 3);
+    await writeFile(join(incoming, 'mic_broken.mrc'), 'not an MRC file, but stable in size'.repeat(40));
+    const watch = (out: string, ...extra: string[]) => spawnSync(process.execPath, [BIN, 'pick', '--watch', incoming, '--model', model, '--out', join(dir, out),
+      '--threshold', '-2', '--floor', '-8', '--poll', '0.3', '--idle-timeout', '1', ...extra], { encoding: 'utf8' });
+    const strict = watch('strict');
+    assert.equal(strict.status, 1, strict.stderr);
+    assert.match(strict.stderr, /^cryopick: .*mic_broken\.mrc/m);
+    assert.doesNotMatch(strict.stderr, /\n\s+at /, 'no stack');
+
+    const lenient = watch('live', '--skip-bad');
+    assert.equal(lenient.status, 3, lenient.stderr);
+    assert.match(lenient.stderr, /pick: skipped .*mic_broken\.mrc/);
+    assert.match(lenient.stdout, /watch stopped \(no new micrograph for 1 s\): picked 3 micrograph\(s\), 3 in /);
+    assert.match(lenient.stderr, /cryopick: 1 micrograph\(s\) could not be picked and were skipped .*failed-micrographs\.tsv/);
+    const failed = await readFile(join(dir, 'live', 'failed-micrographs.tsv'), 'utf8');
+    assert.equal(failed.trim().split('\n').length, 2);
+    assert.match(failed, /mic_broken\.mrc\t/);
+    assert.ok(existsSync(join(dir, 'live', 'relion', 'autopick.star')), 'outputs of the good micrographs written');
+    assert.doesNotMatch(await readFile(join(dir, 'live', 'relion', 'autopick.star'), 'utf8'), /mic_broken/);
+
+    // the file is replaced by a good one: a resumed watch picks only it and clears the record
+    await copyFile(spare as string, join(incoming, 'mic_broken.mrc'));
+    const fixed = watch('live', '--skip-bad', '--resume');
+    assert.equal(fixed.status, 0, fixed.stderr);
+    assert.match(fixed.stdout, /picked 1 micrograph\(s\) \(3 already done\), 4 in /);
+    assert.ok(!existsSync(join(dir, 'live', 'failed-micrographs.tsv')));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

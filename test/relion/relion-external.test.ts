@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -169,6 +169,31 @@ test('relion train: a model and its report from micrographs_ctf.star and a coord
     const missing = await relion(dir, ['train', '--o', 'External/job006/', '--in_mics', 'CtfFind/job003/micrographs_ctf.star', '--in_coords', 'External/job004/autopick.star']);
     assert.match(missing.stderr, /--expected_particles is required/);
     assert.ok(existsSync(join(dir, 'External', 'job006', 'RELION_JOB_EXIT_FAILURE')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('relion train: micrographs with NaN pixels fail the job, and the job parameter --permissive reads it with a warning', async () => {
+  const { dir, names } = await project(4);
+  try {
+    assert.equal((await relion(dir, pickArgs('job004'))).code, 0);
+    for (const name of names) {
+      const fd = openSync(join(dir, name), 'r+');
+      writeSync(fd, new Uint8Array(new Float32Array([Number.NaN]).buffer), 0, 4, 1024 + 4 * 300);
+      closeSync(fd);
+    }
+    const train = (job: string, extra: string[]): Promise<{ code: number; stdout: string; stderr: string }> => relion(dir, ['train', '--o', `External/${job}/`,
+      '--in_mics', 'CtfFind/job003/micrographs_ctf.star', '--in_coords', 'External/job004/autopick.star', '--expected_particles', '3', '--particle_diameter', '48',
+      '--epochs', '1', '--downsample', '2', '--epoch_size', '2', '--crop_size', '80', '--test_fraction', '0', '--j', '1', ...extra]);
+    const strict = await train('job005', []);
+    assert.notEqual(strict.code, 0);
+    assert.match(strict.stderr, /mic_00\d\.mrc byte 2224: .*--permissive/);
+    assert.ok(existsSync(join(dir, 'External', 'job005', 'RELION_JOB_EXIT_FAILURE')));
+    const lenient = await train('job006', ['--permissive']);
+    assert.equal(lenient.code, 0, lenient.stderr);
+    assert.match(lenient.stderr, /warning: .*mic_00\d\.mrc byte 2224: 1 non-finite pixel value.*replaced by the mean of the other pixels \(--permissive\)/);
+    assert.ok(existsSync(join(dir, 'External', 'job006', 'train', 'model.onnx')) && existsSync(join(dir, 'External', 'job006', 'RELION_JOB_EXIT_SUCCESS')));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -121,7 +121,8 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
       await pickWatched(model, {
         outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
         testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-        modelId, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, permissive, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`),
+        modelId, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, permissive,
+        skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`),
       }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold: fixed as number, formats, boxSizePx: boxSizePx ?? diameterPx });
       return;
     }

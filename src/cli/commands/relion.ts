@@ -3,6 +3,7 @@
 // RELION_JOB_EXIT_FAILURE in --pipeline_control, so RELION never waits on a dead job.
 import { UsageError } from '../../errors.js';
 import { runExternalJob, type OutputNode } from '../../relion/external-job.js';
+import { micrographReader } from '../../io/micrograph.js';
 import { parseNumberFlag } from './_options.js';
 import { TRAIN_FLAGS, flagsToParams } from './_train-flags.js';
 
@@ -20,6 +21,7 @@ interface ExternalFlags {
   readonly expected_particles?: string;
   readonly epochs?: string;
   readonly downsample?: string;
+  readonly permissive?: boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ export async function relionTrainAction(words: string[], flags: ExternalFlags): 
       ...(particleDiameterA === undefined ? {} : { particleDiameterA }),
       params: { ...params, ...(epochs === undefined ? {} : { epochs }), ...(downsample === undefined ? {} : { downsample }), ...(threads === undefined ? {} : { threads }) },
       onMessage: (s) => process.stderr.write(`${s}\n`),
+      ...(flags.permissive ? { readImage: micrographReader(true, (m) => process.stderr.write(`cryopick: warning: ${m}\n`)) } : {}),
     });
     return { nodes: r.nodes, summary: `trained ${r.modelPath} (epoch ${r.bestEpoch})` };
   });

@@ -22,6 +22,7 @@ export async function trainAction(flags: Record<string, unknown>): Promise<void>
         signal: staged.signal(0), finalSignal: staged.signal(1), overwrite: flags['overwrite'] === true,
         onStage: (stage) => { if (stage === 'final') staged.advance(); },
         onMessage: (s: string) => process.stderr.write(`${s}\n`),
+        ...(flags['permissive'] === true ? { readImage: micrographReader(true, (m) => process.stderr.write(`cryopick: warning: ${m}\n`)) } : {}),
       });
       process.stdout.write(`run folder: ${res.runDir}\n`);
       if (res.final) process.stdout.write(`model: ${res.final.modelPath} (epoch ${res.final.bestEpoch})\n`);

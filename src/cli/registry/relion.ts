@@ -29,5 +29,6 @@ export function register(program: Command): void {
     .option('--expected_particles <n>', 'expected particles per micrograph (required)')
     .option('--epochs <n>', 'training epochs (default 10)')
     .option('--downsample <n>', 'downsampling factor (default 4)')
+    .option('--permissive', 'read MRC files that depart from the standard (recoverable header problems, NaN/±Inf pixels) with a warning each; NaN/±Inf pixels are replaced by the mean of the others (default: refuse such files)')
     .action(lazyAction(async () => (await import('../commands/relion.js')).relionTrainAction));
 }
