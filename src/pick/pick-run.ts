@@ -252,6 +252,9 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   // When several in-flight micrographs fail, the one earliest in the input order is reported, so
   // the message does not depend on which worker finished first.
   let error: { err: unknown; micrograph: string; index: number } | undefined;
+  const keepEarliestError = (err: unknown, micrograph: string, index: number): void => {
+    if (error === undefined || index < error.index) error = { err, micrograph, index };
+  };
   const failed: { micrograph: string; reason: string }[] = [];
   const report = (last: string): void => {
     const picked = done - skipped - failed.length;
@@ -281,8 +284,7 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
         } catch (err) {
           const full = err instanceof UserError && (err.code === 'ENOSPC' || err.code === 'EDQUOT');
           if (!(options.skipBad && err instanceof UserError) || full) {
-            const earlier = error as { index: number } | undefined; // TS narrowed it by the loop test
-            if (earlier === undefined || index < earlier.index) error = { err, micrograph: path, index };
+            keepEarliestError(err, path, index);
             return;
           }
           failed.push({ micrograph: path, reason: err.message });
