@@ -3,7 +3,7 @@
 // picker's score (re-ranking) and drops the detections whose p(CLASS) is below a minimum.
 import { UsageError } from '../errors.js';
 import type { Image2D } from '../image/image.js';
-import type { MicrographDetections } from '../pick/detections.js';
+import { coordinateAsWritten, type MicrographDetections } from '../pick/detections.js';
 import { loadCropClassifier } from './crop-predict.js';
 
 /** Probabilities are clamped to [ε, 1 − ε] before the log-odds (±9.2), so one crop cannot outvote any picker score. */
@@ -59,7 +59,9 @@ export async function createPickFilter(modelPath: string, opts: PickFilterOption
     stats,
     async filter(image, found) {
       if (found.particles.length === 0) return found;
-      const prob = await model.classify(image, found.particles);
+      // classified where the detection file puts them, so `cryopick classify` on the written picks agrees
+      const at = found.particles.map((p) => ({ x: coordinateAsWritten(p.x), y: coordinateAsWritten(p.y) }));
+      const prob = await model.classify(image, at);
       const pKeep = Float64Array.from(found.particles, (_, i) => prob[i * K + k] as number);
       const kept = rescoreDetections(found, pKeep, opts);
       stats.seen += found.particles.length;

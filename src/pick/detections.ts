@@ -33,6 +33,14 @@ export function detectionsPath(outDir: string, micrograph: string): string {
   return join(outDir, 'detections', `${micrographKey(micrograph)}.tsv`);
 }
 
+/** Decimals of x and y in a detection file. */
+const COORD_DECIMALS = 2;
+
+/** A coordinate as a detection file stores it, so work done on written picks sees the same position. */
+export function coordinateAsWritten(v: number): number {
+  return Number(v.toFixed(COORD_DECIMALS));
+}
+
 /** Text of a detection file (fixed decimals, so resumed runs are byte-identical). */
 export function formatDetections(d: MicrographDetections): string {
   // Box detectors add the estimated width and height of every box as two more columns.
@@ -40,7 +48,7 @@ export function formatDetections(d: MicrographDetections): string {
   const lines = [MAGIC, `# micrograph\t${d.micrograph}`, `# width\t${d.width}`, `# height\t${d.height}`, `# floor\t${d.floor}`, boxes ? 'x\ty\tscore\tdiameter\twidth\theight' : 'x\ty\tscore\tdiameter'];
   const opt = (v: number | undefined): string => (v === undefined ? '' : v.toFixed(2));
   for (const p of d.particles) {
-    const base = `${p.x.toFixed(2)}\t${p.y.toFixed(2)}\t${(p.score ?? 0).toFixed(4)}\t${opt(p.diameter)}`;
+    const base = `${p.x.toFixed(COORD_DECIMALS)}\t${p.y.toFixed(COORD_DECIMALS)}\t${(p.score ?? 0).toFixed(4)}\t${opt(p.diameter)}`;
     lines.push(boxes ? `${base}\t${opt(p.width)}\t${opt(p.height)}` : base);
   }
   const body = `${lines.join('\n')}\n`;
