@@ -70,7 +70,7 @@ export interface SetQuality {
   readonly recall: number;
 }
 
-/** Picks (NMS 0.5 d, border `borderFraction` × d) above pick's floor, evaluated at 0.25 d; `threshold` a logit or auto (the score modes). */
+/** Picks (NMS 0.5 d, border `borderFraction` × d) above pick's floor, evaluated at 0.25 d; `threshold` a logit or auto (the automatic rule of auto-threshold.ts). */
 export function quality(s: ScoredSet, borderFraction: number, threshold: number | 'auto', autoOffset = 0): SetQuality {
   const d = s.set.diameterPx;
   const preds: MicrographPicks[] = s.scored.map(({ name, scored }) => ({

@@ -53,7 +53,7 @@ async function calibration(model: string, out: string[]): Promise<void> {
   out.push('', `F1 at each threshold rule (border ${DEFAULT_BORDER_FRACTION} d), mean over these sets (best F1 mean ${f3(mean(scored.map((s) => quality(s, DEFAULT_BORDER_FRACTION, 'auto').bestF1)))}):`, '',
     '| rule | mean F1 | per set |', '|---|---|---|');
   for (const t of FIXED) { const q = scored.map((s) => quality(s, DEFAULT_BORDER_FRACTION, t).f1); out.push(`| fixed logit ${t} | ${f3(mean(q))} | ${q.map(f3).join(', ')} |`); }
-  for (const c of OFFSETS) { const q = scored.map((s) => quality(s, DEFAULT_BORDER_FRACTION, 'auto', c).f1); out.push(`| score modes, offset ${c} | ${f3(mean(q))} | ${q.map(f3).join(', ')} |`); }
+  for (const c of OFFSETS) { const q = scored.map((s) => quality(s, DEFAULT_BORDER_FRACTION, 'auto', c).f1); out.push(`| automatic rule, offset ${c} | ${f3(mean(q))} | ${q.map(f3).join(', ')} |`); }
 }
 
 function row(name: string, q: ReturnType<typeof quality>): string {
@@ -93,7 +93,7 @@ export async function run(): Promise<BenchSection> {
     'Picking as `cryopick pick` does with the general model: strided inference, NMS 0.5 d, matching radius 0.25 d (Hungarian), every detection above the floor ranked by score.'];
   await ensureSim();
   await calibration(model, out);
-  out.push('', `Held-out micrographs (never used to choose anything), border ${DEFAULT_BORDER_FRACTION} d, threshold from the score modes with offset ${GENERAL_THRESHOLD_OFFSET}:`, '',
+  out.push('', `Held-out micrographs (never used to choose anything), border ${DEFAULT_BORDER_FRACTION} d, automatic threshold (offset ${GENERAL_THRESHOLD_OFFSET}):`, '',
     '| model: set | AP | best F1 | F1 at the default threshold | best − default |', '|---|---|---|---|---|');
   const tests = [await realSet('10028', 'test'), await realSet('10059', 'test'), await simRealisticSet(SIM_DIR, 8, 20)];
   await heldOut(model, 'shipped (trained on both sets\' train images)', tests, out);

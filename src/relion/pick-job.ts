@@ -1,7 +1,7 @@
 // The RELION External pick job: picks the micrographs of micrographs_ctf.star with a cryopick
 // model into <JobDir>/ (autopick.star + one <name>_autopick.star per micrograph, the layout
 // RELION's AutoPick writes and Extract reads). A re-run ("continue") picks only new micrographs.
-// Without a model it uses the general model (diameter estimated, threshold from the score modes).
+// Without a model it uses the general model (diameter estimated, threshold from the score distribution).
 import { join, normalize, sep, parse } from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
