@@ -48,7 +48,7 @@ export async function run(): Promise<BenchSection> {
     `Self-training from a general model that never saw the dataset (leave-one-dataset-out), ${ROUNDS} rounds. ` +
     `Unlabelled input: the dataset's \`train\` and \`valid\` micrographs (their labels unused); the \`test\` images are never picked for labels (house rule: no training on test images; ` +
     'this also measures what the self-trained picker does on micrographs it did not learn from). ' +
-    `Each round: pick (strided, border 0.5 d), automatic threshold (the rule `pick` uses), the top ${DEFAULT_SELF_TRAIN_FRACTION * 100} % of the picks above it as labels, ` +
+    `Each round: pick (strided, border 0.5 d), automatic threshold (the rule \`pick\` uses), the top ${DEFAULT_SELF_TRAIN_FRACTION * 100} % of the picks above it as labels, ` +
     `fine-tune the previous model on them (GE-binomial, ${EPOCHS} × 40 steps, expected particles = picks above the threshold per micrograph, \`--threads 1\`). ` +
     `Quality on \`test\` as \`cryopick pick\` picks (strided, border ${DEFAULT_BORDER_FRACTION} d, automatic threshold).`, '',
     '| data | rounds | labels of the round | test AP | best F1 | F1 at the default threshold | round wall |', '|---|---|---|---|---|---|---|',
