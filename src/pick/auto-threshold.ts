@@ -21,9 +21,10 @@ export const TAIL_CUTS = [0.3, 0.4, 0.5, 0.6] as const;
 /**
  * The automatic threshold of `scores` (≥ 10 of them), plus `offset`. The rule, chosen on
  * simulated and validation sets only (BENCHMARKS.md, "Default threshold rule"):
- * - A Gumbel background (noise peaks) plus a Gaussian particle mode is fitted to all scores.
- *   When it finds particles to be most detections (a model that suppresses its background, as
- *   a self-trained one does), the threshold is the crossing of its two densities.
+ * - An exponential background plus a Gaussian particle mode is fitted to all scores. When it
+ *   finds particles to be most detections (a model that suppresses its background, as a
+ *   self-trained one does), the background is refitted as a Gumbel law (the maximum of noise
+ *   peaks) over all scores, and the threshold is where the two weighted densities cross.
  * - Otherwise the background's upper tail is taken as exponential: above each of the score
  *   quantiles TAIL_CUTS an exponential plus a Gaussian is fitted, and the threshold is the
  *   median (lower middle) of their crossings. Fitting only the upper part keeps the particle
