@@ -11,8 +11,13 @@ export type MaskKind = (typeof MASK_KINDS)[number];
 export interface CarbonMaskSettings {
   /** A region is film when its fine-scale variance is at least this × the micrograph's median. */
   readonly textureRatio: number;
-  /** A region is thick ice or contamination when its mean is this many robust σ below the median. */
+  /**
+   * A region is thick ice or contamination when its mean is below the median by this many robust σ
+   * of the local means AND by `darkNoise` × the per-pixel noise σ (so that the slow, faint
+   * gradients of a uniform micrograph, where the first σ is tiny, do not count).
+   */
   readonly darkSigma: number;
+  readonly darkNoise: number;
   /** Window of the local statistics, × the particle diameter. */
   readonly windowDiameters: number;
   /** Picks closer than this × the diameter to a masked region are dropped too. */
@@ -20,7 +25,7 @@ export interface CarbonMaskSettings {
 }
 
 /** Chosen on simulated training seeds (BENCHMARKS.md "Carbon mask"), never on the held-out ones. */
-export const CARBON_MASK_DEFAULTS: CarbonMaskSettings = { textureRatio: 1.3, darkSigma: 4, windowDiameters: 1.25, marginDiameters: 0.25 };
+export const CARBON_MASK_DEFAULTS: CarbonMaskSettings = { textureRatio: 1.3, darkSigma: 4, darkNoise: 1, windowDiameters: 1.25, marginDiameters: 0.25 };
 
 /** A coarse mask of a micrograph: cells of `cellPx` original pixels, 1 = carbon / ice / contamination. */
 export interface RegionMask {
@@ -109,11 +114,11 @@ export function detectCarbon(image: Image2D, diameterPx: number, settings: Carbo
   const localMean = boxAverage(mean, count, cols, rows, r);
   const varMedian = median(localVar);
   const meanMedian = median(localMean);
-  const spread = 1.4826 * median(localMean.map((m) => Math.abs(m - meanMedian)));
+  const spread = Math.max(1.4826 * median(localMean.map((m) => Math.abs(m - meanMedian))) * settings.darkSigma, Math.sqrt(varMedian) * settings.darkNoise);
   const masked = new Uint8Array(cols * rows);
   for (let c = 0; c < masked.length; c++) {
     const textured = varMedian > 0 && localVar[c]! >= settings.textureRatio * varMedian;
-    const dark = spread > 0 && (meanMedian - localMean[c]!) >= settings.darkSigma * spread;
+    const dark = spread > 0 && meanMedian - localMean[c]! >= spread;
     masked[c] = textured || dark ? 1 : 0;
   }
   return { cellPx, cols, rows, masked: dilate(masked, cols, rows, Math.round((settings.marginDiameters * diameterPx) / cellPx)) };
