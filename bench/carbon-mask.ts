@@ -19,7 +19,7 @@ import { trainPicker } from '../src/train/trainer.js';
 import { DEMO_TRAINING } from '../src/demo/run-demo.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
 import { pickMicrographs } from '../src/pick/pick-run.js';
-import { detectionsPath, readDetections, selectByScore } from '../src/pick/detections.js';
+import { detectionsPath, readDetections, selectByScore, type MicrographDetections } from '../src/pick/detections.js';
 import { atParticleScale, DEFAULT_BORDER_FRACTION, generalModelPath } from '../src/pick/general-model.js';
 import { runThreshold, GENERAL_THRESHOLD_OFFSET } from '../src/pick/auto-threshold.js';
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE, defaultThreshold } from '../src/pick/threshold.js';
@@ -27,9 +27,14 @@ import { DEFAULT_SMOOTHING } from '../src/pick/smooth.js';
 import { CARBON_MASK_DEFAULTS, carbonMaskFilter, detectCarbon, isMasked, maskedFraction, type CarbonMaskSettings, type RegionMask } from '../src/pick/carbon-mask.js';
 
 const QUICK = PRESETS.quick.params;
+/** CRYOPICK_MASK_SMOKE=1: 2 micrographs a set and a small grid, to check the bench itself quickly. */
+const SMOKE = process.env['CRYOPICK_MASK_SMOKE'] === '1';
+const count = (n: number): number => (SMOKE ? 2 : n);
 /** Seeds: the picker's training data, the mask's choice set, and the held-out sets (never used to choose). */
 const SEEDS = { train: 41, choose: 42, heldOut: 43, heldOutClean: 44 } as const;
 const f3 = (v: number): string => v.toFixed(3);
+/** Score cuts tried for the general-model gate. */
+const GATE_CUTS = [-6, -4, -3, -2, -1, 0, 1, 2];
 
 interface Sim { readonly name: string; readonly sim: SimulatedMicrograph }
 
@@ -76,9 +81,10 @@ function maskArea(set: readonly Sim[], d: number, settings: CarbonMaskSettings =
 }
 
 interface Quality { ap: number; bestF1: number; f1: number; precision: number; recall: number; picks: number; onCarbon: number }
+interface Run { readonly dets: MicrographDetections[]; readonly threshold: number }
 
-/** Picks `set` as `cryopick pick` does (optionally with --mask carbon) and scores it; `threshold` undefined = auto (general). */
-async function pickAndScore(set: readonly Sim[], modelPath: string, d: number, mask: boolean, general: boolean): Promise<Quality> {
+/** Picks `set` as `cryopick pick` does (optionally with --mask carbon): every detection above the floor, and the threshold (the trained picker's default; auto for the general model). */
+async function pickRun(set: readonly Sim[], modelPath: string, d: number, mask: boolean, general: boolean): Promise<Run> {
   const outDir = await mkdtemp(join(tmpdir(), 'cryopick-bench-mask-'));
   const images = new Map(set.map((s) => [s.name, s.sim.image] as const));
   const loaded = await loadScoreModel(modelPath, { threads: 1 });
@@ -93,17 +99,33 @@ async function pickAndScore(set: readonly Sim[], modelPath: string, d: number, m
     await loaded.release?.();
   }
   const threshold = general ? (await runThreshold(outDir, set.map((s) => s.name), GENERAL_THRESHOLD_OFFSET)).threshold : defaultThreshold(DEFAULT_INFERENCE, smoothingPx > 0);
-  const preds: MicrographPicks[] = [];
+  const dets: MicrographDetections[] = [];
+  for (const s of set) dets.push(await readDetections(detectionsPath(outDir, s.name)));
+  return { dets, threshold };
+}
+
+/** AP, best F1, F1 at the run's threshold, and the picks at it on the carbon film. */
+function scoreRun(set: readonly Sim[], run: Run, d: number): Quality {
   let onCarbon = 0;
-  for (const s of set) {
-    const det = selectByScore(await readDetections(detectionsPath(outDir, s.name)), -Infinity);
-    preds.push(det);
-    const c = carbonOf(s.sim);
-    if (c) onCarbon += det.particles.filter((p) => (p.score ?? -Infinity) >= threshold && touchesCarbon(c, p.x, p.y, 0)).length;
-  }
+  const preds: MicrographPicks[] = run.dets.map((det, i) => {
+    const c = carbonOf(set[i]!.sim);
+    if (c) onCarbon += det.particles.filter((p) => (p.score ?? -Infinity) >= run.threshold && touchesCarbon(c, p.x, p.y, 0)).length;
+    return selectByScore(det, -Infinity);
+  });
   const truth: MicrographPicks[] = set.map((s) => ({ micrograph: s.name, particles: s.sim.truth, frame: ORIGINAL_FRAME, width: s.sim.image.width, height: s.sim.image.height }));
-  const o = evaluatePicks(preds, truth, { diameterPx: d, radiusPx: 0.25 * d, threshold }).overall;
-  return { ap: o.ap ?? 0, bestF1: o.bestF1?.f1 ?? 0, f1: o.f1, precision: o.precision, recall: o.recall, picks: o.predictions, onCarbon };
+  const o = evaluatePicks(preds, truth, { diameterPx: d, radiusPx: 0.25 * d, threshold: run.threshold }).overall;
+  return { ap: o.ap ?? 0, bestF1: o.bestF1?.f1 ?? 0, f1: o.f1, precision: o.precision, recall: o.recall, picks: o.tp + o.fp, onCarbon };
+}
+
+/** The other candidate, a mask learned by the general model: keep a detection only where the general model has one scoring ≥ t within ½ d. */
+function generalGate(run: Run, general: Run, t: number, d: number): Run {
+  return {
+    threshold: run.threshold,
+    dets: run.dets.map((det, i) => {
+      const near = general.dets[i]!.particles.filter((g) => (g.score ?? -Infinity) >= t);
+      return { ...det, particles: det.particles.filter((p) => near.some((g) => Math.hypot(g.x - p.x, g.y - p.y) <= 0.5 * d)) };
+    }),
+  };
 }
 
 /** The demo's training on 9 quick-preset micrographs of the training seed, from their sparse picks. */
@@ -146,9 +168,9 @@ export async function run(): Promise<BenchSection> {
   if (QUICK.particleDiameterA === null) throw new Error('the quick preset names its particle diameter');
   const d = QUICK.particleDiameterA / QUICK.pixelSizeA;
   // 1. the mask's settings, chosen on their own seeds (half of them with carbon)
-  const choose = simulateSet({ ...QUICK, carbonProbability: 0.5, iceCrystalsPerMicrograph: 1 }, SEEDS.choose, 12, 'choose');
+  const choose = simulateSet({ ...QUICK, carbonProbability: 0.5, iceCrystalsPerMicrograph: 1 }, SEEDS.choose, count(12), 'choose');
   const grid: { s: CarbonMaskSettings; score: number; area: number; r: ReturnType<typeof particleScore> }[] = [];
-  for (const textureRatio of [1.1, 1.15, 1.2, 1.3, 1.4]) for (const darkNoise of [0.5, 1, 2]) for (const marginDiameters of [0, 0.25, 0.5]) for (const windowDiameters of [1, 1.25, 2]) {
+  for (const textureRatio of SMOKE ? [1.3] : [1.1, 1.15, 1.2, 1.3, 1.4]) for (const darkNoise of [0.5, 1, 2]) for (const marginDiameters of [0, 0.25, 0.5]) for (const windowDiameters of [1, 1.25, 2]) {
     const s = { textureRatio, darkSigma: CARBON_MASK_DEFAULTS.darkSigma, darkNoise, marginDiameters, windowDiameters };
     const r = particleScore(choose, s, d);
     grid.push({ s, r, score: r.droppedBad - 3 * r.lostTruth, area: maskArea(choose, d, s).f1 });
@@ -165,19 +187,24 @@ export async function run(): Promise<BenchSection> {
   const trained = reuse ? { modelPath: reuse } : await trainOnPicks(d, log);
   const trainSeconds = (Date.now() - t0) / 1000;
   // 3. held out: every micrograph with a carbon edge (and crystals, junk, aggregates); and a set with none
-  const held = simulateSet({ ...QUICK, carbonProbability: 1, iceCrystalsPerMicrograph: 1 }, SEEDS.heldOut, 12, 'held');
-  const clean = simulateSet({ ...QUICK, carbonProbability: 0, iceCrystalsPerMicrograph: 0 }, SEEDS.heldOutClean, 6, 'clean');
+  const held = simulateSet({ ...QUICK, carbonProbability: 1, iceCrystalsPerMicrograph: 1 }, SEEDS.heldOut, count(12), 'held');
+  const clean = simulateSet({ ...QUICK, carbonProbability: 0, iceCrystalsPerMicrograph: 0 }, SEEDS.heldOutClean, count(6), 'clean');
+  // the general-model gate's score cut, chosen on the choice seeds by the trained picker's AP
+  const [chosenRun, chosenGeneral] = [await pickRun(choose, trained.modelPath, d, false, false), await pickRun(choose, generalModelPath(), d, false, true)];
+  const gates = GATE_CUTS.map((t) => ({ t, ap: scoreRun(choose, generalGate(chosenRun, chosenGeneral, t, d), d).ap }));
+  const gate = gates.reduce((x, g) => (g.ap > x.ap ? g : x));
   const rows: string[] = [];
   const row = (who: string, q: Quality): string =>
     `| ${who} | ${f3(q.ap)} | ${f3(q.bestF1)} | ${f3(q.f1)} (P ${f3(q.precision)}, R ${f3(q.recall)}) | ${q.picks} | ${q.onCarbon} |`;
-  for (const [who, path, general] of [['picker trained on picks', trained.modelPath, false], ['general model (zero labels, auto threshold)', generalModelPath(), true]] as const) {
-    for (const [setName, set] of [['with carbon', held], ['no carbon', clean]] as const) {
-      for (const mask of [false, true]) {
-        const q = await pickAndScore(set, path, d, mask, general);
-        rows.push(row(`${who}, ${setName}${mask ? ', `--mask carbon`' : ''}`, q));
-        log(rows[rows.length - 1]!);
-      }
-    }
+  const add = (who: string, set: readonly Sim[], r: Run): void => { rows.push(row(who, scoreRun(set, r, d))); log(rows[rows.length - 1]!); };
+  for (const [setName, set] of [['with carbon', held], ['no carbon', clean]] as const) {
+    const plain = await pickRun(set, trained.modelPath, d, false, false);
+    const general = await pickRun(set, generalModelPath(), d, false, true);
+    add(`picker trained on picks, ${setName}`, set, plain);
+    add(`picker trained on picks, ${setName}, \`--mask carbon\``, set, await pickRun(set, trained.modelPath, d, true, false));
+    add(`picker trained on picks, ${setName}, general-model gate (score ≥ ${gate.t})`, set, generalGate(plain, general, gate.t, d));
+    add(`general model (zero labels, auto threshold), ${setName}`, set, general);
+    add(`general model, ${setName}, \`--mask carbon\``, set, await pickRun(set, generalModelPath(), d, true, true));
   }
   const area = maskArea(held, d);
   const areaClean = maskArea(clean, d);
@@ -193,6 +220,7 @@ export async function run(): Promise<BenchSection> {
     `Held out (never used to choose): 12 micrographs of seed ${SEEDS.heldOut}, every one with a carbon edge (10–40 % of the image), 1 crystal on average; 6 of seed ${SEEDS.heldOutClean} with no carbon and no crystals. ` +
     'Picked as `cryopick pick` does (strided, smoothing 0.1 d, border 0.5 d, NMS 0.5 d); the trained picker at its default threshold, the general model at its auto threshold; matched within 0.25 d. ' +
     '"On carbon": picks at or above the threshold whose centre lies on the film (all false positives: the truth holds no particle touching carbon).', '',
+    `The other candidate, a mask learned by the general model ("gate"): keep a trained picker's detection only where the general model has a detection scoring ≥ t within ½ d; t chosen on the choice seeds by the trained picker's AP (${gates.map((g) => `${g.t}: ${f3(g.ap)}`).join(', ')}).`, '',
     '| picker, micrographs | AP | best F1 | F1 at the default threshold (P, R) | picks at the threshold | on carbon |', '|---|---|---|---|---|---|', ...rows, '',
     `The mask itself (cells of d/4 against the simulator's film and dark crystals, held-out seed ${SEEDS.heldOut}): area precision ${f3(area.precision)}, recall ${f3(area.recall)}; ` +
     `it marks ${pct(area.maskedClean)} of the clean area there and ${pct(areaClean.maskedClean)} of the micrographs without carbon (seed ${SEEDS.heldOutClean}).`, '',
