@@ -2,7 +2,7 @@
 // local statistics (carbon adds its own texture: more variance at fine scale; crystals and thick
 // ice are darker than the hole's ice), and drops the picks that lie on them.
 import type { Image2D } from '../image/image.js';
-import type { MicrographDetections } from './detections.js';
+import { coordinateAsWritten, type MicrographDetections } from './detections.js';
 
 /** What `pick --mask` accepts. */
 export const MASK_KINDS = ['none', 'carbon'] as const;
@@ -151,7 +151,8 @@ export function carbonMaskFilter(diameterPx: number, settings: CarbonMaskSetting
     stats,
     filter: async (image, found) => {
       const mask = detectCarbon(image, diameterPx, settings);
-      const particles = found.particles.filter((p) => !isMasked(mask, p.x, p.y));
+      // where the detection file puts it, so a check of the written picks against the mask agrees
+      const particles = found.particles.filter((p) => !isMasked(mask, coordinateAsWritten(p.x), coordinateAsWritten(p.y)));
       stats.seen += found.particles.length;
       stats.dropped += found.particles.length - particles.length;
       stats.maskedFraction = (stats.maskedFraction * stats.micrographs + maskedFraction(mask)) / (stats.micrographs + 1);
