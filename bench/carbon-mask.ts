@@ -170,7 +170,7 @@ export async function run(): Promise<BenchSection> {
   // 1. the mask's settings, chosen on their own seeds (half of them with carbon)
   const choose = simulateSet({ ...QUICK, carbonProbability: 0.5, iceCrystalsPerMicrograph: 1 }, SEEDS.choose, count(12), 'choose');
   const grid: { s: CarbonMaskSettings; score: number; area: number; r: ReturnType<typeof particleScore> }[] = [];
-  for (const textureRatio of SMOKE ? [1.3] : [1.1, 1.15, 1.2, 1.3, 1.4]) for (const darkNoise of [0.5, 1, 2]) for (const marginDiameters of [0, 0.25, 0.5]) for (const windowDiameters of [1, 1.25, 2]) {
+  for (const textureRatio of SMOKE ? [1.3] : [1.1, 1.15, 1.2, 1.3, 1.4]) for (const darkNoise of [CARBON_MASK_DEFAULTS.darkNoise]) for (const marginDiameters of [0, 0.25, 0.5]) for (const windowDiameters of [1, 1.25, 2]) {
     const s = { textureRatio, darkSigma: CARBON_MASK_DEFAULTS.darkSigma, darkNoise, marginDiameters, windowDiameters };
     const r = particleScore(choose, s, d);
     grid.push({ s, r, score: r.droppedBad - 3 * r.lostTruth, area: maskArea(choose, d, s).f1 });
@@ -213,7 +213,7 @@ export async function run(): Promise<BenchSection> {
   const markdown = [
     `Quick preset (1024², 4 Å/px, particles ${d} px, SNR 0.3, aggregates 6 %, junk 6 per micrograph) with carbon edges and dark or bright ice crystals. ` +
     `The mask (\`pick --mask carbon\`, src/pick/carbon-mask.ts) marks cells of d/4 whose fine-scale variance (carbon's own texture) or darkness (thick ice, crystals) stands out from the micrograph's median; picks in marked cells are dropped.`, '',
-    `Settings chosen on 12 micrographs of seed ${SEEDS.choose} (half with carbon, 1 crystal each on average), by the share of placed particles on carbon or dark crystals that the mask drops minus 3 × the share of true particles it drops (ties: the better area F1 against the film and dark crystals): ` +
+    `Settings (texture, window, margin; the darkness cut of 1 pixel σ was chosen on the real development images, see the last paragraph, as the simulated seeds tie on it) chosen on 12 micrographs of seed ${SEEDS.choose} (half with carbon, 1 crystal each on average), by the share of placed particles on carbon or dark crystals that the mask drops minus 3 × the share of true particles it drops (ties: the better area F1 against the film and dark crystals): ` +
     `best ${settings(best.s)} (drops ${pct(best.r.droppedBad)} of ${best.r.bad} bad, ${pct(best.r.lostTruth)} of the truth); shipped defaults ${settings(CARBON_MASK_DEFAULTS)} (drops ${pct(defaults.droppedBad)} of bad, ${pct(defaults.lostTruth)} of the truth).`, '',
     reuse ? `Picker trained on sparse picks: ${reuse} (CRYOPICK_MASK_PICKER; \`cryopick demo\`'s training: ${DEMO_TRAINING.epochs} × ${DEMO_TRAINING.epochSize} steps, ds ${DEMO_TRAINING.downsample}, on 9 quick-preset micrographs of its seed, 30 % with carbon, 40 % of the particles picked).`
       : `Picker trained on sparse picks: the demo's training (${DEMO_TRAINING.epochs} × ${DEMO_TRAINING.epochSize} steps, ds ${DEMO_TRAINING.downsample}) on 9 quick-preset micrographs of seed ${SEEDS.train} (30 % with carbon, 40 % of the particles picked), ${trainSeconds.toFixed(0)} s wall, 1 thread.`, '',
