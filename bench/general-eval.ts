@@ -3,6 +3,7 @@
 // validation micrographs), score maps computed once, then AP / best F1 / F1 at a threshold rule.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { readMicrograph } from '../src/io/micrograph.js';
 import { readCoordinates } from '../src/io/coordinate-formats.js';
 import type { MicrographPicks } from '../src/io/coords.js';
@@ -22,6 +23,15 @@ export interface EvalSet {
 }
 
 export const REALDATA = join(process.cwd(), '..', 'shared', 'realdata');
+
+/** The simulated realistic preset's micrographs (4096², 20 of them), made once and reused. */
+export const SIM_DIR = process.env['CRYOPICK_BENCH_SIM'] ?? join(tmpdir(), 'cryopick-bench-sim-realistic');
+
+export async function ensureSim(): Promise<void> {
+  if (existsSync(join(SIM_DIR, 'manifest.json'))) return;
+  const { PRESETS, simulateDataset } = await import('../src/sim/index.js');
+  await simulateDataset({ outDir: SIM_DIR, params: { ...PRESETS.realistic.params, labelFraction: 0.5 }, count: 20, seed: 11, preset: 'realistic', overwrite: true });
+}
 
 /** A CryoPPP split of EMPIAR-10028 or -10059 (empty when the data are absent). */
 export async function realSet(id: RealDatasetId, split: 'train' | 'valid' | 'test'): Promise<EvalSet> {

@@ -1,22 +1,17 @@
 // The general (zero-label) model: the border and the score-distribution threshold measured on
 // validation micrographs, held-out quality on the real test sets and simulated realistic
-// micrographs (shipped and leave-one-dataset-out models), and pick speed on 4096² micrographs.
+// micrographs (shipped and leave-one-dataset-out models); pick speed is general-speed.ts.
 import os from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { BenchSection } from './run.js';
-import { generalModelPath, atParticleScale, DEFAULT_BORDER_FRACTION } from '../src/pick/general-model.js';
+import { generalModelPath, DEFAULT_BORDER_FRACTION } from '../src/pick/general-model.js';
 import { GENERAL_THRESHOLD_OFFSET } from '../src/pick/auto-threshold.js';
-import { pickMicrographs } from '../src/pick/pick-run.js';
 import { readModelFile } from '../src/models/model-file.js';
-import { DEFAULT_FLOOR } from '../src/pick/threshold.js';
 import { estimateDiameter } from '../src/pick/estimate-diameter.js';
 import { readMicrograph } from '../src/io/micrograph.js';
-import { quality, realSet, scoreSet, simRealisticSet, simValidSet, withModel, type EvalSet, type ScoredSet } from './general-eval.js';
+import { ensureSim, quality, realSet, scoreSet, SIM_DIR, simRealisticSet, simValidSet, withModel, type EvalSet, type ScoredSet } from './general-eval.js';
 
-const SIM_DIR = process.env['CRYOPICK_BENCH_SIM'] ?? join(tmpdir(), 'cryopick-bench-sim-realistic');
 /** The general recipe's work folder (for its simulated validation micrographs), and the leave-one-out models. */
 const WORK = process.env['CRYOPICK_GENERAL_WORK'] ?? join('build', 'general');
 const LODO: Record<string, string | undefined> = { '10028': process.env['CRYOPICK_GENERAL_WITHOUT_10028'], '10059': process.env['CRYOPICK_GENERAL_WITHOUT_10059'] };
@@ -26,12 +21,6 @@ const OFFSETS = [-1.5, -1, -0.5, 0, 0.5, 1];
 
 const f3 = (v: number): string => v.toFixed(3);
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
-
-async function ensureSim(): Promise<void> {
-  if (existsSync(join(SIM_DIR, 'manifest.json'))) return;
-  const { PRESETS, simulateDataset } = await import('../src/sim/index.js');
-  await simulateDataset({ outDir: SIM_DIR, params: { ...PRESETS.realistic.params, labelFraction: 0.5 }, count: 20, seed: 11, preset: 'realistic', overwrite: true });
-}
 
 /** Validation sets only (never test): the border and the threshold rule are measured here. */
 async function calibration(model: string, out: string[]): Promise<void> {
@@ -70,21 +59,6 @@ async function heldOut(model: string, label: string, sets: readonly EvalSet[], o
   });
 }
 
-async function speed(model: string, out: string[]): Promise<void> {
-  const set = await simRealisticSet(SIM_DIR, 8, 16);
-  const dir = await mkdtemp(join(tmpdir(), 'cryopick-bench-general-speed-'));
-  await withModel(model, async (m) => {
-    const at = atParticleScale(m, set.diameterPx);
-    const c0 = process.cpuUsage();
-    const r = await pickMicrographs(set.images, at, { outDir: dir, minDistancePx: 0.5 * set.diameterPx, floor: DEFAULT_FLOOR, inference: 'strided', diameterPx: set.diameterPx, borderPx: DEFAULT_BORDER_FRACTION * set.diameterPx, concurrency: 2 });
-    const c = process.cpuUsage(c0);
-    out.push('', `Pick speed, general model, ${r.picked} simulated 4096² MRC micrographs (particle ${set.diameterPx} px → Fourier crop ×${(set.diameterPx / 18).toFixed(1)}), ` +
-      `\`cryopick pick\`'s pipeline (read, crop, normalise, strided score map, peaks, write), 2 in flight: **${(r.picked / r.seconds).toFixed(2)} micrographs/s** ` +
-      `(${r.seconds.toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s CPU; load average ${os.loadavg()[0]?.toFixed(1)} at the end).`);
-  });
-  await rm(dir, { recursive: true, force: true });
-}
-
 export async function run(): Promise<BenchSection> {
   const load0 = os.loadavg()[0] ?? 0;
   const model = process.env['CRYOPICK_GENERAL_MODEL'] ?? generalModelPath();
@@ -102,7 +76,7 @@ export async function run(): Promise<BenchSection> {
     else out.push(`| zero-label, trained without EMPIAR-${id} | not run (set CRYOPICK_GENERAL_WITHOUT_${id} to its model) | | | |`);
   }
   out.push('', 'Reference (BENCHMARKS.md, Training): the Topaz-style picker trained on EMPIAR-10028\'s 4 `train` images scores test AP 0.868 / best F1 0.876; trained on 8 simulated realistic micrographs, AP 0.698 / best F1 0.798 on the same 12 simulated test micrographs.');
-  await speed(model, out);
+  out.push('', 'Pick speed with the general model: section "General model: picking speed of 4096² micrographs" (`npm run bench -- general-speed`).');
   out.push('', `Machine load average at start: ${load0.toFixed(1)} on ${os.cpus().length} cores.`);
   return { title: 'General model: zero-label picking, border, threshold, speed', command: 'npm run bench -- general', markdown: out.join('\n') };
 }

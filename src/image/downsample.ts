@@ -5,7 +5,7 @@ import type { Image2D } from './image.js';
 import { makeImage } from './image.js';
 import { ConfigError, ParameterError } from '../errors.js';
 import type { Frame } from '../io/coords.js';
-import { fourierCrop } from './fourier-crop.js';
+import { FourierCropper, fourierCrop } from './fourier-crop.js';
 import type { SpectralFilter } from './fourier-crop.js';
 
 export type DownsampleMethod = 'fourier' | 'bin';
@@ -89,17 +89,46 @@ export function downsample(image: Image2D, params: DownsampleParams, filter?: Sp
 
 /** Carries out a plan from planDownsample (filtering, if given, happens in Fourier space). */
 export function applyDownsamplePlan(image: Image2D, plan: DownsamplePlan, filter?: SpectralFilter): Image2D {
+  const sink = rowDownsampler(image.width, image.height, image.pixelSizeA, plan, filter);
+  sink.addRows(image.data, image.height);
+  return sink.result();
+}
+
+/** A plan carried out on input rows fed a band at a time (e.g. while the micrograph is read). */
+export interface RowDownsampler {
+  /** Adds the next `rowCount` input rows (row-major, input width samples each) from `rows`. */
+  addRows(rows: Float32Array, rowCount: number): void;
+  /** The downsampled (and filtered) image once every input row was added. */
+  result(): Image2D;
+}
+
+/** The downsampler of `plan` for a width × height input: same numbers as applyDownsamplePlan on the whole image. */
+export function rowDownsampler(width: number, height: number, pixelSizeA: number | undefined, plan: DownsamplePlan, filter?: SpectralFilter): RowDownsampler {
+  const filtered = (image: Image2D): Image2D => (filter === undefined ? image : fourierCrop(image, image.width, image.height, filter));
   switch (plan.method) {
-    case 'fourier':
-      return fourierCrop(image, plan.outWidth, plan.outHeight, filter);
-    case 'bin': {
-      const binned = binImage(image, plan.factorX);
-      return filter === undefined ? binned : fourierCrop(binned, binned.width, binned.height, filter);
+    case 'fourier': {
+      const cropper = new FourierCropper(width, height, plan.outWidth, plan.outHeight);
+      return { addRows: (rows, count) => cropper.addRows(rows, count), result: () => cropper.result(filter, pixelSizeA) };
     }
-    case 'none':
-      return filter === undefined
-        ? makeImage(image.width, image.height, image.data.slice(), image.pixelSizeA)
-        : fourierCrop(image, image.width, image.height, filter);
+    case 'bin': {
+      const binner = new BlockBinner(width, height, plan.factorX);
+      return { addRows: (rows, count) => binner.addRows(rows, count), result: () => filtered(binner.result(pixelSizeA)) };
+    }
+    case 'none': {
+      const data = new Float32Array(width * height);
+      let filled = 0;
+      return {
+        addRows: (rows, count) => {
+          if (filled + count * width > data.length) throw new RangeError(`${filled / width + count} rows added to a ${height}-row image`);
+          data.set(rows.subarray(0, count * width), filled);
+          filled += count * width;
+        },
+        result: () => {
+          if (filled !== data.length) throw new RangeError(`${filled / width} of ${height} rows added`);
+          return filtered(makeImage(width, height, data, pixelSizeA));
+        },
+      };
+    }
     default: {
       const never: never = plan.method;
       throw new TypeError(`unknown downsampling method ${String(never)}`);

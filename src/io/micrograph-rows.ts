@@ -5,7 +5,7 @@ import type { Image2D } from '../image/image.js';
 import { isStandardAxes, voxelSizeA } from './mrc-layout.js';
 import { decodeSamples, HOST_LITTLE } from './mrc-modes.js';
 import { openMrc, type OpenedMrc } from './mrc-reader.js';
-import { micrographKind, readMicrograph } from './micrograph.js';
+import { micrographKind, readMicrograph, type MicrographReadOptions } from './micrograph.js';
 
 export interface MicrographShape {
   readonly width: number;
@@ -37,11 +37,12 @@ async function readBand(opened: OpenedMrc, z: number, first: number, count: numb
  * Streams the micrograph at `path` (every format `readMicrograph` reads, same orientation, multi-frame
  * files summed) to the sink that `begin` returns once the shape is known. Values are NOT checked for
  * NaN/±Inf here: a caller that needs the strict check runs it on what it computed (see display images).
+ * `options` as readMicrograph's (`section` aside): permissive header problems go to `onWarning`.
  * @throws FormatError as readMicrograph for unreadable files.
  */
-export async function streamMicrographRows(path: string, begin: (shape: MicrographShape) => RowSink): Promise<MicrographShape> {
+export async function streamMicrographRows(path: string, begin: (shape: MicrographShape) => RowSink, options: Omit<MicrographReadOptions, 'section'> = {}): Promise<MicrographShape> {
   if (micrographKind(path) === 'mrc') {
-    const opened = await openMrc(path);
+    const opened = await openMrc(path, { permissive: options.permissive ?? false });
     try {
       const { layout } = opened;
       if (isStandardAxes(layout) && layout.completeSections === layout.fileSections) {
@@ -60,13 +61,14 @@ export async function streamMicrographRows(path: string, begin: (shape: Microgra
           }
           sink(band, count);
         }
+        opened.warnings.forEach((w) => options.onWarning?.(w));
         return shape;
       }
     } finally {
       await opened.source.close();
     }
   }
-  const image: Image2D = await readMicrograph(path);
+  const image: Image2D = await readMicrograph(path, options);
   const shape: MicrographShape = image.pixelSizeA === undefined ? { width: image.width, height: image.height } : { width: image.width, height: image.height, pixelSizeA: image.pixelSizeA };
   begin(shape)(image.data, image.height);
   return shape;

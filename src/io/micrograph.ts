@@ -121,8 +121,10 @@ export async function readMicrograph(path: string, options: MicrographReadOption
  */
 export function micrographReader(permissive: boolean, warn: (message: string) => void): (path: string) => Promise<Image2D> {
   if (!permissive) return (path) => readMicrograph(path);
-  return (path) => readMicrograph(path, {
-    permissive: true,
-    onWarning: (w) => warn(`${path}${w.byteOffset === undefined ? '' : ` byte ${w.byteOffset}`}: ${w.message}${/non-finite/.test(w.message) ? '; replaced by the mean of the other pixels' : ''} (--permissive)`),
-  });
+  return (path) => readMicrograph(path, { permissive: true, onWarning: (w) => warn(permissiveWarning(path, w)) });
+}
+
+/** A permissive-mode problem of the file at `path` as the one line the user sees. */
+export function permissiveWarning(path: string, w: Problem): string {
+  return `${path}${w.byteOffset === undefined ? '' : ` byte ${w.byteOffset}`}: ${w.message}${/non-finite/.test(w.message) ? '; replaced by the mean of the other pixels' : ''} (--permissive)`;
 }

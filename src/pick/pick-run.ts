@@ -13,6 +13,7 @@ import { preprocessParamsKey } from '../image/preprocess-params.js';
 import type { ScoreModel } from './score-model.js';
 import { pickImage, pickPrepared, type PickImageOptions } from './pick-image.js';
 import { PreparePool } from './prepare-pool.js';
+import { readPrepared } from './prepared.js';
 import { detectionsPath, readDetections, writeDetections, type MicrographDetections } from './detections.js';
 import { shardPositions, type ShardSpec } from './shard.js';
 import { clearPickOutputs } from './outputs.js';
@@ -274,6 +275,8 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
           let found: MicrographDetections;
           if (pool) {
             found = await pickPrepared(path, await pool.prepare(path, model.preprocess, options.permissive ?? false, warn), model, options);
+          } else if (!options.readImage && !options.filter) {
+            found = await pickPrepared(path, await readPrepared(path, model.preprocess, options.permissive ?? false, warn), model, options);
           } else {
             const image = await read(path);
             const picked = await pickImage(path, image, model, options);

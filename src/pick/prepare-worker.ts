@@ -2,8 +2,7 @@
 // so reading, Fourier downsampling and normalisation of several micrographs use several cores.
 import { parentPort } from 'node:worker_threads';
 import { UserError } from '../errors.js';
-import { micrographReader } from '../io/micrograph.js';
-import { prepareMicrograph } from './prepared.js';
+import { readPrepared } from './prepared.js';
 import type { PrepareReply, PrepareRequest } from './prepare-pool.js';
 
 const port = parentPort;
@@ -11,9 +10,7 @@ if (port === null) throw new Error('prepare-worker.js runs as a worker thread');
 
 port.on('message', (job: PrepareRequest) => {
   const warnings: string[] = [];
-  const read = micrographReader(job.permissive, (m) => warnings.push(m));
-  read(job.path).then((image) => {
-    const prepared = prepareMicrograph(image, job.preprocess);
+  readPrepared(job.path, job.preprocess, job.permissive, (m) => warnings.push(m)).then((prepared) => {
     const reply: PrepareReply = { id: job.id, prepared, warnings };
     port.postMessage(reply, [prepared.pre.data.buffer as ArrayBuffer]);
   }).catch((err: unknown) => {

@@ -1,9 +1,9 @@
 // Downsampling plans (factor, target pixel size, binning), factor 1 as the identity, binning by
-// hand-computed examples, and the errors users get for impossible requests.
+// hand-computed examples, the errors users get for impossible requests, and every method fed in bands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BlockBinner, binImage, downsample, planDownsample } from '../../src/image/downsample.js';
+import { BlockBinner, applyDownsamplePlan, binImage, downsample, planDownsample, rowDownsampler } from '../../src/image/downsample.js';
 import { makeImage } from '../../src/image/image.js';
 import { ConfigError } from '../../src/errors.js';
 
@@ -91,4 +91,25 @@ test('BlockBinner fed bands of any size equals binning the whole image (remainde
     }
   }
   assert.throws(() => new BlockBinner(4, 4, 1.5), /positive integer/);
+});
+
+test('rowDownsampler fed bands equals the whole-image plan for every method, with and without a filter', () => {
+  const W = 50;
+  const H = 31;
+  const img = makeImage(W, H, Float32Array.from({ length: W * H }, (_, i) => Math.sin(i * 0.37) * 5 + ((i * 13) % 7)), 1.5);
+  const lowpass = (fx: number, fy: number): number => 1 / (1 + 30 * (fx * fx + fy * fy));
+  const plans = [planDownsample(W, H, 1.5, { kind: 'factor', factor: 2.5, method: 'fourier' }), planDownsample(W, H, 1.5, { kind: 'factor', factor: 3, method: 'bin' }), planDownsample(W, H, 1.5, { kind: 'none' })];
+  for (const plan of plans) {
+    for (const filter of [undefined, lowpass]) {
+      const whole = applyDownsamplePlan(img, plan, filter);
+      const sink = rowDownsampler(W, H, 1.5, plan, filter);
+      for (let y = 0; y < H; y += 7) sink.addRows(img.data.subarray(y * W), Math.min(7, H - y));
+      const got = sink.result();
+      assert.deepEqual([got.width, got.height, got.pixelSizeA], [whole.width, whole.height, whole.pixelSizeA], plan.method);
+      assert.deepEqual(got.data, whole.data, `${plan.method}, ${filter ? 'filtered' : 'plain'}`);
+    }
+  }
+  const none = rowDownsampler(W, H, 1.5, plans[2]!);
+  none.addRows(img.data, H - 1);
+  assert.throws(() => none.result(), /30 of 31 rows added/);
 });
