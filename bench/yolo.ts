@@ -84,6 +84,12 @@ async function pickAll(modelPath: string, mics: readonly string[], threads: numb
   return { picks, seconds: (Date.now() - t0) / 1000 / Math.max(1, mics.length) };
 }
 
+/** Training threads of the rows (2, or CRYOPICK_BENCH_YOLO_THREADS: 1 when the machine is shared). */
+function benchThreads(): number {
+  const t = Number(process.env['CRYOPICK_BENCH_YOLO_THREADS'] ?? 2);
+  return Number.isInteger(t) && t >= 1 ? t : 2;
+}
+
 /** Trains a family on `train` (epoch chosen on `valid`), picks as `cryopick pick` does by default and reports on `test`. */
 export async function familyOnSet(set: DataSet, over: Partial<TrainParamsInput>, log: (s: string) => void = () => {}): Promise<YoloQuality> {
   const family = over.family ?? 'yolo';
@@ -93,7 +99,7 @@ export async function familyOnSet(set: DataSet, over: Partial<TrainParamsInput>,
   const c0 = process.cpuUsage();
   const r = await trainPicker({
     family, micrographs: [...set.train.micrographs, ...set.valid.micrographs], picks: set.trainPicks,
-    testMicrographs: set.valid.micrographs.map((m) => basename(m)), particleDiameter: set.diameter, threads: 2, ...over,
+    testMicrographs: set.valid.micrographs.map((m) => basename(m)), particleDiameter: set.diameter, threads: benchThreads(), ...over,
   }, { outDir, plots: false, onMessage: log, onProgress: (p) => { if (p.phase === 'evaluate') log(`${set.name} epoch ${p.epoch} ${((Date.now() - t0) / 1000).toFixed(0)} s`); } });
   const cpu = process.cpuUsage(c0);
   const validAp = r.epochs.find((e) => e.epoch === r.bestEpoch)?.particleAp;
@@ -178,6 +184,8 @@ function rowsOf(set: DataSet, variants: readonly string[]): [string, Partial<Tra
   ];
   const extra: Record<string, [string, Partial<TrainParamsInput>]> = {
     noobj05: ['yolo ×0.25 (upsample, no rescore, λnoobj 0.5)', { ...yolo, rescore: false, noObjectWeight: 0.5 }],
+    rsnoobj05: ['yolo ×0.25 (upsample, rescore, λnoobj 0.5)', { ...yolo, rescore: true, noObjectWeight: 0.5 }],
+    ep20: ['yolo ×0.25 (upsample, rescore, 20 epochs)', { ...yolo, rescore: true, epochs: 20 }],
     w05: ['yolo ×0.5 (upsample, rescore)', { ...yolo, rescore: true, widthMultiplier: 0.5 }],
     w1: ['yolo ×1 (upsample, rescore)', { ...yolo, rescore: true, widthMultiplier: 1 }],
   };
@@ -192,13 +200,13 @@ export async function run(): Promise<BenchSection> {
   const rows: string[] = [];
   const only = (process.env['CRYOPICK_BENCH_YOLO_SETS'] ?? '10028,10059,sim').split(',');
   const families = (process.env['CRYOPICK_BENCH_YOLO_FAMILIES'] ?? 'yolo,topaz').split(',');
-  // experiments beside the defaults, on EMPIAR-10028 only: noobj05, w05, w1 (each a full training)
+  // experiments beside the defaults, on the chosen sets: noobj05, rsnoobj05, ep20, w05, w1 (each a full training)
   const variants = (process.env['CRYOPICK_BENCH_YOLO_VARIANTS'] ?? '').split(',').filter((v) => v !== '');
   const sets = [only.includes('10028') ? await cryoppp('10028', 56) : undefined, only.includes('10059') ? await cryoppp('10059', 35.2) : undefined,
     only.includes('sim') ? await simulatedSet() : undefined];
   for (const set of sets) {
     if (!set) continue;
-    for (const [name, over] of rowsOf(set, set.name === 'EMPIAR-10028' ? variants : [])) {
+    for (const [name, over] of rowsOf(set, variants)) {
       if (!families.includes(over.family as string)) continue;
       const key = `${set.name}|${JSON.stringify(over)}`;
       let q = process.env['CRYOPICK_BENCH_YOLO_FRESH'] === '1' ? undefined : await cached(key);
@@ -214,7 +222,7 @@ export async function run(): Promise<BenchSection> {
   return {
     title: 'YOLO family (crYOLO) against the default picker',
     command: 'npm run bench -- yolo',
-    markdown: ['Train on `train`, epoch chosen on `valid` (particle AP for yolo, pixel AUPRC for topaz), reported on `test` (never trained or tuned on test images); settings are chosen by the valid AP column only. Matching radius 0.25 × d, Hungarian; picks as `cryopick pick` makes them by default (yolo: boxes, NMS at IoU 0.3; topaz: strided peaks, NMS 0.5 × d). F1 and mean IoU at the default threshold (yolo ' + YOLO_DEFAULT_THRESHOLD + ', topaz −0.4), and for yolo F1 at crYOLO\'s 0.3 too; mean IoU of the boxes matched at the default threshold (references: squares of side d; topaz picks: squares of side d too). Pick time: read + preprocess + network + NMS per test micrograph, including the first call\'s graph set-up. Rows may come from separate processes run at the same time (`CRYOPICK_BENCH_YOLO_SETS` / `_FAMILIES` / `_VARIANTS` choose; measured rows are kept in a cache and reused): the load column is each row\'s own, at the start of its training, on 2 cores; rows trained with 1 thread (the experiments) show less CPU for the same work than rows with 2.', '',
+    markdown: ['Train on `train`, epoch chosen on `valid` (particle AP for yolo, pixel AUPRC for topaz), reported on `test` (never trained or tuned on test images); settings are chosen by the valid AP column only. Matching radius 0.25 × d, Hungarian; picks as `cryopick pick` makes them by default (yolo: boxes, NMS at IoU 0.3; topaz: strided peaks, NMS 0.5 × d). F1 and mean IoU at the default threshold (yolo ' + YOLO_DEFAULT_THRESHOLD + ', topaz −0.4), and for yolo F1 at crYOLO\'s 0.3 too; mean IoU of the boxes matched at the default threshold (references: squares of side d; topaz picks: squares of side d too). Pick time: read + preprocess + network + NMS per test micrograph, including the first call\'s graph set-up. Rows may come from separate processes run at the same time (`CRYOPICK_BENCH_YOLO_SETS` / `_FAMILIES` / `_VARIANTS` choose; measured rows are kept in a cache and reused): the load column is each row\'s own, at the start of its training, on 2 cores; rows trained with 1 thread (`CRYOPICK_BENCH_YOLO_THREADS=1`, the experiments on a shared machine) show less CPU for the same work than rows with 2.', '',
       '| data | picker | valid AP (chooses) | test AP | best F1 | mean IoU | F1 at default | F1 at 0.3 (yolo) | train wall | pick per micrograph | best epoch | best-F1 threshold on valid | load at start |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'),
   };
 }
