@@ -16,17 +16,32 @@ import type { ScoreModel } from '../src/pick/score-model.js';
 import { median } from './_timed-command.js';
 
 export interface Throughput {
-  /** Micrographs per second of wall time after the warm-up. */
+  /** Micrographs per second of wall time after the warm-up (the median of the repeats). */
   readonly perSecond: number;
+  /** The lowest and highest micrographs/s of the repeats. */
+  readonly range: readonly [number, number];
   /** This process's user + system CPU seconds (all threads) per micrograph after the warm-up. */
   readonly cpuPerMicrograph: number;
   /** 1-minute load average at the start and at the end. */
   readonly load: readonly [number, number];
 }
 
-/** Picks `files` (the first `warmup` untimed) into `outDir` with pickMicrographs and `options`. */
+/** Repeats of each throughput measurement (CRYOPICK_BENCH_SPEED_REPEATS, default 3): medians are reported. */
+export const REPEATS = Number(process.env['CRYOPICK_BENCH_SPEED_REPEATS'] ?? 3);
+
+/**
+ * Picks `files` (the first `warmup` untimed) into `outDir` with pickMicrographs and `options`,
+ * REPEATS times: the median micrographs/s and CPU per micrograph, the range of micrographs/s.
+ */
 export async function pickThroughput(files: readonly string[], model: ScoreModel, outDir: string, options: Omit<PickRunOptions, 'outDir' | 'onProgress'>, warmup = 2): Promise<Throughput> {
   const load0 = os.loadavg()[0] ?? 0;
+  const runs: { perSecond: number; cpu: number }[] = [];
+  for (let k = 0; k < REPEATS; k++) runs.push(await timedRun(files, model, outDir, options, warmup));
+  const rates = runs.map((r) => r.perSecond);
+  return { perSecond: median(rates), range: [Math.min(...rates), Math.max(...rates)], cpuPerMicrograph: median(runs.map((r) => r.cpu)), load: [load0, os.loadavg()[0] ?? 0] };
+}
+
+async function timedRun(files: readonly string[], model: ScoreModel, outDir: string, options: Omit<PickRunOptions, 'outDir' | 'onProgress'>, warmup: number): Promise<{ perSecond: number; cpu: number }> {
   const stamps: number[] = [];
   let cpuAtWarm = process.cpuUsage();
   await pickMicrographs(files, model, {
@@ -36,7 +51,7 @@ export async function pickThroughput(files: readonly string[], model: ScoreModel
   const cpu = process.cpuUsage(cpuAtWarm);
   const timed = stamps.length - warmup;
   const seconds = ((stamps.at(-1) as number) - (stamps[warmup - 1] as number)) / 1000;
-  return { perSecond: timed / seconds, cpuPerMicrograph: (cpu.user + cpu.system) / 1e6 / timed, load: [load0, os.loadavg()[0] ?? 0] };
+  return { perSecond: timed / seconds, cpu: (cpu.user + cpu.system) / 1e6 / timed };
 }
 
 export interface StageCpu {

@@ -16,8 +16,10 @@ const D = 56;
 
 const f3 = (v: number): string => v.toFixed(3);
 
-function row(how: string, n: number, q: QualityResult): string {
-  return `| ${how} | ${n} | ${f3(q.ap)} | ${f3(q.bestF1)} (P ${f3(q.precision)}, R ${f3(q.recall)}) | ${q.trainSeconds.toFixed(0)} s | ${(q.trainCpuSeconds ?? 0).toFixed(0)} s | ${q.bestEpoch} of ${q.train.epochs.length} |`;
+type Run = QualityResult & { readonly load: readonly [number, number] };
+
+function row(how: string, n: number, q: Run): string {
+  return `| ${how} | ${n} | ${f3(q.ap)} | ${f3(q.bestF1)} (P ${f3(q.precision)}, R ${f3(q.recall)}) | ${q.trainSeconds.toFixed(0)} s | ${(q.trainCpuSeconds ?? 0).toFixed(0)} s | ${q.bestEpoch} of ${q.train.epochs.length} | ${q.load[0].toFixed(1)} → ${q.load[1].toFixed(1)} |`;
 }
 
 export async function run(): Promise<BenchSection> {
@@ -37,10 +39,10 @@ export async function run(): Promise<BenchSection> {
     `Fine-tuned: \`train --init MODEL\` at the general model's canonical scale (downsampling ${canonicalFactor(D).toFixed(2)}), ${FINETUNE_EPOCHS} × 40 steps (a third of the steps). ` +
     'Every run `--threads 1`, one after another in one process.', '',
     `Zero labels (the init itself, picked as \`cryopick pick\` does, strided): test AP ${f3(z0.ap)}, best F1 ${f3(z0.bestF1)} with no border (${f3(z5.ap)} / ${f3(z5.bestF1)} with the default border 0.5 d).`, '',
-    '| training | labelled micrographs | test AP | best F1 | train wall | train CPU | best epoch |', '|---|---|---|---|---|---|---|');
+    '| training | labelled micrographs | test AP | best F1 | train wall | train CPU | best epoch | load (1 min) at start → end |', '|---|---|---|---|---|---|---|---|');
   const scratch: Partial<TrainParamsInput> = { ...E28_PARAMS, threads: 1 };
   const tuned: Partial<TrainParamsInput> = { init: INIT, downsample: canonicalFactor(D), epochs: FINETUNE_EPOCHS, threads: 1 };
-  const results: Record<string, QualityResult> = {};
+  const results: Record<string, Run> = {};
   // the target's pair first (fine-tuned on 1, from scratch on 4), so a stopped run still answers it
   // (CRYOPICK_FINETUNE_RUNS, e.g. "tuned:1,tuned:2": a subset on a busy machine)
   const runs = (process.env['CRYOPICK_FINETUNE_RUNS'] ?? 'tuned:1,scratch:4,tuned:2,tuned:4,scratch:1,scratch:2').split(',').map((r) => {
@@ -49,7 +51,8 @@ export async function run(): Promise<BenchSection> {
   });
   for (const [how, p, n] of runs) {
     log(`${how}, ${n} labelled micrograph(s) ...`);
-    const q = await empiar10028(p, log, undefined, n);
+    const start = os.loadavg()[0] ?? 0;
+    const q = { ...(await empiar10028(p, log, undefined, n, false)), load: [start, os.loadavg()[0] ?? 0] as const };
     results[`${how} ${n}`] = q;
     log(row(how, n, q));
   }

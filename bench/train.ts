@@ -98,7 +98,7 @@ type Measured = PickQuality & { minDistance: number };
  * `--smooth 0.15`; for each, the NMS distance is chosen on the validation micrographs.
  */
 async function testQuality(modelPath: string, valid: readonly string[], validTruth: readonly MicrographPicks[],
-  test: readonly string[], truth: readonly MicrographPicks[], d: number): Promise<Measured & { flips: Measured; smoothed: Measured }> {
+  test: readonly string[], truth: readonly MicrographPicks[], d: number, flips = true): Promise<Measured & { flips?: Measured; smoothed: Measured }> {
   const at = async (tta: TestTimeAugmentation): Promise<{ plain: Measured; smoothed: Measured }> => {
     const [v, t] = [await scoreAll(modelPath, valid, tta), await scoreAll(modelPath, test, tta)];
     const measure = (smoothingPx: number): Measured => {
@@ -108,15 +108,18 @@ async function testQuality(modelPath: string, valid: readonly string[], validTru
     return { plain: measure(DEFAULT_SMOOTHING * d), smoothed: measure(SMOOTHING_OPTION * d) };
   };
   const plain = await at('none');
-  return { ...plain.plain, smoothed: plain.smoothed, flips: (await at('flips')).plain };
+  return { ...plain.plain, smoothed: plain.smoothed, ...(flips ? { flips: (await at('flips')).plain } : {}) };
 }
 
 async function pngs(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.png')).sort().map((f) => join(dir, f));
 }
 
-/** EMPIAR-10028: train on `train` (its first `trainImages` when given), choose the epoch on `valid`, report AP/F1 on `test`. */
-export async function empiar10028(over: Partial<TrainParamsInput>, log: (s: string) => void = () => {}, signal?: AbortSignal, trainImages?: number): Promise<QualityResult> {
+/**
+ * EMPIAR-10028: train on `train` (its first `trainImages` when given), choose the epoch on `valid`,
+ * report AP/F1 on `test` (also with `--tta flips` unless `flips` is false: four more passes).
+ */
+export async function empiar10028(over: Partial<TrainParamsInput>, log: (s: string) => void = () => {}, signal?: AbortSignal, trainImages?: number, flips = true): Promise<QualityResult> {
   const train = (await pngs(join(E28, 'train', 'images'))).slice(0, trainImages);
   const valid = await pngs(join(E28, 'valid', 'images'));
   const test = await pngs(join(E28, 'test', 'images'));
@@ -135,7 +138,7 @@ export async function empiar10028(over: Partial<TrainParamsInput>, log: (s: stri
     onProgress: (p) => { if (p.phase === 'evaluate') log(`epoch ${p.epoch} ${((Date.now() - t0) / 1000).toFixed(0)} s`); } });
   const trainSeconds = (Date.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  const q = await testQuality(r.modelPath, valid, validTruth, test, truth, 56);
+  const q = await testQuality(r.modelPath, valid, validTruth, test, truth, 56, flips);
   return { ...q, trainSeconds, trainCpuSeconds: (c.user + c.system) / 1e6, bestEpoch: r.bestEpoch, train: r };
 }
 

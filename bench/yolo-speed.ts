@@ -12,7 +12,7 @@ import { makeImage } from '../src/image/image.js';
 import { loadScoreModel } from '../src/pick/score-model.js';
 import { YoloModel } from '../src/models/yolo/yolo-model.js';
 import { defaultYoloConfig, type Passthrough } from '../src/models/yolo/spec.js';
-import { pickThroughput, stageCpu, stageSentence, type Throughput } from './_pick-throughput.js';
+import { pickThroughput, REPEATS, stageCpu, stageSentence, type Throughput } from './_pick-throughput.js';
 
 const SIZE = 4096;
 const DISTINCT = 4;
@@ -81,13 +81,13 @@ export async function run(): Promise<BenchSection> {
   for (const [w, pt, ds, threads, spin] of settings) {
     const s = await pickSpeed(dir, files, w, pt, ds, threads, spin);
     console.log(JSON.stringify(s));
-    rows.push(`| ×${w} | ${pt} | ${ds} (${SIZE / ds}² input) | ${threads === 0 ? 'main thread' : `${threads} worker threads`} | ${spin ? 'on' : 'off'} | ${s.perSecond.toFixed(2)} | ${s.cpuPerMicrograph.toFixed(2)} s | ${s.load[0].toFixed(1)} → ${s.load[1].toFixed(1)} |`);
+    rows.push(`| ×${w} | ${pt} | ${ds} (${SIZE / ds}² input) | ${threads === 0 ? 'main thread' : `${threads} worker threads`} | ${spin ? 'on' : 'off'} | ${s.perSecond.toFixed(2)} (${s.range[0].toFixed(2)}–${s.range[1].toFixed(2)}) | ${s.cpuPerMicrograph.toFixed(2)} s | ${s.load[0].toFixed(1)} → ${s.load[1].toFixed(1)} |`);
   }
   await rm(dir, { recursive: true, force: true });
   return {
     title: 'YOLO family: picking speed of 4096² micrographs by width multiplier',
     command: 'npm run bench -- yolo-speed',
-    markdown: [`${MICROGRAPHS} micrographs of ${SIZE}² float32 MRC after ${WARMUP} warm-up, 2 in flight, network on all cores; read, Fourier downsampling, GMM normalisation, network, box NMS, detection files. Micrographs/s is wall-clock throughput (it depends on the load average beside it, at the start → the end of each row); CPU per micrograph is this process's user + system time, all threads.`, '',
+    markdown: [`${MICROGRAPHS} micrographs of ${SIZE}² float32 MRC after ${WARMUP} warm-up, 2 in flight, network on all cores; read, Fourier downsampling, GMM normalisation, network, box NMS, detection files. Micrographs/s is wall-clock throughput, the median of ${REPEATS} runs (range in brackets; it depends on the load average beside it, at the start → the end of each row); CPU per micrograph is this process's user + system time, all threads (median).`, '',
       `Where one micrograph's CPU goes (×0.25 upsample, ds 4, stages one after another on the main thread, network on 1 thread, median of 5): ${stageSentence(stages)}.`, '',
       '| width | passthrough | downsampling | read + preprocess on | ORT spinning | micrographs/s | CPU per micrograph | load average |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'),
   };

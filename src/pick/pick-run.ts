@@ -4,6 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { Image2D } from '../image/image.js';
 import { micrographReader } from '../io/micrograph.js';
 import { micrographKey } from '../io/coords.js';
@@ -61,9 +62,11 @@ export interface PickRunOptions extends PickImageOptions {
   readonly permissive?: boolean;
   /**
    * Worker threads that read and preprocess micrographs beside the network (prepare-pool.ts);
-   * ignored with readImage or filter (both need the original image on the main thread). Default 0:
-   * the main thread, which was faster at load 7 on 2 cores (0.67 against 0.49 micrographs/s of
-   * 4096², BENCHMARKS.md yolo-speed); the workers were faster only at load 20.
+   * ignored with readImage or filter (both need the original image on the main thread), 0 = the
+   * main thread. Default: 2 (at most the cores), which picked 4096² micrographs faster on a quiet
+   * 2-core machine (yolo ×0.25: 3.1 against 2.6 micrographs/s; general model: 4.5 against 4.1;
+   * BENCHMARKS.md yolo-speed, general-speed); under heavy load (10 on 2 cores) the main thread
+   * was faster (0.78 against 0.64).
    */
   readonly prepareThreads?: number;
 }
@@ -130,6 +133,9 @@ export function settingsDifferences(before: PickManifest, after: PickManifest): 
 }
 
 export const MANIFEST_NAME = 'pick-run.json';
+
+/** Worker threads reading and preprocessing beside the network by default (see prepareThreads). */
+export const DEFAULT_PREPARE_THREADS = Math.min(2, availableParallelism());
 
 function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptions, shard?: ShardManifest): PickManifest {
   return {
@@ -243,7 +249,7 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   const fresh = await prepareManifest(manifestOf(paths, model, options, shard), options);
   const warn = options.onWarning ?? (() => {});
   const read = options.readImage ?? micrographReader(options.permissive ?? false, warn);
-  const threads = options.readImage || options.filter ? 0 : Math.min(options.prepareThreads ?? 0, paths.length);
+  const threads = options.readImage || options.filter ? 0 : Math.min(options.prepareThreads ?? DEFAULT_PREPARE_THREADS, paths.length);
   const pool = threads > 0 ? new PreparePool(threads) : undefined;
   const start = Date.now();
   let next = 0;

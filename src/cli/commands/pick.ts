@@ -22,8 +22,25 @@ import { DEFAULT_BORDER_FRACTION, GENERAL_FIXED_THRESHOLD, atParticleScale, isSc
 import { TTA_MODES, type TestTimeAugmentation } from '../../pick/tta.js';
 import { acquireRunLock } from '../../io/run-lock.js';
 import { parseShard } from '../../pick/shard.js';
+import { MASK_KINDS, carbonMaskFilter } from '../../pick/carbon-mask.js';
+import type { Image2D } from '../../image/image.js';
+import type { MicrographDetections } from '../../pick/detections.js';
+
+type PickFilter = (image: Image2D, found: MicrographDetections) => Promise<MicrographDetections>;
+
+/** The post-filters in order (the mask first: it is cheap and leaves the classifier less to crop). */
+function chainFilters(...filters: (PickFilter | undefined)[]): PickFilter | undefined {
+  const given = filters.filter((f): f is PickFilter => f !== undefined);
+  if (given.length === 0) return undefined;
+  return async (image, found) => {
+    let out = found;
+    for (const f of given) out = await f(image, out);
+    return out;
+  };
+}
 
 interface PickFlags {
+  readonly mask: string;
   readonly classifier?: string;
   readonly keep?: string;
   readonly keepMinProb?: string;
@@ -68,6 +85,7 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
   const { formats, unknown } = parseOutputFormats(flags.format);
   if (unknown.length > 0 || formats.length === 0) throw new UsageError(`--format: unknown '${unknown.join(',')}' (choose from ${PICK_OUTPUT_FORMATS.join(', ')})`);
   if (flags.inference !== 'dense' && flags.inference !== 'strided') throw new UsageError(`--inference: expected dense or strided, got '${flags.inference}'`);
+  if (!(MASK_KINDS as readonly string[]).includes(flags.mask)) throw new UsageError(`--mask: expected ${MASK_KINDS.join(' or ')}, got '${flags.mask}'`);
   if (!(TTA_MODES as readonly string[]).includes(flags.tta)) throw new UsageError(`--tta: expected ${TTA_MODES.join(', ')}, got '${flags.tta}'`);
   const any = (): boolean => true;
   const positive = (v: number): boolean => v > 0;
@@ -115,13 +133,15 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
     const classifierWeight = parseNumberFlag(flags.classifierWeight, '--classifier-weight', (v) => v >= 0, 'a number >= 0') ?? PICK_FILTER_DEFAULTS.weight;
     const permissive = flags.permissive ?? false;
     const crops = flags.classifier !== undefined ? await (await import('../../classifier/pick-filter.js')).createPickFilter(flags.classifier, { keep: flags.keep as string, minProb: keepMinProb, weight: classifierWeight, threads: threads ?? 0 }) : undefined;
-    const modelId = crops ? `${flags.model} + classifier ${flags.classifier} keep ${flags.keep} min-prob ${keepMinProb} weight ${classifierWeight}` : flags.model;
+    const mask = flags.mask === 'carbon' ? carbonMaskFilter(diameterPx) : undefined;
+    const filter = chainFilters(mask?.filter, crops?.filter);
+    const modelId = `${flags.model}${mask ? ' + mask carbon' : ''}${crops ? ` + classifier ${flags.classifier} keep ${flags.keep} min-prob ${keepMinProb} weight ${classifierWeight}` : ''}`;
     if (flags.watch !== undefined) {
       const { pickWatched } = await import('./_pick-watch.js');
       await pickWatched(model, {
         outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
         testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
-        modelId, ...(crops ? { filter: crops.filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, permissive,
+        modelId, ...(filter ? { filter } : {}), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false, permissive,
         skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`),
       }, { dir: flags.watch, pollSeconds: poll, ...(idleTimeout === undefined ? {} : { idleTimeoutSeconds: idleTimeout }) }, { threshold: fixed as number, formats, boxSizePx: boxSizePx ?? diameterPx });
       return;
@@ -139,7 +159,7 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
         outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
         testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
         ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-        modelId, ...(crops ? { filter: crops.filter } : {}), modelSha256, permissive, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+        modelId, ...(filter ? { filter } : {}), modelSha256, permissive, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
         onProgress: (p) => {
           if (p.total !== files.length) bar?.setTotal(p.total);
           bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });
@@ -173,6 +193,7 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
     const tooMany = pickCountWarning({ perMicrograph: written.particles / Math.max(1, files.length - bad.size), trained: model.trainedParticleCount, threshold,
       ...(model.trainedPixelSizeA === undefined ? {} : { trainedPixelSizeA: model.trainedPixelSizeA }) });
     if (tooMany !== undefined) process.stderr.write(`cryopick: warning: ${tooMany}\n`);
+    if (mask) process.stdout.write(`mask carbon dropped ${mask.stats.dropped} of ${mask.stats.seen} detection(s) (${(100 * mask.stats.maskedFraction).toFixed(1)} % of the area masked on average)\n`);
     if (crops) process.stdout.write(`classifier kept ${crops.stats.kept} of ${crops.stats.seen} detection(s) with p(${flags.keep}) >= ${keepMinProb}, re-ranked with weight ${classifierWeight}\n`);
     process.stdout.write(`wrote ${written.files.length} file(s): ${formats.join(', ')}\n`);
     await crops?.release();

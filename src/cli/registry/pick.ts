@@ -45,6 +45,7 @@ export function addPickOptions(command: Command): Command {
     .option('--poll <s>', 'with --watch: seconds between folder scans; a file counts once unchanged for one interval', '2')
     .option('--device <name>', 'execution provider: cpu, webgpu (bundled; needs a Vulkan GPU driver) or cuda (needs the CUDA provider libraries)', 'cpu')
     .option('--threads <n>', 'inference threads (default: all cores)')
+    .option('--mask <kind>', 'drop picks on regions no curator would keep: carbon = carbon film, thick ice and large contamination, found from each micrograph\'s local statistics (texture and darkness at the particle\'s scale); for models trained on picks, which may pick there (none = keep all)', 'none')
     .option('--classifier <file>', 'a particle-crop classifier (cryopick train-classifier with etl_params.particles): re-ranks the detections by its probability of --keep and drops the unlikely ones')
     .option('--keep <class>', 'with --classifier: the class to keep (e.g. particle); detections of other classes (junk, carbon, aggregates) fall in rank or are dropped')
     .option('--keep-min-prob <p>', `with --classifier: drop detections whose probability of --keep is below p (0 drops none; default ${PICK_FILTER_DEFAULTS.minProb})`)
