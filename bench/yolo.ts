@@ -186,6 +186,7 @@ function rowsOf(set: DataSet, variants: readonly string[]): [string, Partial<Tra
     noobj05: ['yolo ×0.25 (upsample, no rescore, λnoobj 0.5)', { ...yolo, rescore: false, noObjectWeight: 0.5 }],
     rsnoobj05: ['yolo ×0.25 (upsample, rescore, λnoobj 0.5)', { ...yolo, rescore: true, noObjectWeight: 0.5 }],
     ep20: ['yolo ×0.25 (upsample, rescore, 20 epochs)', { ...yolo, rescore: true, epochs: 20 }],
+    coord5: ['yolo ×0.25 (upsample, rescore, λcoord 5)', { ...yolo, rescore: true, coordWeight: 5 }],
     w05: ['yolo ×0.5 (upsample, rescore)', { ...yolo, rescore: true, widthMultiplier: 0.5 }],
     w1: ['yolo ×1 (upsample, rescore)', { ...yolo, rescore: true, widthMultiplier: 1 }],
   };
@@ -200,7 +201,7 @@ export async function run(): Promise<BenchSection> {
   const rows: string[] = [];
   const only = (process.env['CRYOPICK_BENCH_YOLO_SETS'] ?? '10028,10059,sim').split(',');
   const families = (process.env['CRYOPICK_BENCH_YOLO_FAMILIES'] ?? 'yolo,topaz').split(',');
-  // experiments beside the defaults, on the chosen sets: noobj05, rsnoobj05, ep20, w05, w1 (each a full training)
+  // experiments beside the defaults, on the chosen sets: noobj05, rsnoobj05, ep20, coord5, w05, w1 (each a full training)
   const variants = (process.env['CRYOPICK_BENCH_YOLO_VARIANTS'] ?? '').split(',').filter((v) => v !== '');
   const sets = [only.includes('10028') ? await cryoppp('10028', 56) : undefined, only.includes('10059') ? await cryoppp('10059', 35.2) : undefined,
     only.includes('sim') ? await simulatedSet() : undefined];
