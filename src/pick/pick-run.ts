@@ -249,8 +249,11 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   const fresh = await prepareManifest(manifestOf(paths, model, options, shard), options);
   const warn = options.onWarning ?? (() => {});
   const read = options.readImage ?? micrographReader(options.permissive ?? false, warn);
-  const threads = options.readImage || options.filter ? 0 : Math.min(options.prepareThreads ?? DEFAULT_PREPARE_THREADS, paths.length);
+  // a custom reader or a filter needs the original image on the main thread; otherwise only the preprocessed one is built
+  const wholeImage = options.readImage !== undefined || options.filter !== undefined;
+  const threads = wholeImage ? 0 : Math.min(options.prepareThreads ?? DEFAULT_PREPARE_THREADS, paths.length);
   const pool = threads > 0 ? new PreparePool(threads) : undefined;
+  const prepare = (path: string) => (pool ? pool.prepare.bind(pool) : readPrepared)(path, model.preprocess, options.permissive ?? false, warn);
   const start = Date.now();
   let next = 0;
   let done = 0;
@@ -279,10 +282,8 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
       } else {
         try {
           let found: MicrographDetections;
-          if (pool) {
-            found = await pickPrepared(path, await pool.prepare(path, model.preprocess, options.permissive ?? false, warn), model, options);
-          } else if (!options.readImage && !options.filter) {
-            found = await pickPrepared(path, await readPrepared(path, model.preprocess, options.permissive ?? false, warn), model, options);
+          if (!wholeImage) {
+            found = await pickPrepared(path, await prepare(path), model, options);
           } else {
             const image = await read(path);
             const picked = await pickImage(path, image, model, options);
