@@ -8,10 +8,9 @@ import { empiar10028, E28_PARAMS, type QualityResult } from './train.js';
 import { quality, realSet, scoreSet, withModel } from './general-eval.js';
 import { canonicalFactor } from '../src/pick/canonical-scale.js';
 import type { TrainParamsInput } from '../src/train/params.js';
+import { FINETUNE_EPOCHS } from '../src/train/fine-tune-defaults.js';
 
 const INIT = process.env['CRYOPICK_GENERAL_WITHOUT_10028'];
-/** Fine-tuning runs a third of the from-scratch epochs (10 × 40 steps): the issue's wall-time target. */
-const FINETUNE_EPOCHS = 3;
 const D = 56;
 
 const f3 = (v: number): string => v.toFixed(3);
@@ -36,12 +35,13 @@ export async function run(): Promise<BenchSection> {
   out.push(`Init: a general model trained WITHOUT EMPIAR-10028 (the shipped model saw its \`train\` images, so fine-tuning it would not be an honest measurement). ` +
     `Labelled micrographs: the first N of EMPIAR-10028 \`train\`; epoch and NMS distance chosen on \`valid\`; quality on the 5 \`test\` images as in "Training" ` +
     `(dense scores, no border, matching radius 0.25 d). From scratch: the training defaults with downsampling 3 (10 × 40 steps). ` +
-    `Fine-tuned: \`train --init MODEL\` at the general model's canonical scale (downsampling ${canonicalFactor(D).toFixed(2)}), ${FINETUNE_EPOCHS} × 40 steps (a third of the steps). ` +
+    `Fine-tuned: \`train --init MODEL\` at the general model's canonical scale (downsampling ${canonicalFactor(D).toFixed(2)}), ${FINETUNE_EPOCHS} × 40 steps (the \`--init\` default, a fifth of the steps). ` +
     'Every run `--threads 1`, one after another in one process.', '',
     `Zero labels (the init itself, picked as \`cryopick pick\` does, strided): test AP ${f3(z0.ap)}, best F1 ${f3(z0.bestF1)} with no border (${f3(z5.ap)} / ${f3(z5.bestF1)} with the default border 0.5 d).`, '',
     '| training | labelled micrographs | test AP | best F1 | train wall | train CPU | best epoch | load (1 min) at start → end |', '|---|---|---|---|---|---|---|---|');
   const scratch: Partial<TrainParamsInput> = { ...E28_PARAMS, threads: 1 };
-  const tuned: Partial<TrainParamsInput> = { init: INIT, downsample: canonicalFactor(D), epochs: FINETUNE_EPOCHS, threads: 1 };
+  // the fine-tuning default (`train --init`: FINETUNE_EPOCHS × 40 steps)
+  const tuned: Partial<TrainParamsInput> = { init: INIT, downsample: canonicalFactor(D), threads: 1 };
   const results: Record<string, Run> = {};
   // the target's pair first (fine-tuned on 1, from scratch on 4), so a stopped run still answers it
   // (CRYOPICK_FINETUNE_RUNS, e.g. "tuned:1,tuned:2": a subset on a busy machine)

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ParameterError, type ConfigProblem } from '../errors.js';
 import { PASSTHROUGHS } from '../models/yolo/spec.js';
+import { FINETUNE_EPOCHS } from './fine-tune-defaults.js';
 
 export const ARCHITECTURES = ['resnet8', 'resnet16', 'conv31', 'conv63', 'conv127'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];
@@ -212,6 +213,8 @@ export function parseTrainParams(input: unknown): TrainParams {
   if (problems.length > 0 || !r.success) throw new ParameterError(problems, 'invalid training parameters');
   const p: TrainParams = {
     ...r.data, ...modeDefaults(r.data, r.data.mode),
+    // fine-tuning (--init) starts from a trained network: a few epochs, unless the user asks for more
+    ...(raw['init'] !== undefined && raw['epochs'] === undefined ? { epochs: FINETUNE_EPOCHS } : {}),
     // yolo: the epoch is chosen by the particle AP of the boxes; 80 updates per epoch (its validation AP still rose after 10 × 40 on EMPIAR-10028 and -10059, BENCHMARKS.md)
     ...(yolo && raw['selectMetric'] === undefined ? { selectMetric: 'ap' as const } : {}),
     ...(yolo && raw['epochSize'] === undefined ? { epochSize: YOLO_EPOCH_SIZE } : {}),

@@ -19,11 +19,12 @@ import { GENERAL_THRESHOLD_OFFSET, runThreshold } from '../pick/auto-threshold.j
 import { DEFAULT_FLOOR, DEFAULT_INFERENCE } from '../pick/threshold.js';
 import { sha256File } from '../pick/run-records.js';
 import { trainPicker } from './trainer.js';
+import { SELF_TRAIN_EPOCHS } from './self-train-defaults.js';
 import { RUN_RECORD } from './run-folder.js';
 import type { TrainParamsInput } from './params.js';
 import type { TrainProgress } from './train-types.js';
 
-export { DEFAULT_SELF_TRAIN_FRACTION } from './self-train-defaults.js';
+export { DEFAULT_SELF_TRAIN_FRACTION, SELF_TRAIN_EPOCHS } from './self-train-defaults.js';
 export const SELF_TRAIN_STATE = 'self-train.json';
 
 export interface SelfTrainOptions {
@@ -181,7 +182,7 @@ export async function selfTrain(o: SelfTrainOptions): Promise<SelfTrainResult> {
     const trainDir = join(dir, 'train');
     const resumeTrain = existsSync(join(trainDir, RUN_RECORD));
     const result = await trainPicker({
-      ...o.params, micrographs: [...o.micrographs], picks: [labelsPath], init: current, particleDiameter: d, downsample, expectedParticles,
+      ...o.params, epochs: o.params.epochs ?? SELF_TRAIN_EPOCHS, micrographs: [...o.micrographs], picks: [labelsPath], init: current, particleDiameter: d, downsample, expectedParticles,
     }, {
       outDir: trainDir, plots: false, ...(resumeTrain ? { resume: true } : { overwrite: true }),
       ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.readImage ? { readImage: o.readImage } : {}),

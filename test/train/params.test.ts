@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../src/errors.js';
 import { effectiveSlack, parseTrainParams, TRAIN_DEFAULTS } from '../../src/train/params.js';
+import { FINETUNE_EPOCHS } from '../../src/train/fine-tune-defaults.js';
 
 const base = { micrographs: ['m'], picks: ['p.star'], expectedParticles: 100 };
 
@@ -16,6 +17,10 @@ test('defaults follow Topaz; dense mode has its own measured schedule', () => {
   assert.equal(parseTrainParams({ ...base, finalLearningRate: 3e-4 }).finalLearningRate, 3e-4);
   assert.equal(p.minibatchSize, 256);
   assert.equal(p.epochs, 10);
+  // fine-tuning from a model: a few epochs unless asked (the measured --init recipe)
+  assert.equal(parseTrainParams({ ...base, init: 'general.onnx' }).epochs, FINETUNE_EPOCHS);
+  assert.equal(FINETUNE_EPOCHS, 2);
+  assert.equal(parseTrainParams({ ...base, init: 'general.onnx', epochs: 7 }).epochs, 7);
   assert.equal(parseTrainParams({ ...base, epochSize: 7 }).epochSize, 7);
   assert.equal(p.radius, 3);
   assert.equal(p.balance, 0.0625);

@@ -13,7 +13,7 @@ import { generalModelPath } from '../../src/pick/general-model.js';
 import { readCoordinates } from '../../src/io/coordinate-formats.js';
 import { listMicrographs } from '../../src/io/micrograph-inputs.js';
 import { ConfigError, UsageError, UserError } from '../../src/errors.js';
-import { confidentPicks, selfTrain, SELF_TRAIN_STATE, type SelfTrainRound } from '../../src/train/self-train.js';
+import { confidentPicks, selfTrain, SELF_TRAIN_EPOCHS, SELF_TRAIN_STATE, type SelfTrainRound } from '../../src/train/self-train.js';
 import { ORIGINAL_FRAME, type MicrographPicks } from '../../src/io/coords.js';
 
 const TINY = ['--epochs', '1', '--epoch-size', '2', '--crop-size', '96', '--threads', '1'];
@@ -51,8 +51,9 @@ test('train --self-train 2: general model → confident picks → fine-tune → 
     assert.ok(existsSync(join(out, 'model.onnx')));
     assert.deepEqual(await readFile(join(out, 'model.onnx')), await readFile(r2.model));
     // round 1 fine-tunes the general model at its canonical scale (40 px particles → downsampling 40/18)
-    const run1 = JSON.parse(await readFile(join(out, 'round-1', 'train', 'train-run.json'), 'utf8')) as { params: { init: string; downsample: number; particleDiameter: number; expectedParticles: number } };
+    const run1 = JSON.parse(await readFile(join(out, 'round-1', 'train', 'train-run.json'), 'utf8')) as { params: { init: string; downsample: number; particleDiameter: number; expectedParticles: number; epochs: number } };
     assert.equal(run1.params.init, generalModelPath());
+    assert.equal(run1.params.epochs, 1, '--epochs given: the rounds keep it');
     assert.equal(run1.params.particleDiameter, 40);
     assert.ok(Math.abs(run1.params.downsample - 40 / 18) < 1e-9);
     assert.equal(run1.params.expectedParticles, Math.max(1, Math.round(r1.aboveThreshold / 2)));
@@ -98,7 +99,7 @@ test('selfTrain: interrupted in round 2, resumed without redoing round 1; a crop
       return { ...found, particles: found.particles.filter((p) => p.x < found.width / 2) } as never;
     };
     const o = {
-      rounds: 2, startModel: generalModelPath(), micrographs, diameterPx: 40, params: { epochs: 1, epochSize: 2, cropSize: 96, threads: 1 },
+      rounds: 2, startModel: generalModelPath(), micrographs, diameterPx: 40, params: { epochSize: 2, cropSize: 96, threads: 1 }, // epochs: the rounds' default
       threshold: -2, keepFraction: 1, outDir: out, threads: 1, filter, filterId: 'left half',
     } as const;
     const first = await selfTrain({ ...o, signal: stop.signal, onMessage: (m) => { if (m.startsWith('self-training round 2')) stop.abort(); } });
@@ -109,6 +110,8 @@ test('selfTrain: interrupted in round 2, resumed without redoing round 1; a crop
     const labels = (await readCoordinates(join(out, 'round-1', 'labels.txt'))).flatMap((m) => m.particles);
     assert.ok(filtered > 0 && labels.length > 0 && labels.every((p) => p.x < 256), 'only the picks the filter kept are labels');
     assert.ok(labels.every((p) => (p.score ?? -Infinity) >= -2), 'a fixed threshold with fraction 1 keeps every pick at or above it');
+    const run1 = JSON.parse(await readFile(join(out, 'round-1', 'train', 'train-run.json'), 'utf8')) as { params: { epochs: number } };
+    assert.equal(run1.params.epochs, SELF_TRAIN_EPOCHS, 'a round fine-tunes for the measured number of epochs unless told');
     const before = (await stat(r1.model)).mtimeMs;
     const done = await selfTrain({ ...o, resume: true });
     assert.equal(done.interrupted, false);

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { CANONICAL_DIAMETER_GRID_PX, canonicalFactor } from '../../pick/canonical-scale.js';
 import { addRenamedFlags, applyRenamedFlags, type RenamedFlag } from './_renamed.js';
 import type { TrainParamsInput } from '../../train/params.js';
+import { FINETUNE_EPOCHS } from '../../train/fine-tune-defaults.js';
+import { SELF_TRAIN_EPOCHS } from '../../train/self-train-defaults.js';
 
 export interface TrainFlag {
   readonly key: keyof TrainParamsInput;
@@ -70,7 +72,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('learningRate', 'learning-rate', 'initial learning rate (default 1e-3 dense, decaying to 1e-4; 2e-4 patch as in Topaz)'),
   n('finalLearningRate', 'final-learning-rate', 'final learning rate: linear decay from the initial one (default: 1e-4 in dense mode when no learning rate is given, else no decay)'),
   n('minibatchSize', 'minibatch-size', 'patches per step in patch mode (default 256)'),
-  n('epochs', 'epochs', 'number of epochs (default 10)'),
+  n('epochs', 'epochs', `number of epochs (default 10; ${FINETUNE_EPOCHS} when fine-tuning with --init, ${SELF_TRAIN_EPOCHS} per --self-train round)`),
   n('epochSize', 'epoch-size', 'parameter updates per epoch (default 40 dense, 1000 patch as in Topaz, 80 yolo)'),
   s('mode', 'mode', 'dense (crops, a logit per pixel) or patch (Topaz: one logit per patch)'),
   n('cropSize', 'crop-size', 'dense mode and yolo: crop side in downsampled pixels (default 192; yolo: the network input, a multiple of 32)'),

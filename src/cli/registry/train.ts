@@ -9,7 +9,7 @@ import { lazyAction } from './_lazy-action.js';
 /** The flags of `train --self-train` (they become selfTrain's options in ../commands/_self-train.ts). */
 function registerSelfTrainFlags(cmd: Command): void {
   cmd
-    .option('--self-train <rounds>', `self-training on unlabelled micrographs (DeepPicker): pick --micrographs with the --init model (default ${GENERAL_MODEL}: the general model), keep the confident picks as labels, fine-tune on them, pick again with the new model; ROUNDS times (1 helped on EMPIAR-10028, a second round did not; BENCHMARKS.md). No --picks`)
+    .option('--self-train <rounds>', `self-training on unlabelled micrographs (DeepPicker): pick --micrographs with the --init model (default ${GENERAL_MODEL}: the general model), keep the confident picks as labels, fine-tune on them, pick again with the new model; ROUNDS times (a first round helped on EMPIAR-10028 and -10059, a second one only on -10059; BENCHMARKS.md). No --picks`)
     .option('--self-train-threshold <score>', 'with --self-train: picks at or above this score are candidates, or auto: from each round\'s score distribution (default auto)')
     .option('--self-train-fraction <f>', `with --self-train: the highest-scoring fraction of the candidates kept as labels (default ${DEFAULT_SELF_TRAIN_FRACTION})`)
     .option('--classifier <file>', 'with --self-train: a particle-crop classifier (cryopick train-classifier); only picks with p(--keep) >= 0.5 become labels')
