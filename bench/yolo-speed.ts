@@ -77,7 +77,7 @@ export async function run(): Promise<BenchSection> {
   // [width, passthrough, downsampling, prepare threads, ORT spinning]
   const settings: [number, Passthrough, number, number, boolean][] = (process.env['CRYOPICK_BENCH_YOLO_SPEED_QUICK'] === '1'
     ? [[0.25, 'upsample', 4, 0, true], [0.25, 'upsample', 4, 2, true], [0.25, 'upsample', 4, 0, false], [0.25, 'upsample', 4, 2, false]]
-    : [[0.25, 'upsample', 4, 0, true], [0.25, 'upsample', 4, 2, true], [0.25, 'upsample', 4, 0, false], [0.25, 'upsample', 4, 2, false], [1, 'upsample', 4, 2, false], [0.5, 'upsample', 4, 2, false], [0.25, 'reorg', 4, 2, false], [0.25, 'upsample', 8, 2, false]]);
+    : [[0.25, 'upsample', 4, 0, true], [0.25, 'upsample', 4, 2, true], [0.25, 'upsample', 4, 0, false], [0.25, 'upsample', 4, 2, false], [1, 'upsample', 4, 2, false], [0.5, 'upsample', 4, 2, false], [0.5, 'upsample', 4, 2, true], [0.25, 'reorg', 4, 2, false], [0.25, 'upsample', 8, 2, false]]);
   for (const [w, pt, ds, threads, spin] of settings) {
     const s = await pickSpeed(dir, files, w, pt, ds, threads, spin);
     console.log(JSON.stringify(s));

@@ -44,7 +44,7 @@ export function defaultThreshold(inference: 'dense' | 'strided', smoothed = fals
  * Default confidence threshold of the yolo family (scores are confidences in [0, 1]), chosen on
  * validation micrographs only. With rescore (the default: a box's confidence is its predicted IoU)
  * the best-F1 thresholds of the ×0.25 models were 0.61 (EMPIAR-10028 valid) and 0.51 (EMPIAR-10059
- * valid), hence 0.55; without rescore they were 0.73 and 0.69, the earlier default 0.7
+ * valid), hence 0.55; those of the ×0.5 models (the default width now) 0.63 and 0.50; without rescore they were 0.73 and 0.69, the earlier default 0.7
  * (BENCHMARKS.md, yolo section). crYOLO's own default is 0.3 (more picks, lower precision here).
  */
 export const YOLO_DEFAULT_THRESHOLD = 0.55;

@@ -54,8 +54,11 @@ export const TrainParamsSchema = z.object({
   family: z.enum(FAMILIES).default('topaz'),
   /** yolo: upsample (PhosaurusNet, grid stride 16) or reorg (YOLOv2 space-to-depth, stride 32). */
   passthrough: z.enum(PASSTHROUGHS).default('upsample'),
-  /** yolo: filters × this (1 = the paper's network). */
-  widthMultiplier: z.number().positive().max(4).default(0.25),
+  /**
+   * yolo: filters × this (1 = the paper's network). Default ×0.5, the fastest width within 0.02 of
+   * ×1's validation AP (EMPIAR-10028 valid: ×0.25 0.809, ×0.5 0.846, ×1 0.834; BENCHMARKS.md, yolo).
+   */
+  widthMultiplier: z.number().positive().max(4).default(0.5),
   /** yolo loss weights: object cells, empty cells, coordinates (crYOLO 5, 1, 1). */
   objectWeight: nonneg().default(5),
   noObjectWeight: nonneg().default(1),
