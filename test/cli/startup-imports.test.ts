@@ -14,7 +14,7 @@ const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const HOOKS = fileURLToPath(new URL('./_import-log.js', import.meta.url));
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 /** Modules of those layers that hold only constants the help text shows (no imports). */
-const HELP_CONSTANTS = ['train/self-train-defaults.js', 'classifier/pick-filter-defaults.js'];
+const HELP_CONSTANTS = ['train/self-train-defaults.js', 'train/fine-tune-defaults.js', 'classifier/pick-filter-defaults.js'];
 
 /** The packages and cryopick source files a `cryopick ARGS` process resolves. */
 async function imports(args: string[]): Promise<{ packages: string[]; sources: string[]; status: number | null }> {
