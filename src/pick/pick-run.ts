@@ -54,6 +54,8 @@ export interface PickRunOptions extends PickImageOptions {
   readonly signal?: AbortSignal;
   /** Pick only this deterministic 1/N of `paths` (see shard.ts); recorded in the manifest for merge. */
   readonly shard?: ShardSpec;
+  /** 'auto': the outputs' default threshold comes from the run's score distribution (general models); recorded so merge thresholds shards the same way. */
+  readonly thresholdRule?: 'auto';
   /** Post-filter of each micrograph's detections (e.g. a particle-crop classifier dropping junk). */
   readonly filter?: (image: Image2D, found: MicrographDetections) => Promise<MicrographDetections>;
   /** Image reader (default readMicrograph; a custom reader reads on the main thread). */
@@ -109,6 +111,8 @@ export interface PickManifest {
   readonly micrographs: readonly string[];
   /** Only in shard runs: which shard, the size of the whole input list and each micrograph's position in it. */
   readonly shard?: ShardManifest;
+  /** 'auto' when pick's default threshold comes from the run's score distribution (merge then does the same); absent = the fixed default. */
+  readonly thresholdRule?: 'auto';
 }
 
 export interface ShardManifest extends ShardSpec {
@@ -143,7 +147,7 @@ function manifestOf(paths: readonly string[], model: ScoreModel, o: PickRunOptio
     inference: o.inference, minDistancePx: o.minDistancePx, floor: o.floor, borderPx: o.borderPx ?? 0,
     diameterPx: o.diameterPx ?? null, testTimeAugmentation: o.testTimeAugmentation ?? 'none', smoothingPx: o.smoothingPx ?? 0,
     family: model.family ?? 'topaz', minSizePx: o.minSizePx ?? null, maxSizePx: o.maxSizePx ?? null, micrographs: paths,
-    ...(shard === undefined ? {} : { shard }),
+    ...(shard === undefined ? {} : { shard }), ...(o.thresholdRule === undefined ? {} : { thresholdRule: o.thresholdRule }),
   };
 }
 

@@ -1,7 +1,7 @@
 // Shards and merge: the hash assignment is a partition stable under added micrographs, a shard
 // resumes like a whole run, merge refuses different settings and different model files (SHA-256)
 // and reports missing or unfinished shards, and the merged run is byte-identical to a
-// single-process run (library and CLI).
+// single-process run (library and CLI), thresholded by the same rule (the general model's automatic one too).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { ConfigError, UsageError, UserError } from '../../src/errors.js';
 import type { Image2D } from '../../src/image/image.js';
 import { blobImage, fakeModel } from './_fake-model.js';
 import { runCli, snapshotFiles, writeTestMicrographs, writeTestModel } from '../_pick-fixture.js';
+import { PRESETS, simulateDataset } from '../../src/sim/index.js';
 
 const NAMES = Array.from({ length: 12 }, (_, i) => `mics/m${i}.mrc`);
 const readImage = async (name: string): Promise<Image2D> => {
@@ -117,6 +118,25 @@ test('cryopick pick --shard and cryopick merge give byte-identical formatted out
     await runCli(['pick', ...common, '--shard', '2/2', '--out', join(root, 's2-new')]);
     await assert.rejects(runCli(['merge', join(root, 's1'), join(root, 's2-new'), '--out', join(root, 'mixed')]), /2 different model files: SHA-256 \w{12}… \(\S*model\.onnx\) in shard 1\/2 .*; SHA-256 \w{12}… \(\S*model\.onnx\) in shard 2\/2/);
     await assert.rejects(runCli(['pick', ...common, '--shard', '3/2', '--out', join(root, 'bad')]), UsageError);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('the general model: merge thresholds the shards from all their scores, as one pick run does (not at a fixed default)', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'cryopick-shard-general-'));
+  try {
+    await simulateDataset({ outDir: join(root, 'sim'), params: { ...PRESETS.quick.params, width: 512, height: 512, particlesPerMicrograph: 20 }, count: 4, seed: 9 });
+    const common = [join(root, 'sim', 'micrographs'), '--model', 'general', '--particle-diameter-px', '40', '--workers', '1', '--threads', '1'];
+    const single = await runCli(['pick', ...common, '--out', join(root, 'single')]);
+    const chosen = /threshold (-?\d+\.\d+) from the score distribution/.exec(single)?.[1];
+    assert.ok(chosen !== undefined, single);
+    for (const k of [1, 2]) await runCli(['pick', ...common, '--shard', `${k}/2`, '--out', join(root, `s${k}`)]);
+    const merged = await runCli(['merge', join(root, 's1'), join(root, 's2'), '--out', join(root, 'merged')]);
+    assert.match(merged, new RegExp(`threshold ${chosen} from the score distribution`), merged);
+    assert.deepEqual(await snapshotFiles(join(root, 'merged')), await snapshotFiles(join(root, 'single')));
+    // a threshold given to merge still wins
+    assert.match(await runCli(['merge', join(root, 's1'), join(root, 's2'), '--threshold', '1.5', '--out', join(root, 'merged-fixed')]), /particles at score >= 1\.5 /);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

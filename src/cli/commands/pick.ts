@@ -159,7 +159,7 @@ export async function pickAction(inputs: string[], flags: PickFlags): Promise<vo
         outDir: flags.out, minDistancePx, floor, borderPx, inference: flags.inference, diameterPx, concurrency: workers,
         testTimeAugmentation: flags.tta as TestTimeAugmentation, smoothingPx: smoothing * diameterPx,
         ...(minSizePx === undefined ? {} : { minSizePx }), ...(maxSizePx === undefined ? {} : { maxSizePx }),
-        modelId, ...(filter ? { filter } : {}), modelSha256, permissive, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
+        modelId, ...(filter ? { filter } : {}), modelSha256, permissive, skipBad: flags.skipBad ?? false, onWarning: (m) => process.stderr.write(`cryopick: warning: ${m}\n`), ...(auto ? { thresholdRule: 'auto' as const } : {}), ...(shard === undefined ? {} : { shard }), signal: stop.signal(0), resume: flags.resume ?? false, overwrite: flags.overwrite ?? false,
         onProgress: (p) => {
           if (p.total !== files.length) bar?.setTotal(p.total);
           bar?.update(p.done, { rate: p.micrographsPerSecond.toFixed(2), detections: p.detections });

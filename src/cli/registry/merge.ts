@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .argument('<shards...>', 'the N shard output folders')
     .requiredOption('-o, --out <dir>', 'folder of the merged pick run')
     .option('--format <list>', `comma-separated outputs: ${PICK_OUTPUT_FORMATS.join(', ')}`, 'star')
-    .option('--threshold <logit>', 'keep picks with score >= this (default: the default of the shards\' inference mode, as in pick)')
+    .option('--threshold <logit>', 'keep picks with score >= this (default: as pick chose it for the shards: from all the shards\' scores for the general model, else the default of their inference mode)')
     .option('--box-size <px>', 'box size for .box/.cbox output (default: the diameter)')
     .option('--report <file>', 'also write the HTML report of the merged run')
     .option('--overwrite', 'replace an earlier run (and report) in --out')
