@@ -1,9 +1,12 @@
 // A threshold from the score distribution of the micrographs being picked: the detections' peak
 // scores are a background of noise peaks plus a particle mode; mixture fits (score-fits.ts) put the
 // threshold where the particle density overtakes the background's. Calibrated on validation data.
+// Also the one place that says which threshold pick applied to a run by default (runDefaultThreshold).
 import { UsageError } from '../errors.js';
 import { GENERAL_FIXED_THRESHOLD } from './general-model.js';
 import { readRunPicks } from './detections.js';
+import { defaultThreshold } from './threshold.js';
+import type { PickManifest } from './pick-run.js';
 import { crossing, fitExponentialTail, fitGumbel, quantileOf, type Component } from './score-fits.js';
 
 export interface ScoreModes {
@@ -79,4 +82,14 @@ export async function autoThreshold(runDir: string, micrographs: readonly string
     say(`${err.message}: using the fixed threshold ${GENERAL_FIXED_THRESHOLD}\n`);
     return GENERAL_FIXED_THRESHOLD;
   }
+}
+
+/**
+ * The threshold `pick` applied to a run by default, for the commands that re-read it (merge, report,
+ * view): from its scores when the run recorded the automatic rule (general models), else the fixed
+ * default of its inference mode and family.
+ */
+export async function runDefaultThreshold(runDir: string, manifest: PickManifest, micrographs: readonly string[] = manifest.micrographs, say: (line: string) => void = () => {}): Promise<number> {
+  if (manifest.thresholdRule === 'auto') return autoThreshold(runDir, micrographs, say);
+  return defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0, manifest.family ?? 'topaz');
 }

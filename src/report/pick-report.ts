@@ -5,7 +5,7 @@ import type { MicrographPicks } from '../io/coords.js';
 import { micrographKey, toFrame, ORIGINAL_FRAME } from '../io/coords.js';
 import { readMicrograph } from '../io/micrograph.js';
 import { readManifest } from '../pick/pick-run.js';
-import { defaultThreshold } from '../pick/threshold.js';
+import { runDefaultThreshold } from '../pick/auto-threshold.js';
 import { readSavedThreshold } from '../pick/saved-threshold.js';
 import { FAILED_LIST_NAME, readFailedList } from '../pick/run-records.js';
 import { detectionsPath, readDetections, selectByScore } from '../pick/detections.js';
@@ -17,7 +17,7 @@ import type { HtmlReport, ReportImage, ReportSection } from './html.js';
 import { basename } from 'node:path';
 
 export interface PickReportOptions {
-  /** Score threshold of the picks shown (default: the run's saved threshold, else the inference mode's default). */
+  /** Score threshold of the picks shown (default: the run's saved threshold, else the one pick applied by default: runDefaultThreshold). */
   readonly threshold?: number;
   readonly references?: readonly MicrographPicks[];
   /** Diameter in original pixels for matching and circles (default: the run's). */
@@ -96,14 +96,14 @@ async function gallerySection(runDir: string, micrographs: readonly string[], re
 /** Reads a pick run folder and assembles its report (library: no printing). */
 export async function buildPickReport(runDir: string, options: PickReportOptions = {}): Promise<HtmlReport> {
   const manifest = await readManifest(runDir);
-  const threshold = options.threshold ?? (await readSavedThreshold(runDir))?.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0, manifest.family ?? 'topaz');
-  const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
-  const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
-  const previewCount = options.previews ?? Number.POSITIVE_INFINITY;
   // micrographs --skip-bad went past have no detections: listed in their own section
   const failed = await readFailedList(runDir);
   const failedSet = new Set(failed.map((f) => f.micrograph));
   const picked = manifest.micrographs.filter((m) => !failedSet.has(m));
+  const threshold = options.threshold ?? (await readSavedThreshold(runDir))?.threshold ?? (await runDefaultThreshold(runDir, manifest, picked));
+  const diameterPx = options.diameterPx ?? manifest.diameterPx ?? undefined;
+  const refByKey = new Map((options.references ?? []).map((r) => [micrographKey(r.micrograph), toFrame(r, ORIGINAL_FRAME)]));
+  const previewCount = options.previews ?? Number.POSITIVE_INFINITY;
   // only labelled and previewed micrographs stay in memory, so big runs report in bounded memory
   const all: MicrographPicks[] = [];
   const histogram = new Map<number, number>();

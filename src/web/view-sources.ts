@@ -10,7 +10,7 @@ import { readCoordinates } from '../io/coordinate-formats.js';
 import { matchMicrographNames } from '../io/micrograph-names.js';
 import { readManifest } from '../pick/pick-run.js';
 import { detectionsPath, readDetections } from '../pick/detections.js';
-import { defaultThreshold } from '../pick/threshold.js';
+import { runDefaultThreshold } from '../pick/auto-threshold.js';
 import { readSavedThreshold } from '../pick/saved-threshold.js';
 import type { ViewMicrograph, ViewSessionInit } from './view-session.js';
 
@@ -79,7 +79,7 @@ export async function pickRunSource(runDir: string, files: readonly string[], re
   const missing = micrographs.filter((m) => m.path === undefined).length;
   if (missing > 0) messages.push(`${missing} micrograph file(s) of the run were not found; give them as arguments (matched by name)`);
   const saved = await readSavedThreshold(runDir);
-  const threshold = saved?.threshold ?? defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0, manifest.family ?? 'topaz');
+  const threshold = saved?.threshold ?? (await runDefaultThreshold(runDir, manifest));
   const refs = references ? assign(await readPickFiles(references), micrographs, 'reference', messages) : undefined;
   const diameter = diameterPx ?? manifest.diameterPx ?? undefined;
   return {

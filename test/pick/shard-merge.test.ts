@@ -135,6 +135,14 @@ test('the general model: merge thresholds the shards from all their scores, as o
     const merged = await runCli(['merge', join(root, 's1'), join(root, 's2'), '--out', join(root, 'merged')]);
     assert.match(merged, new RegExp(`threshold ${chosen} from the score distribution`), merged);
     assert.deepEqual(await snapshotFiles(join(root, 'merged')), await snapshotFiles(join(root, 'single')));
+    // report and view show the run at the threshold pick applied (was the fixed default of the inference mode)
+    const { buildPickReport } = await import('../../src/report/pick-report.js');
+    const near = (t: unknown): boolean => Math.abs(Number(t) - Number(chosen)) < 0.006; // printed with 2 decimals
+    const reported = (await buildPickReport(join(root, 'single'), { previews: 0 })).parameters?.['threshold'];
+    assert.ok(near(reported), `report threshold ${String(reported)}, pick printed ${chosen}`);
+    const { pickRunSource } = await import('../../src/web/view-sources.js');
+    const viewed = (await pickRunSource(join(root, 'merged'), [], undefined)).init.threshold;
+    assert.ok(near(viewed), `view threshold ${viewed}, pick printed ${chosen}`);
     // a threshold given to merge still wins
     assert.match(await runCli(['merge', join(root, 's1'), join(root, 's2'), '--threshold', '1.5', '--out', join(root, 'merged-fixed')]), /particles at score >= 1\.5 /);
   } finally {
