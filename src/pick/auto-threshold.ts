@@ -1,7 +1,6 @@
-// A threshold from the score distribution of the micrographs being picked: the detections' peak
-// scores are a background of noise peaks plus a particle mode; mixture fits (score-fits.ts) put the
-// threshold where the particle density overtakes the background's. Calibrated on validation data.
-// Also the one place that says which threshold pick applied to a run by default (runDefaultThreshold).
+// A threshold from the score distribution of the micrographs being picked (noise peaks plus a
+// particle mode, fitted in score-fits.ts; calibrated on validation data), and runDefaultThreshold:
+// the one place that says which threshold pick applied to a run by default.
 import { UsageError } from '../errors.js';
 import { GENERAL_FIXED_THRESHOLD } from './general-model.js';
 import { readRunPicks } from './detections.js';
