@@ -89,6 +89,10 @@ export async function autoThreshold(runDir: string, micrographs: readonly string
  * default of its inference mode and family.
  */
 export async function runDefaultThreshold(runDir: string, manifest: PickManifest, micrographs: readonly string[] = manifest.micrographs, say: (line: string) => void = () => {}): Promise<number> {
-  if (manifest.thresholdRule === 'auto') return autoThreshold(runDir, micrographs, say);
+  return manifest.thresholdRule === 'auto' ? autoThreshold(runDir, micrographs, say) : fixedDefaultThreshold(manifest);
+}
+
+/** The fixed default of a run that did not record the automatic rule: its inference mode's and family's. */
+export function fixedDefaultThreshold(manifest: PickManifest): number {
   return defaultThreshold(manifest.inference === 'dense' ? 'dense' : 'strided', (manifest.smoothingPx ?? 0) > 0, manifest.family ?? 'topaz');
 }

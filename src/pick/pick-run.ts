@@ -252,12 +252,13 @@ export async function pickMicrographs(inputs: readonly string[], model: ScoreMod
   const shard = options.shard && positions ? { ...options.shard, inputs: inputs.length, positions } : undefined;
   const fresh = await prepareManifest(manifestOf(paths, model, options, shard), options);
   const warn = options.onWarning ?? (() => {});
-  const read = options.readImage ?? micrographReader(options.permissive ?? false, warn);
+  const permissive = options.permissive ?? false;
+  const read = options.readImage ?? micrographReader(permissive, warn);
   // a custom reader or a filter needs the original image on the main thread; otherwise only the preprocessed one is built
   const wholeImage = options.readImage !== undefined || options.filter !== undefined;
   const threads = wholeImage ? 0 : Math.min(options.prepareThreads ?? DEFAULT_PREPARE_THREADS, paths.length);
   const pool = threads > 0 ? new PreparePool(threads) : undefined;
-  const prepare = (path: string) => (pool ? pool.prepare.bind(pool) : readPrepared)(path, model.preprocess, options.permissive ?? false, warn);
+  const prepare = pool ? (path: string) => pool.prepare(path, model.preprocess, permissive, warn) : (path: string) => readPrepared(path, model.preprocess, permissive, warn);
   const start = Date.now();
   let next = 0;
   let done = 0;

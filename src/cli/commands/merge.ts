@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { mergeShards } from '../../pick/merge.js';
 import { readManifest } from '../../pick/pick-run.js';
 import { parseOutputFormats, writePickOutputs, PICK_OUTPUT_FORMATS } from '../../pick/outputs.js';
-import { runDefaultThreshold } from '../../pick/auto-threshold.js';
+import { autoThreshold, fixedDefaultThreshold } from '../../pick/auto-threshold.js';
 import { parseNumberFlag } from './_options.js';
 import { withRunLock } from '../../io/run-lock.js';
 
@@ -25,12 +25,11 @@ export async function mergeAction(dirs: string[], flags: MergeFlags): Promise<vo
   await withRunLock(flags.out, 'merge', async () => {
     const started = Date.now();
     const first = await readManifest(dirs[0] as string);
-    // shards picked with an automatic default (general models) are thresholded as one run would be: from all their scores
-    const say = (line: string): void => void process.stdout.write(line);
-    const fixed = given ?? (first.thresholdRule === 'auto' ? undefined : await runDefaultThreshold(dirs[0] as string, first));
+    // shards picked with the automatic default (general models) are thresholded as one run would be, from all their scores, once merged
+    const fixed = given ?? (first.thresholdRule === 'auto' ? undefined : fixedDefaultThreshold(first));
     if (fixed !== undefined && fixed < first.floor) throw new UsageError(`--threshold (${fixed}) is below the floor the shards kept detections at (${first.floor})`);
     const { manifest, shards } = await mergeShards(dirs, flags.out, { overwrite: flags.overwrite ?? false });
-    const threshold = fixed ?? (await runDefaultThreshold(flags.out, manifest, manifest.micrographs, say));
+    const threshold = fixed ?? (await autoThreshold(flags.out, manifest.micrographs, (line) => void process.stdout.write(line)));
     const box = boxSizePx ?? manifest.diameterPx ?? undefined;
     const written = await writePickOutputs(flags.out, manifest.micrographs, threshold, formats, flags.out, { overwrite: flags.overwrite ?? false, ...(box === undefined ? {} : { boxSizePx: box }) });
     const n = manifest.micrographs.length;
