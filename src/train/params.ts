@@ -71,6 +71,8 @@ export const TrainParamsSchema = z.object({
   patches: int().min(1).default(1),
   /** yolo: YOLOv2's rescore, object cells learn the IoU of their predicted box as confidence (off: 1). On by default for yolo (set in the parser): valid AP 0.809 vs 0.739 on EMPIAR-10028, 0.484 vs 0.447 on EMPIAR-10059 (BENCHMARKS.md). */
   rescore: z.boolean().default(false),
+  /** yolo: decay of the moving average of the weights that is evaluated and exported (0 = off, the trained weights themselves). */
+  weightAverage: z.number().min(0).lt(1).default(0),
   // objective
   loss: z.enum(LOSSES).default('GE-binomial'),
   slack: z.number().refine((v) => v === -1 || v >= 0, 'must be -1 (the method default) or >= 0').default(-1),
@@ -206,6 +208,9 @@ export function parseTrainParams(input: unknown): TrainParams {
   }
   if (raw['rescore'] === true && !yolo) {
     problems.push({ path: 'rescore', message: 'rescore is the yolo family\'s confidence target; the topaz family has no boxes' });
+  }
+  if (typeof raw['weightAverage'] === 'number' && raw['weightAverage'] > 0 && !yolo) {
+    problems.push({ path: 'weightAverage', message: 'the weight average is the yolo family\'s; the topaz family exports the trained weights of its best epoch' });
   }
   if (typeof raw['patches'] === 'number' && raw['patches'] > 1 && raw['inputSize'] === undefined) {
     problems.push({ path: 'patches', message: 'patch mode tiles the micrograph into patches of the input size: give --input-size too' });

@@ -14,10 +14,20 @@ import type { TrainParams } from './params.js';
 import { buildYoloLoss } from './yolo-loss.js';
 import { TARGET_CHANNELS } from './yolo-targets.js';
 import { NetCheckpoints } from './net-checkpoint.js';
+import { Random } from '../random.js';
+import { addAverages, averageDecay, averagedWeights, emitAverageUpdates, withAveragedWeights } from './weight-average.js';
 
 /** The yolo model configuration of the training parameters (anchor in downsampled pixels). */
 export function yoloConfig(p: Pick<TrainParams, 'passthrough' | 'widthMultiplier' | 'particleDiameter' | 'downsample'>): YoloConfig {
   return defaultYoloConfig({ passthrough: p.passthrough, width: p.widthMultiplier, anchor: (p.particleDiameter ?? 32 * p.downsample) / p.downsample });
+}
+
+/** The dropout draws of update `step`: a function of the seed and the step only, so a resumed run repeats them. */
+function dropoutNoise(seed: number, step: number, n: number): Float32Array {
+  const rng = new Random(((seed >>> 0) * 0x9e3779b1 + step * 0x85ebca6b + 1) >>> 0);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = rng.next();
+  return out;
 }
 
 export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
@@ -29,8 +39,13 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
   const warmupSteps = p.warmupEpochs * p.epochSize;
   const weights = { object: p.objectWeight, noObject: p.noObjectWeight, coord: p.coordWeight };
   let step: { key: string; ts: TrainStep } | undefined;
+  let noiseSize = 0;
   const checkpoints = new NetCheckpoints(store);
-  const evalHead = (image: Image2D) => model.head(image, runtime);
+  // with weight averaging, evaluation, snapshots and the export use the averaged weights
+  const averaging = p.weightAverage > 0;
+  if (averaging) addAverages(store);
+  const evaluated = <T>(fn: () => Promise<T>): Promise<T> => (averaging ? withAveragedWeights(store, fn) : fn());
+  const evalHead = (image: Image2D) => evaluated(() => model.head(image, runtime));
 
   const net: PickerNet = {
     receptiveField: 1,
@@ -41,11 +56,14 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
       if (!step || step.key !== key) {
         await step?.ts.release();
         const b = new GraphBuilder();
-        const head = buildYolo(b, store, cfg, b.input('x', [batch, 1, side, side]), { mode: 'train' });
+        const head = buildYolo(b, store, cfg, b.input('x', [batch, 1, side, side]), {
+          mode: 'train', dropoutNoise: (shape) => { noiseSize = shape.reduce((a, c) => a * c, 1); return b.input('dropoutNoise', shape); },
+        });
         const g = side / stride;
         const t = b.input('targets', [batch, TARGET_CHANNELS, g, g]);
         const sizeWeight = b.input('sizeWeight', [1]);
         const lg = buildYoloLoss(head, t, sizeWeight, weights, p.rescore ? { cellInAnchors: stride / cfg.anchor } : undefined);
+        if (averaging) emitAverageUpdates(b, store, b.input('averageDecay', [1]));
         const ts = await compileTrainStep(lg.loss, store, {
           optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) }, outputs: { probs: lg.probs }, runtime,
         });
@@ -53,7 +71,12 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
         checkpoints.applyTo(ts);
       }
       const sizeWeight = Float32Array.of(step.ts.state.step >= warmupSteps ? 1 : 0);
-      const r = await step.ts.run({ x, targets, sizeWeight }, lr);
+      const at = step.ts.state.step;
+      const feeds = {
+        x, targets, sizeWeight, ...(noiseSize > 0 ? { dropoutNoise: dropoutNoise(p.seed, at, noiseSize) } : {}),
+        ...(averaging ? { averageDecay: Float32Array.of(averageDecay(p.weightAverage, at)) } : {}),
+      };
+      const r = await step.ts.run(feeds, lr);
       void labels;
       return { objective: r.loss, reported: r.loss, probs: r.outputs['probs'] as Float32Array };
     },
@@ -69,15 +92,16 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
       return out;
     },
     async detect(image: Image2D) {
-      const boxes = boxNms(await model.boxes(image, 0.001, runtime), YOLO_NMS_IOU);
+      const boxes = boxNms(await evaluated(() => model.boxes(image, 0.001, runtime)), YOLO_NMS_IOU);
       return boxes.map((b) => ({ x: b.x, y: b.y, score: b.score, diameter: (b.w + b.h) / 2, width: b.w, height: b.h }));
     },
-    snapshot: () => new Map([...store.entries].map(([k, e]) => [k, Float32Array.from(e.data)])),
-    restore: (w) => store.load(w),
+    snapshot: () => averagedWeights(store.values()),
+    restore: (w) => store.load(averagedWeights(w), !averaging),
     saveCheckpoint: (path, rngState, runId) => checkpoints.save(path, step?.ts, rngState, runId),
     loadCheckpoint: (path) => checkpoints.load(path),
     async exportOnnx(path, w, metadata) {
-      store.load(w);
+      // w: a snapshot, or an epoch checkpoint's tensors (averages included) after a resume
+      store.load(averagedWeights(w), !averaging);
       await model.exportOnnx(path, metadata, { overwrite: true });
     },
     async release() {

@@ -136,3 +136,18 @@ test('dropout gradient is the same mask as the forward pass', async () => {
   assert.ok(zeros > 100 && zeros < 200, `${zeros} dropped of 500 at p=0.3`);
   await f.release();
 });
+
+test('dropout with fed noise drops exactly the elements whose draw is at least 1 − p, in the forward and the gradient', async () => {
+  const store = new ParamStore(1);
+  const b = new GraphBuilder();
+  const x = store.declare(b, 'x', [6], { kind: 'const', value: 2 });
+  const noise = b.input('noise', [6]);
+  const y = dropout(x, 0.5, true, undefined, noise);
+  const [g] = gradients(reduceSum(y), [x]) as [Var];
+  const f = await compileForward(b, { y, g }, store, { threads: 1 });
+  const r = await f.run({ noise: Float32Array.of(0.1, 0.6, 0.49, 0.5, 0.99, 0) });
+  assert.deepEqual([...(r['y'] as Float32Array)], [4, 0, 4, 0, 0, 4]);
+  assert.deepEqual([...(r['g'] as Float32Array)], [2, 0, 2, 0, 0, 2]);
+  await f.release();
+  assert.throws(() => dropout(x, 0.5, true, undefined, b.input('bad', [5])), /noise has shape \[5\], expected \[6\]/);
+});

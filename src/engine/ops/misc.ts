@@ -27,13 +27,18 @@ export function gemm(x: Var, w: Var, bias: Var | null = null, transB = true): Va
   return x.b.record('gemm', inputs, y, { transB });
 }
 
-/** Training-mode dropout: zeroes each element with probability p and scales the rest by 1/(1-p). */
-export function dropout(x: Var, p: number, training: boolean, seed?: number): Var {
+/**
+ * Training-mode dropout: zeroes each element with probability p and scales the rest by 1/(1-p).
+ * The uniform draws come from ONNX RandomUniformLike (its generator restarts with each session),
+ * or from `noise`, a fed tensor of x's shape, when every step's masks must be reproducible.
+ */
+export function dropout(x: Var, p: number, training: boolean, seed?: number, noise?: Var): Var {
   if (!(p >= 0 && p < 1)) throw new RangeError(`dropout probability must be in [0, 1), got ${p}`);
   if (!training || p === 0) return x;
   const g = x.b;
   const keep = 1 - p;
-  const u = g.emit('RandomUniformLike', [x], seed === undefined ? {} : { seed: F(seed) }, x.shape);
+  if (noise && noise.shape.join() !== x.shape.join()) throw new RangeError(`dropout noise has shape [${noise.shape}], expected [${x.shape}]`);
+  const u = noise ?? g.emit('RandomUniformLike', [x], seed === undefined ? {} : { seed: F(seed) }, x.shape);
   const mask = mul(raw.less(u, g.constF([keep], [])), 1 / keep);
   const y = g.emit('Mul', [x, mask], {}, x.shape);
   return g.record('dropout', [x], y, { keep, mask });

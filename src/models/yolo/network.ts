@@ -15,6 +15,8 @@ import { HEAD_CHANNELS, INPUT_MULTIPLE, yoloLayers, type YoloConfig } from './sp
 export interface YoloBuildOptions {
   /** 'train': batch statistics and dropout; 'eval': running statistics. */
   readonly mode: 'train' | 'eval';
+  /** Training: the dropout's uniform draws as a fed input of the given shape (reproducible steps, exact resume). */
+  readonly dropoutNoise?: (shape: readonly number[]) => Var;
 }
 
 function convBnLeaky(b: GraphBuilder, s: ParamStore, x: Var, name: string, k: number, filters: number, mode: 'train' | 'eval'): Var {
@@ -45,7 +47,7 @@ export function buildYolo(b: GraphBuilder, store: ParamStore, cfg: YoloConfig, x
     if (l.name === 'conv13') layer13 = y;
   }
   if (cfg.passthrough === 'upsample') y = concat([resize(y, [1, 1, 2, 2]), layer13 as Var], 1);
-  if (cfg.dropout > 0) y = dropout(y, cfg.dropout, o.mode === 'train', 0);
+  if (cfg.dropout > 0) y = dropout(y, cfg.dropout, o.mode === 'train', 0, o.mode === 'train' ? o.dropoutNoise?.(y.shape) : undefined);
   const cin = y.shape[1] as number;
   const wh = store.declare(b, 'head.w', [HEAD_CHANNELS, cin, 1, 1], { kind: 'uniform', bound: 0.01 });
   const bh = store.declare(b, 'head.b', [HEAD_CHANNELS], { kind: 'const', value: 0 });
