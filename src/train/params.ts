@@ -71,6 +71,8 @@ export const TrainParamsSchema = z.object({
   patches: int().min(1).default(1),
   /** yolo: YOLOv2's rescore, object cells learn the IoU of their predicted box as confidence (off: 1). On by default for yolo (set in the parser): valid AP 0.809 vs 0.739 on EMPIAR-10028, 0.484 vs 0.447 on EMPIAR-10059 (BENCHMARKS.md). */
   rescore: z.boolean().default(false),
+  /** yolo: crYOLO's ignore rule, empty cells whose predicted box overlaps a true box by this IoU or more are not penalised (1 = off). */
+  ignoreIou: z.number().gt(0).max(1).default(1),
   /** yolo: decay of the moving average of the weights that is evaluated and exported (0 = off, the trained weights themselves). */
   weightAverage: z.number().min(0).lt(1).default(0),
   // objective
@@ -208,6 +210,9 @@ export function parseTrainParams(input: unknown): TrainParams {
   }
   if (raw['rescore'] === true && !yolo) {
     problems.push({ path: 'rescore', message: 'rescore is the yolo family\'s confidence target; the topaz family has no boxes' });
+  }
+  if (typeof raw['ignoreIou'] === 'number' && raw['ignoreIou'] < 1 && !yolo) {
+    problems.push({ path: 'ignoreIou', message: 'the ignore rule belongs to the yolo family\'s loss; the topaz family has no boxes' });
   }
   if (typeof raw['weightAverage'] === 'number' && raw['weightAverage'] > 0 && !yolo) {
     problems.push({ path: 'weightAverage', message: 'the weight average is the yolo family\'s; the topaz family exports the trained weights of its best epoch' });

@@ -12,7 +12,7 @@ import { YoloModel } from '../models/yolo/yolo-model.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
 import { buildYoloLoss } from './yolo-loss.js';
-import { TARGET_CHANNELS } from './yolo-targets.js';
+import { NEAR_SLOTS, TARGET_CHANNELS } from './yolo-targets.js';
 import { NetCheckpoints } from './net-checkpoint.js';
 import { Random } from '../random.js';
 import { addAverages, averageDecay, averagedWeights, emitAverageUpdates, withAveragedWeights } from './weight-average.js';
@@ -62,7 +62,9 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
         const g = side / stride;
         const t = b.input('targets', [batch, TARGET_CHANNELS, g, g]);
         const sizeWeight = b.input('sizeWeight', [1]);
-        const lg = buildYoloLoss(head, t, sizeWeight, weights, p.rescore ? { cellInAnchors: stride / cfg.anchor } : undefined);
+        const cellInAnchors = stride / cfg.anchor;
+        const ignore = p.ignoreIou < 1 ? { iou: p.ignoreIou, cellInAnchors, slots: NEAR_SLOTS } : undefined;
+        const lg = buildYoloLoss(head, t, sizeWeight, weights, p.rescore ? { cellInAnchors } : undefined, ignore);
         if (averaging) emitAverageUpdates(b, store, b.input('averageDecay', [1]));
         const ts = await compileTrainStep(lg.loss, store, {
           optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) }, outputs: { probs: lg.probs }, runtime,

@@ -5,13 +5,13 @@
 import type { LabelledMicrograph } from './dataset.js';
 import { fillTransformed, labelledPoint, labelledPoints } from './dense-sampler.js';
 import { augmentCrop } from './yolo-augment.js';
-import { encodeTargets, TARGET_CHANNELS, type CropBox } from './yolo-targets.js';
+import { encodeNearBoxes, encodeTargets, TARGET_CHANNELS, type CropBox } from './yolo-targets.js';
 import type { Random } from '../random.js';
 
 export interface YoloBatch {
   /** batch × side × side pixels. */
   readonly x: Float32Array;
-  /** batch × 5 × g × g targets (yolo-targets.ts). */
+  /** batch × TARGET_CHANNELS × g × g targets (yolo-targets.ts). */
   readonly targets: Float32Array;
   /** batch × g × g object mask (the targets' last channel), for the trainer's batch precision. */
   readonly y: Float32Array;
@@ -83,6 +83,7 @@ export class YoloSampler {
       }
       const off = k * TARGET_CHANNELS * plane;
       encodeTargets(boxes, side, stride, anchor, targets, off);
+      encodeNearBoxes(boxes, side, stride, anchor, targets, off);
       y.set(targets.subarray(off + 4 * plane, off + 5 * plane), k * plane);
     }
     return { x, targets, y };

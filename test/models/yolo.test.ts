@@ -7,7 +7,7 @@ import { buildYolo } from '../../src/models/yolo/network.js';
 import { defaultYoloConfig, gridStride } from '../../src/models/yolo/spec.js';
 import { boxNms, decodeHead, iou } from '../../src/models/yolo/decode.js';
 import { YoloModel } from '../../src/models/yolo/yolo-model.js';
-import { encodeTargets } from '../../src/train/yolo-targets.js';
+import { encodeNearBoxes, encodeTargets, GRID_CHANNELS, TARGET_CHANNELS } from '../../src/train/yolo-targets.js';
 import { transformPoint } from '../../src/train/yolo-sampler.js';
 import { fillTransformed } from '../../src/train/dense-sampler.js';
 
@@ -96,4 +96,24 @@ test('match IoU uses each box\'s own width and height; detections keep them thro
   const { formatCbox } = await import('../../src/io/cbox.js');
   const row = formatCbox(d.particles).split('\n').find((l) => l.trim().startsWith('-') || /^\s*\d/.test(l)) as string;
   assert.deepEqual(row.trim().split(/\s+/).slice(6, 8).map(Number), [20, 22]);
+});
+
+test('each cell lists its nearest true boxes (centre from its corner in cells, size in anchors), nearest first, within reach only', () => {
+  const side = 96;
+  const stride = 16;
+  const anchor = 20;
+  const g = side / stride;
+  const plane = g * g;
+  const t = new Float32Array(TARGET_CHANNELS * plane);
+  const boxes = [{ x: 23.5, y: 7.5, w: 20, h: 20 }, { x: 39.5, y: 7.5, w: 30, h: 10 }];
+  encodeNearBoxes(boxes, side, stride, anchor, t, 0);
+  const slot = (cell: number, k: number): number[] => [0, 1, 2, 3].map((q) => t[(GRID_CHANNELS + 4 * k + q) * plane + cell] as number);
+  // cell (0, 1): its centre (24, 8) in pixel-edge units; box 0 is nearest, box 1 next
+  assert.deepEqual(slot(1, 0), [0.5, 0.5, 1, 1]);
+  assert.deepEqual(slot(1, 1), [1.5, 0.5, 1.5, 0.5]);
+  assert.deepEqual(slot(1, 2), [0, 0, 0, 0], 'unused slots hold no box');
+  // cell (0, 4) is 3 columns from box 0 and 2 from box 1: only box 1 (reach 1 + ⌈0.3·30/16⌉ = 2) is listed
+  assert.deepEqual(slot(4, 0), [-1.5, 0.5, 1.5, 0.5]);
+  assert.deepEqual(slot(4, 1), [0, 0, 0, 0]);
+  assert.deepEqual(slot(35, 0), [0, 0, 0, 0], 'cell (5, 5) is out of reach of both');
 });

@@ -1,9 +1,11 @@
-// The YOLO loss graph against a direct computation: the plain objective (object target 1) and
-// YOLOv2's rescore (object target = IoU of the predicted and true box, held constant for the gradient).
+// The YOLO loss graph against a direct computation: the plain objective (object target 1),
+// YOLOv2's rescore (object target = IoU of the predicted and true box, held constant for the gradient)
+// and crYOLO's ignore rule for empty cells overlapping a true box.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder, ParamStore, compileForward, gradients } from '../../src/engine/index.js';
 import { buildYoloLoss, CRYOLO_LOSS_WEIGHTS, type Rescore } from '../../src/train/yolo-loss.js';
+import { GRID_CHANNELS } from '../../src/train/yolo-targets.js';
 
 const G = 2; // 2 × 2 grid, one image
 const sig = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -80,4 +82,38 @@ test('the yolo loss equals the direct sum; rescore uses the box IoU as the objec
   const conf = sig(head[4 * P + 1] as number);
   const expected = 2 * CRYOLO_LOSS_WEIGHTS.object * (conf - ref.iou) * conf * (1 - conf);
   assert.ok(Math.abs((rs.grad[4 * P + 1] as number) - expected) < 1e-4, `confidence gradient ${rs.grad[4 * P + 1]} vs ${expected}`);
+});
+
+test('crYOLO\'s ignore rule: an empty cell whose box overlaps a listed true box by IoU ≥ t costs nothing, others as before', async () => {
+  const P = G * G;
+  const slots = 2;
+  const { head } = example();
+  const targets = new Float32Array((GRID_CHANNELS + 4 * slots) * P);
+  targets.set(example().targets);
+  const cell = 2; // an empty cell (row 1, column 0); its predicted box: centre σ(offset)·k from its corner, size e^t
+  const k = 0.7;
+  const [px, py] = [sig(head[cell] as number) * k, sig(head[P + cell] as number) * k];
+  const [pw, ph] = [Math.exp(head[2 * P + cell] as number), Math.exp(head[3 * P + cell] as number)];
+  // slot 1 of cell 2: a true box shifted by 5 % of the predicted size (IoU ≈ 0.9); slot 0 stays empty
+  const c = (GRID_CHANNELS + 4) * P + cell;
+  targets[c] = (px + 0.05 * pw) / k;
+  targets[c + P] = py / k;
+  targets[c + 2 * P] = pw;
+  targets[c + 3 * P] = ph;
+  const run = async (iou: number): Promise<number> => {
+    const store = new ParamStore(0);
+    store.add('head', [1, 6, G, G], { kind: 'const', value: 0 });
+    store.entries.get('head')?.data.set(head);
+    const b = new GraphBuilder();
+    const lg = buildYoloLoss(store.use(b, 'head'), b.input('targets', [1, GRID_CHANNELS + 4 * slots, G, G]), b.input('sizeWeight', [1]), CRYOLO_LOSS_WEIGHTS, undefined,
+      { iou, cellInAnchors: k, slots });
+    const f = await compileForward(b, { loss: lg.loss }, store, { threads: 1 });
+    const out = await f.run({ targets, sizeWeight: Float32Array.of(1) });
+    await f.release();
+    return (out['loss'] as Float32Array)[0] as number;
+  };
+  const full = reference(head, example().targets).loss;
+  const emptyCost = CRYOLO_LOSS_WEIGHTS.noObject * sig(head[4 * P + cell] as number) ** 2;
+  assert.ok(Math.abs((await run(0.6)) - (full - emptyCost)) < 1e-4, 'overlap 0.9 ≥ 0.6: the cell is not penalised');
+  assert.ok(Math.abs((await run(0.95)) - full) < 1e-4, 'overlap 0.9 < 0.95: penalised as before');
 });

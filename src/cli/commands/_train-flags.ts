@@ -52,6 +52,7 @@ export const TRAIN_FLAGS: readonly TrainFlag[] = [
   n('inputSize', 'input-size', 'yolo: crYOLO\'s input size: downsample so the micrographs\' short side is this many pixels (a multiple of 32, e.g. 1024), instead of --downsample'),
   { key: 'rescore', flag: 'rescore', kind: 'boolean', help: 'yolo: YOLOv2/crYOLO rescore, object cells learn the IoU of predicted and true box as their confidence target (the default)' },
   { key: 'rescore', flag: 'rescore', kind: 'boolean', negate: true, help: 'yolo: confidence target 1 for object cells instead of the IoU (rescore off)' },
+  n('ignoreIou', 'ignore-iou', 'yolo loss: empty cells whose predicted box overlaps a true box by this IoU are not penalised (crYOLO 0.6; 1 = off)'),
   n('weightAverage', 'weight-average', 'yolo: decay of the moving average of the weights that is evaluated and exported, e.g. 0.995 (0 = off)'),
   n('patches', 'patches', 'yolo, with --input-size: crYOLO\'s patch mode, the micrograph as N × N patches of the input size (default 1)'),
   n('units', 'units', 'units in the base layer (default 32)'),
