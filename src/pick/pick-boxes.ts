@@ -7,6 +7,7 @@ import { prepareMicrograph, type PreparedMicrograph } from './prepared.js';
 import type { Particle } from '../io/coords.js';
 import type { MicrographDetections } from './detections.js';
 import type { ScoreModel } from './score-model.js';
+import type { TestTimeAugmentation } from './tta.js';
 
 export interface BoxPickOptions {
   /** Lowest confidence kept (values below 0.001 keep every box the model proposes). */
@@ -16,6 +17,8 @@ export interface BoxPickOptions {
   /** Keep boxes whose estimated size (mean of width and height, original pixels) is at least / at most this. */
   readonly minSizePx?: number;
   readonly maxSizePx?: number;
+  /** Average the head over flips / the 8 symmetries of the square before decoding (default none). */
+  readonly testTimeAugmentation?: TestTimeAugmentation;
 }
 
 /** Lowest confidence a box detector is asked for: below it boxes are noise. */
@@ -33,7 +36,7 @@ export async function pickPreparedBoxes(name: string, prepared: PreparedMicrogra
   const image = prepared;
   const fx = plan.factorX;
   const fy = plan.factorY;
-  const found = await model.detect(pre, Math.max(o.floor, BOX_SCORE_FLOOR));
+  const found = await model.detect(pre, Math.max(o.floor, BOX_SCORE_FLOOR), o.testTimeAugmentation ?? 'none');
   const border = o.borderPx ?? 0;
   const particles: Particle<'original'>[] = [];
   for (const b of found) {

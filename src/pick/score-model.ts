@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import type { ScoreGrid } from './extract.js';
 import type { Particle } from '../io/coords.js';
 import { yoloFromFile } from '../models/yolo/load-yolo.js';
-import { boxNms } from '../models/yolo/decode.js';
+import { boxNms, decodeHead } from '../models/yolo/decode.js';
+import { augmentedHead } from './box-tta.js';
+import type { TestTimeAugmentation } from './tta.js';
 import { YOLO_NMS_IOU } from '../models/yolo/spec.js';
 import { trainedParticleCount } from './pick-count-check.js';
 
@@ -39,7 +41,7 @@ export interface ScoreModel {
    * Box detectors: every box of the preprocessed image with confidence ≥ `minScore` after box NMS,
    * centre and estimated width/height in its pixels.
    */
-  detect?(image: Image2D, minScore: number): Promise<Particle[]>;
+  detect?(image: Image2D, minScore: number, tta?: TestTimeAugmentation): Promise<Particle[]>;
   release?(): Promise<void>;
 }
 
@@ -91,8 +93,11 @@ function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo
       for (let y = 0; y < image.height; y++) for (let x = 0; x < image.width; x++) out[y * image.width + x] = head[4 * gw * gh + Math.floor(y / s) * gw + Math.floor(x / s)] as number;
       return out;
     },
-    async detect(image, minScore) {
-      const boxes = boxNms(await model.boxes(image, Math.max(minScore, 1e-3), runtime), YOLO_NMS_IOU);
+    async detect(image, minScore, tta = 'none') {
+      const floor = Math.max(minScore, 1e-3);
+      const found = tta === 'none' ? await model.boxes(image, floor, runtime) : await augmentedHead(image, (im) => model.head(im, runtime), tta)
+        .then(({ head, gw, gh }) => decodeHead(head, gw, gh, model.stride, model.config.anchor, image.width, image.height, floor));
+      const boxes = boxNms(found, YOLO_NMS_IOU);
       return boxes.map((b) => ({ x: b.x, y: b.y, score: b.score, diameter: (b.w + b.h) / 2, width: b.w, height: b.h }));
     },
     release: () => model.release(),
