@@ -1,6 +1,6 @@
 // The yolo family end to end through the CLI: `train --family yolo` (the shared trainer:
 // checkpoints, resume, epochs table), then `pick` writing boxes with their estimated sizes to
-// .cbox and .box, the size filter, and one clear error for size filters on a topaz model.
+// .cbox and .box, the size filter, test-time augmentation, and one clear error for size filters on a topaz model.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -53,6 +53,14 @@ test('train --family yolo, resume, then pick writes estimated box sizes; --min-s
   assert.equal(f.code, 0, f.err);
   const count = (text: string): number => Number(/(\d+) particles at score/.exec(text)?.[1]);
   assert.ok(count(f.out) < count(p.out), `--min-size keeps fewer boxes (${count(f.out)} of ${count(p.out)})`);
+  // --tta averages the heads of flipped copies: other scores than one pass
+  const tta = await capture(['pick', ...set.micrographs, '--model', join(out, 'model.onnx'), '--out', join(set.dir, 'tta'), '--format', 'cbox', '--threshold', '0', '--tta', 'flips']);
+  assert.equal(tta.code, 0, tta.err);
+  const scores = async (dir: string): Promise<string> => {
+    const d = join(dir, (await readdir(dir)).find((x) => x.includes('cbox')) ?? 'cbox');
+    return (await readFile(join(d, (await readdir(d))[0] as string), 'utf8')).split('\n').filter((l) => /^\s*-?\d/.test(l)).map((l) => l.trim().split(/\s+/)[4]).join(',');
+  };
+  assert.notEqual(await scores(join(set.dir, 'tta')), await scores(picked), '--tta flips changes the yolo scores');
 });
 
 test('yolo --input-size / --patches: crYOLO\'s resize of the short side (and patch mode) becomes the recorded downsampling factor', async () => {
