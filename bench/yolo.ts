@@ -193,6 +193,8 @@ function rowsOf(set: DataSet, variants: readonly string[]): [string, Partial<Tra
     w05coord5: ['yolo ×0.5 (upsample, rescore, λcoord 5)', { ...yolo, rescore: true, coordWeight: 5, widthMultiplier: 0.5 }],
     w05ep20: ['yolo ×0.5 (upsample, rescore, 20 epochs)', { ...yolo, rescore: true, epochs: 20, widthMultiplier: 0.5 }],
     w05seed1: ['yolo ×0.5 (upsample, rescore), seed 1', { ...yolo, rescore: true, widthMultiplier: 0.5, seed: 1 }],
+    w05avg: ['yolo ×0.5 (upsample, rescore, weight average 0.995)', { ...yolo, rescore: true, widthMultiplier: 0.5, weightAverage: 0.995 }],
+    w05ignavg: ['yolo ×0.5 (upsample, rescore, ignore IoU 0.6, weight average 0.995)', { ...yolo, rescore: true, widthMultiplier: 0.5, weightAverage: 0.995, ignoreIou: 0.6 }],
   };
   for (const v of variants) if (extra[v]) rows.push(extra[v]);
   return rows;
@@ -205,7 +207,7 @@ export async function run(): Promise<BenchSection> {
   const rows: string[] = [];
   const only = (process.env['CRYOPICK_BENCH_YOLO_SETS'] ?? '10028,10059,sim').split(',');
   const families = (process.env['CRYOPICK_BENCH_YOLO_FAMILIES'] ?? 'yolo,topaz').split(',');
-  // experiments beside the defaults, on the chosen sets: noobj05, rsnoobj05, ep20, coord5, w1, w05coord5, w05ep20, w05seed1 (each a full training; seed1: the default again with another seed)
+  // experiments beside the defaults, on the chosen sets: noobj05, rsnoobj05, ep20, coord5, w1, w05coord5, w05ep20, w05seed1, w05avg, w05ignavg (each a full training; seed1: the default again with another seed)
   const variants = (process.env['CRYOPICK_BENCH_YOLO_VARIANTS'] ?? '').split(',').filter((v) => v !== '');
   const sets = [only.includes('10028') ? await cryoppp('10028', 56) : undefined, only.includes('10059') ? await cryoppp('10059', 35.2) : undefined,
     only.includes('sim') ? await simulatedSet() : undefined];

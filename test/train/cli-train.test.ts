@@ -37,6 +37,20 @@ test('rescore is on by default for yolo (--no-rescore turns it off) and off for 
   assert.equal(parseTrainParams({ ...base, expectedParticles: 10 }).rescore, false);
 });
 
+test('yolo --ignore-iou and --weight-average: off by default, in range, refused for topaz', () => {
+  const base = { micrographs: ['a.mrc'], picks: ['p.star'] };
+  const yolo = { ...base, family: 'yolo' as const, particleDiameter: 30 };
+  const d = parseTrainParams(yolo);
+  assert.equal(d.ignoreIou, 1);
+  assert.equal(d.weightAverage, 0);
+  const on = parseTrainParams({ ...yolo, ...flagsToParams({ ignoreIou: '0.6', weightAverage: '0.995' }) });
+  assert.deepEqual([on.ignoreIou, on.weightAverage], [0.6, 0.995]);
+  assert.throws(() => parseTrainParams({ ...yolo, weightAverage: 1 }), /weightAverage/);
+  assert.throws(() => parseTrainParams({ ...yolo, ignoreIou: 0 }), /ignoreIou/);
+  assert.throws(() => parseTrainParams({ ...base, expectedParticles: 10, ignoreIou: 0.6, weightAverage: 0.9 }),
+    (e: Error & { problems?: { path: string }[] }) => e.problems?.map((q) => q.path).sort().join(',') === 'ignoreIou,weightAverage');
+});
+
 test('forbidden combinations and the missing particle count are reported together, exit 2', async () => {
   const r = await capture(['train', '--micrographs', 'a.mrc', '--picks', 'p.star', '--model', 'conv63', '--pooling', 'max', '--dropout', '0.3']);
   assert.equal(r.code, 2);
