@@ -20,7 +20,7 @@ export function headInOriginalFrame(h: RawHead, t: GridTransform): RawHead {
   const planes = Array.from({ length: HEAD_CHANNELS }, (_, c) => channel(c));
   const first = planes[0] as Image2D;
   // a flip mirrors the offset within the cell: σ(−v) = 1 − σ(v)
-  const negate = (p: Image2D, yes: boolean): Float32Array => (yes ? p.data.map((v) => -v) : Float32Array.from(p.data));
+  const negate = (p: Image2D, yes: boolean): Float32Array => (yes ? p.data.map((v) => -v) : p.data);
   let [x, y] = [negate(planes[0] as Image2D, t.flipX), negate(planes[1] as Image2D, t.flipY)];
   let [w, hh] = [(planes[2] as Image2D).data, (planes[3] as Image2D).data];
   if (t.transpose) [x, y, w, hh] = [y, x, hh, w];

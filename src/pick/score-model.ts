@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { ScoreGrid } from './extract.js';
 import type { Particle } from '../io/coords.js';
 import { yoloFromFile } from '../models/yolo/load-yolo.js';
-import { boxNms, decodeHead } from '../models/yolo/decode.js';
+import { boxNms } from '../models/yolo/decode.js';
 import { augmentedHead } from './box-tta.js';
 import type { TestTimeAugmentation } from './tta.js';
 import { YOLO_NMS_IOU } from '../models/yolo/spec.js';
@@ -95,9 +95,8 @@ function yoloScoreModel(path: string, file: ModelFile & { readonly family: 'yolo
     },
     async detect(image, minScore, tta = 'none') {
       const floor = Math.max(minScore, 1e-3);
-      const found = tta === 'none' ? await model.boxes(image, floor, runtime) : await augmentedHead(image, (im) => model.head(im, runtime), tta)
-        .then(({ head, gw, gh }) => decodeHead(head, gw, gh, model.stride, model.config.anchor, image.width, image.height, floor));
-      const boxes = boxNms(found, YOLO_NMS_IOU);
+      const boxes = tta === 'none' ? await model.detections(image, floor, runtime)
+        : boxNms(model.decode(await augmentedHead(image, (im) => model.head(im, runtime), tta), image, floor), YOLO_NMS_IOU);
       return boxes.map((b) => ({ x: b.x, y: b.y, score: b.score, diameter: (b.w + b.h) / 2, width: b.w, height: b.h }));
     },
     release: () => model.release(),

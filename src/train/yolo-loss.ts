@@ -66,21 +66,21 @@ function predictedBox(g: GraphBuilder, head: Var, cell: number): BoxVars {
 }
 
 /** YOLOv2's rescore target: the IoU of each cell's predicted box with its own target box. */
-function boxIou(g: GraphBuilder, head: Var, targets: Var, cell: number): Var {
+function boxIou(g: GraphBuilder, pred: BoxVars, targets: Var, cell: number): Var {
   const { ch, op } = untapedOps(g);
   const k = g.constF([cell], []);
   const truth = { x: op('Mul', ch(targets, 0), k), y: op('Mul', ch(targets, 1), k), w: op('Mul', ch(targets, 2), ch(targets, 2)), h: op('Mul', ch(targets, 3), ch(targets, 3)) };
-  return iouOf(g, predictedBox(g, head, cell), truth);
+  return iouOf(g, pred, truth);
 }
 
 /**
  * crYOLO's (YOLOv2's) no-object mask: 1 where the cell's predicted box overlaps none of the true
- * boxes listed near it (targets channels 5.., see yolo-targets.ts) by `iou` or more, else 0.
+ * boxes listed near it (targets channels 5.., four per box, see yolo-targets.ts) by `iou` or more, else 0.
  */
-function notOverlapping(g: GraphBuilder, head: Var, targets: Var, cell: number, slots: number, iou: number): Var {
+function notOverlapping(g: GraphBuilder, pred: BoxVars, targets: Var, cell: number, iou: number): Var {
   const { ch, op } = untapedOps(g);
   const k = g.constF([cell], []);
-  const pred = predictedBox(g, head, cell);
+  const slots = ((targets.shape[1] as number) - GRID_CHANNELS) / 4;
   const ious: Var[] = [];
   for (let s = 0; s < slots; s++) {
     const c = GRID_CHANNELS + 4 * s;
@@ -96,8 +96,6 @@ export interface IgnoreOverlapping {
   readonly iou: number;
   /** Grid stride divided by the anchor size. */
   readonly cellInAnchors: number;
-  /** True boxes listed per cell in the targets (NEAR_SLOTS). */
-  readonly slots: number;
 }
 
 /**
@@ -115,9 +113,12 @@ export function buildYoloLoss(head: Var, targets: Var, sizeWeight: Var, w: YoloL
   const cls = sigmoid(ch(head, 5, 6));
   const coord = weightedSquaredError(xy, ch(targets, 0, 2), mul(mask, w.coord));
   const size = weightedSquaredError(sqrtWh, ch(targets, 2, 4), mul(mul(mask, w.coord), sizeWeight));
-  const objTarget = rescore ? boxIou(head.b, head, targets, rescore.cellInAnchors) : 1;
+  // the predicted boxes (untaped), built once per cell size for the rescore target and the ignore mask
+  const boxes = new Map<number, BoxVars>();
+  const predicted = (cell: number): BoxVars => boxes.get(cell) ?? (boxes.set(cell, predictedBox(head.b, head, cell)).get(cell) as BoxVars);
+  const objTarget = rescore ? boxIou(head.b, predicted(rescore.cellInAnchors), targets, rescore.cellInAnchors) : 1;
   const obj = weightedSquaredError(conf, objTarget, mul(mask, w.object));
-  const empty = ignore ? mul(sub(1, mask), notOverlapping(head.b, head, targets, ignore.cellInAnchors, ignore.slots, ignore.iou)) : sub(1, mask);
+  const empty = ignore ? mul(sub(1, mask), notOverlapping(head.b, predicted(ignore.cellInAnchors), targets, ignore.cellInAnchors, ignore.iou)) : sub(1, mask);
   const noObj = weightedSquaredError(conf, 0, mul(empty, w.noObject));
   const clsLoss = weightedSquaredError(cls, 1, mask);
   const loss = mul(add(add(add(coord, size), add(obj, noObj)), clsLoss), 1 / n);

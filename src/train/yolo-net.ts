@@ -5,14 +5,13 @@ import { GraphBuilder } from '../engine/builder.js';
 import { compileTrainStep, type TrainStep } from '../engine/train-step.js';
 import type { RuntimeOptions } from '../engine/runtime.js';
 import type { Image2D } from '../image/image.js';
-import { boxNms } from '../models/yolo/decode.js';
 import { buildYolo } from '../models/yolo/network.js';
-import { defaultYoloConfig, gridStride, YOLO_NMS_IOU, type YoloConfig } from '../models/yolo/spec.js';
+import { defaultYoloConfig, gridStride, type YoloConfig } from '../models/yolo/spec.js';
 import { YoloModel } from '../models/yolo/yolo-model.js';
 import type { PickerNet, StepOutput } from './net.js';
 import type { TrainParams } from './params.js';
 import { buildYoloLoss } from './yolo-loss.js';
-import { NEAR_SLOTS, TARGET_CHANNELS } from './yolo-targets.js';
+import { TARGET_CHANNELS } from './yolo-targets.js';
 import { NetCheckpoints } from './net-checkpoint.js';
 import { Random } from '../random.js';
 import { addAverages, averageDecay, averagedWeights, emitAverageUpdates, withAveragedWeights } from './weight-average.js';
@@ -38,8 +37,8 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
   const stride = gridStride(cfg);
   const warmupSteps = p.warmupEpochs * p.epochSize;
   const weights = { object: p.objectWeight, noObject: p.noObjectWeight, coord: p.coordWeight };
-  let step: { key: string; ts: TrainStep } | undefined;
-  let noiseSize = 0;
+  // noise: the size of the fed dropout draws of this step's graph
+  let step: { key: string; ts: TrainStep; noise: number } | undefined;
   const checkpoints = new NetCheckpoints(store);
   // with weight averaging, evaluation, snapshots and the export use the averaged weights
   const averaging = p.weightAverage > 0;
@@ -56,26 +55,24 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
       if (!step || step.key !== key) {
         await step?.ts.release();
         const b = new GraphBuilder();
-        const head = buildYolo(b, store, cfg, b.input('x', [batch, 1, side, side]), {
-          mode: 'train', dropoutNoise: (shape) => { noiseSize = shape.reduce((a, c) => a * c, 1); return b.input('dropoutNoise', shape); },
-        });
+        const head = buildYolo(b, store, cfg, b.input('x', [batch, 1, side, side]), { mode: 'train', dropoutNoise: (shape) => b.input('dropoutNoise', shape) });
         const g = side / stride;
         const t = b.input('targets', [batch, TARGET_CHANNELS, g, g]);
         const sizeWeight = b.input('sizeWeight', [1]);
         const cellInAnchors = stride / cfg.anchor;
-        const ignore = p.ignoreIou < 1 ? { iou: p.ignoreIou, cellInAnchors, slots: NEAR_SLOTS } : undefined;
+        const ignore = p.ignoreIou < 1 ? { iou: p.ignoreIou, cellInAnchors } : undefined;
         const lg = buildYoloLoss(head, t, sizeWeight, weights, p.rescore ? { cellInAnchors } : undefined, ignore);
         if (averaging) emitAverageUpdates(b, store, b.input('averageDecay', [1]));
         const ts = await compileTrainStep(lg.loss, store, {
           optimizer: { kind: 'adam', ...(p.l2 > 0 ? { weightDecay: p.l2 } : {}) }, outputs: { probs: lg.probs }, runtime,
         });
-        step = { key, ts };
+        step = { key, ts, noise: b.inputs.find((v) => v.name === 'dropoutNoise')?.size ?? 0 };
         checkpoints.applyTo(ts);
       }
       const sizeWeight = Float32Array.of(step.ts.state.step >= warmupSteps ? 1 : 0);
       const at = step.ts.state.step;
       const feeds = {
-        x, targets, sizeWeight, ...(noiseSize > 0 ? { dropoutNoise: dropoutNoise(p.seed, at, noiseSize) } : {}),
+        x, targets, sizeWeight, ...(step.noise > 0 ? { dropoutNoise: dropoutNoise(p.seed, at, step.noise) } : {}),
         ...(averaging ? { averageDecay: Float32Array.of(averageDecay(p.weightAverage, at)) } : {}),
       };
       const r = await step.ts.run(feeds, lr);
@@ -94,7 +91,7 @@ export async function createYoloNet(p: TrainParams): Promise<PickerNet> {
       return out;
     },
     async detect(image: Image2D) {
-      const boxes = boxNms(await evaluated(() => model.boxes(image, 0.001, runtime)), YOLO_NMS_IOU);
+      const boxes = await evaluated(() => model.detections(image, 0.001, runtime));
       return boxes.map((b) => ({ x: b.x, y: b.y, score: b.score, diameter: (b.w + b.h) / 2, width: b.w, height: b.h }));
     },
     snapshot: () => averagedWeights(store.values()),

@@ -106,7 +106,7 @@ test('crYOLO\'s ignore rule: an empty cell whose box overlaps a listed true box 
     store.entries.get('head')?.data.set(head);
     const b = new GraphBuilder();
     const lg = buildYoloLoss(store.use(b, 'head'), b.input('targets', [1, GRID_CHANNELS + 4 * slots, G, G]), b.input('sizeWeight', [1]), CRYOLO_LOSS_WEIGHTS, undefined,
-      { iou, cellInAnchors: k, slots });
+      { iou, cellInAnchors: k });
     const f = await compileForward(b, { loss: lg.loss }, store, { threads: 1 });
     const out = await f.run({ targets, sizeWeight: Float32Array.of(1) });
     await f.release();

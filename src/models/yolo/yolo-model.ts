@@ -9,9 +9,9 @@ import type { Image2D } from '../../image/image.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import type { ExportMetadata } from '../picker-model.js';
 import { modelFileProperties } from '../model-file.js';
-import { decodeHead, type Box } from './decode.js';
+import { boxNms, decodeHead, type Box } from './decode.js';
 import { buildYolo } from './network.js';
-import { gridStride, INPUT_MULTIPLE, validateYoloConfig, type YoloConfig } from './spec.js';
+import { gridStride, INPUT_MULTIPLE, validateYoloConfig, YOLO_NMS_IOU, type YoloConfig } from './spec.js';
 
 /** The image zero-padded (the normalised mean) on the right and bottom to multiples of 32. */
 export function padToMultiple(image: Image2D): Image2D {
@@ -57,8 +57,17 @@ export class YoloModel {
 
   /** Every cell's box with score ≥ minScore, in the image's pixels (before NMS). */
   async boxes(image: Image2D, minScore = 0, runtime: RuntimeOptions = {}): Promise<Box[]> {
-    const { head, gw, gh } = await this.head(image, runtime);
-    return decodeHead(head, gw, gh, this.stride, this.config.anchor, image.width, image.height, minScore);
+    return this.decode(await this.head(image, runtime), image, minScore);
+  }
+
+  /** The boxes of a raw head of `image` (from head(), or averaged over flips) with score ≥ minScore. */
+  decode(raw: { readonly head: Float32Array; readonly gw: number; readonly gh: number }, image: Image2D, minScore = 0): Box[] {
+    return decodeHead(raw.head, raw.gw, raw.gh, this.stride, this.config.anchor, image.width, image.height, minScore);
+  }
+
+  /** The picks of `image`: its boxes with score ≥ minScore after crYOLO's box NMS, strongest first. */
+  async detections(image: Image2D, minScore = 0, runtime: RuntimeOptions = {}): Promise<Box[]> {
+    return boxNms(await this.boxes(image, minScore, runtime), YOLO_NMS_IOU);
   }
 
   /** Forgets compiled forwards (after the weights changed shape-wise; values are fed each run). */
