@@ -64,7 +64,7 @@ export async function cryoppp(id: '10028' | '10059', diameter: number): Promise<
 type PickSettings = Parameters<typeof pickImage>[3];
 
 /** How `cryopick pick` picks by default: yolo boxes ≥ 0.001; topaz strided peaks at 0.5 × d above −12. */
-function pickDefaults(family: 'topaz' | 'yolo', d: number): PickSettings {
+export function pickDefaults(family: 'topaz' | 'yolo', d: number): PickSettings {
   return family === 'yolo' ? { minDistancePx: 1, floor: 0.001, inference: 'dense' } : { minDistancePx: 0.5 * d, floor: -12, inference: DEFAULT_INFERENCE, diameterPx: d };
 }
 
