@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -46,6 +46,8 @@ test('npm ci && npx cryopick --help in a clean copy; npm pack + the README insta
     if (ci.status !== 0 && NETWORK.test(ci.stderr)) { t.skip(`skipped: npm ci could not reach the npm registry (${ci.stderr.split('\n').find((l) => NETWORK.test(l))})`); return; }
     assert.equal(ci.status, 0, `npm ci failed:\n${ci.stderr}`);
     assert.doesNotMatch(ci.stderr + ci.stdout, /onnxruntime-node.*(download|fetch)|Downloading/i, 'onnxruntime-node must not download at install');
+    // npx runs the clone's own bin only if the build made it executable (npx's cache may not do it)
+    assert.ok((statSync(join(clone, 'dist', 'src', 'cli', 'bin.js')).mode & 0o111) !== 0, 'npm ci leaves dist/src/cli/bin.js executable');
     const help = sh('npx cryopick --help', clone, env);
     assert.equal(help.status, 0, help.stderr);
     assert.match(help.stdout, /Usage: cryopick/);
